@@ -1,0 +1,37 @@
+export {
+  isPartitionedTable,
+  supportsDeletes,
+  supportsNamespaces,
+  supportsPartitionedStream,
+  supportsPartitions,
+} from './capabilities.ts'
+export { assertConnectorDefinition, type ConnectorDefinitionInput, defineConnector } from './define-connector.ts'
+export {
+  assertOffset,
+  canonicalOffset,
+  collectRead,
+  type DrainedRead,
+  drainRead,
+  MAX_OFFSET_BYTES,
+  sameOffset,
+} from './offsets.ts'
+export { createTableConnector, type TableHandler, tableFactory, tableOptionKeysOf } from './table-connector.ts'
+export {
+  type ConnectorDefinition,
+  INGESTION_TYPES,
+  type IngestionType,
+  type LakeflowConnector,
+  type NamespaceSupport,
+  type Offset,
+  type OffsetValue,
+  type Partition,
+  type PartitionedStreamSupport,
+  type PartitionSupport,
+  type RawRecord,
+  SPECIFICATION_VERSION,
+  type SpecificationVersion,
+  SUPPORTED_SPECIFICATION_VERSIONS,
+  type TableMetadata,
+  type TableOptions,
+  type TableRead,
+} from './types.ts'

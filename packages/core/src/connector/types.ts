@@ -1,0 +1,145 @@
+import type { TObject } from 'typebox'
+import type { TableSchema } from '../schema/spark-types.ts'
+
+/** The interface version this core implements. Connectors declare the version they implement. */
+export const SPECIFICATION_VERSION = 'v1'
+/** Interface versions a connector may declare. */
+export type SpecificationVersion = 'v1'
+/** Versions this copy of core can drive. */
+export const SUPPORTED_SPECIFICATION_VERSIONS: readonly SpecificationVersion[] = ['v1']
+
+/** A value inside an offset: primitives only, so offsets serialise as JSON unchanged. */
+export type OffsetValue = string | number | boolean | null
+/**
+ * Where a read resumes: a JSON object of primitives, opaque to the framework, which only
+ * compares offsets for equality. `{}` is the start of a stream.
+ */
+export type Offset = { readonly [key: string]: OffsetValue }
+
+/** A record as the source API gave it; the framework converts it to the table schema. */
+export type RawRecord = Record<string, unknown>
+
+/**
+ * Per-table options (upstream `table_options`): flat strings, as Spark passes them. They
+ * contain only table options: the framework strips its own keys (`tableName`,
+ * `isDeleteFlow`, ...) and the pipeline's reserved keys (`scd_type`, `primary_keys`,
+ * `sequence_by`, `cluster_by`) before calling a connector.
+ */
+export type TableOptions = Readonly<Record<string, string>>
+
+/** How a table is ingested (upstream `ingestion_type`). */
+export type IngestionType = 'snapshot' | 'cdc' | 'cdc_with_deletes' | 'append'
+/** Every ingestion type, in upstream's order. */
+export const INGESTION_TYPES: readonly IngestionType[] = ['snapshot', 'cdc', 'cdc_with_deletes', 'append']
+
+/**
+ * Table metadata with upstream's wire keys. Extra keys are allowed and ignored.
+ * `primary_keys` is required for every type but `append`; `cursor_field` for `cdc` and
+ * `cdc_with_deletes`. Dotted paths (`user.id`) address nested struct fields.
+ */
+export interface TableMetadata {
+  readonly primary_keys?: readonly string[]
+  readonly cursor_field?: string
+  readonly ingestion_type: IngestionType
+  readonly [extra: string]: unknown
+}
+
+/**
+ * One call's worth of a table: an async generator that yields raw records and *returns*
+ * the end offset. Reading stops when a call returns the offset it was given. A snapshot
+ * read may return `null` (the whole table in one call).
+ * @example
+ * async *readTable(table, start, options) {
+ *   for await (const page of client.paginate(...)) yield* page
+ *   return { cursor: maxCursor }
+ * }
+ */
+export type TableRead = AsyncGenerator<RawRecord, Offset | null, undefined>
+
+/** A partition descriptor: a JSON object of primitives, self-contained so an executor can read it. */
+export type Partition = { readonly [key: string]: OffsetValue }
+
+/**
+ * The Lakeflow interface (upstream `LakeflowConnect`): the five methods. Instances must be
+ * cheap to create and hold no state a fresh instance would lack, beyond an init-time cap
+ * (`now` captured at construction, so reads of live data terminate).
+ * Every method given an unknown table name throws `UnknownTableError`.
+ */
+export interface LakeflowConnector {
+  /** The interface version this connector implements. */
+  readonly specificationVersion: SpecificationVersion
+  /** Short connector name, e.g. `github`. */
+  readonly name: string
+  /** Names of all tables, stable across calls. */
+  listTables(): Promise<string[]>
+  /** The table's Spark schema; deterministic for the same inputs, never data-dependent. */
+  getTableSchema(tableName: string, tableOptions: TableOptions): Promise<TableSchema>
+  /** Primary keys, cursor field and ingestion type. */
+  readTableMetadata(tableName: string, tableOptions: TableOptions): Promise<TableMetadata>
+  /**
+   * Reads from `startOffset` (`null` for a batch read, `{}` for a new stream) and returns the
+   * end offset. Records stream; the table is never materialised.
+   */
+  readTable(tableName: string, startOffset: Offset | null, tableOptions: TableOptions): TableRead
+  /**
+   * Reads deleted-record tombstones (primary keys and cursor, other fields may be null) with
+   * the same offset protocol. Required for `cdc_with_deletes` tables.
+   */
+  readTableDeletes?(tableName: string, startOffset: Offset | null, tableOptions: TableOptions): TableRead
+  /** Releases resources (sockets, timers). Optional; safe to call twice. */
+  close?(): Promise<void>
+}
+
+/** Batch partitions (upstream `SupportsPartition`): spread a batch read over executors. */
+export interface PartitionSupport {
+  /**
+   * Partition descriptors, deterministic across calls. With offsets (partitioned streams):
+   * cover (start, end]; empty when start equals end. Without: the whole table.
+   */
+  getPartitions(
+    tableName: string,
+    tableOptions: TableOptions,
+    startOffset?: Offset | null,
+    endOffset?: Offset | null,
+  ): Promise<Partition[]>
+  /** Reads one partition; self-contained. */
+  readPartition(tableName: string, partition: Partition, tableOptions: TableOptions): AsyncIterable<RawRecord>
+}
+
+/** Partitioned streams (upstream `SupportsPartitionedStream`). */
+export interface PartitionedStreamSupport extends PartitionSupport {
+  /** Whether this table streams through partitions (true) or through `readTable` (false). */
+  isPartitioned(tableName: string): boolean
+  /** The newest offset available; converged when `latestOffset(start) == start`. */
+  latestOffset(tableName: string, tableOptions: TableOptions, startOffset?: Offset | null): Promise<Offset>
+}
+
+/** Hierarchical catalogs (upstream `SupportsNamespaces`). */
+export interface NamespaceSupport {
+  /** Immediate child namespaces of `prefix` (root when empty); each path includes the prefix. */
+  listNamespaces(prefix?: readonly string[]): Promise<string[][]>
+  /** Bare table names directly under `namespace`. */
+  listTablesInNamespace(namespace: readonly string[]): Promise<string[]>
+}
+
+/** A connector package's description of itself: the thing a package exports as `connector`. */
+export interface ConnectorDefinition<Options extends TObject = TObject> {
+  readonly specificationVersion: SpecificationVersion
+  /** Short name, e.g. `github`; the package is `@lakeflow/connector-<name>`. */
+  readonly name: string
+  /** npm package name. */
+  readonly packageName: string
+  /** Package version, reported in the User-Agent and run reports. */
+  readonly version: string
+  /** One line for `lakeflow` listings. */
+  readonly description: string
+  /** Connection options schema (secrets marked). */
+  readonly options: Options
+  /**
+   * Table option keys the connector understands (upstream `external_options_allowlist`).
+   * Tables reject keys outside this list.
+   */
+  readonly tableOptionKeys: readonly string[]
+  /** Validates raw options (throwing `InvalidOptionsError`) and creates a connector. */
+  create(options: Readonly<Record<string, unknown>>): LakeflowConnector
+}

@@ -1,0 +1,207 @@
+import { type ErrorCategory, hasMarker, LakeflowError, type LakeflowErrorOptions } from './lakeflow-error.ts'
+import { excerpt, redact, redactUrl } from './redact.ts'
+
+const API_CALL_ERROR = Symbol.for('lakeflow.error.ApiCallError')
+const INVALID_OPTIONS_ERROR = Symbol.for('lakeflow.error.InvalidOptionsError')
+const UNKNOWN_TABLE_ERROR = Symbol.for('lakeflow.error.UnknownTableError')
+const SCHEMA_CONVERSION_ERROR = Symbol.for('lakeflow.error.SchemaConversionError')
+const SPEC_VERSION_ERROR = Symbol.for('lakeflow.error.SpecVersionError')
+const UNSUPPORTED_OPERATION_ERROR = Symbol.for('lakeflow.error.UnsupportedOperationError')
+const INVALID_OFFSET_ERROR = Symbol.for('lakeflow.error.InvalidOffsetError')
+
+/** What {@link ApiCallError} carries. */
+export interface ApiCallErrorDetails {
+  /** Request URL; stored redacted. */
+  url: string
+  /** HTTP method, upper case. */
+  method: string
+  /** Response status; undefined when no response arrived (network error, timeout). */
+  status?: number
+  /** The start of the response body, redacted. */
+  bodyExcerpt?: string
+  /** Whether retrying the same request may succeed. */
+  isRetryable: boolean
+  /** Attempts made before giving up. */
+  attempts?: number
+  cause?: unknown
+  /** Overrides the category derived from the status. */
+  category?: ErrorCategory
+}
+
+function categoryOfStatus(status: number | undefined, isRetryable: boolean): ErrorCategory {
+  if (status === 401 || status === 403) return isRetryable ? 'transient' : 'auth'
+  if (isRetryable) return 'transient'
+  if (status !== undefined && status >= 400 && status < 500) return 'config'
+  return 'source'
+}
+
+/** A call to a source API failed: an error status, a network error, a timeout or an unusable body. */
+export class ApiCallError extends LakeflowError {
+  readonly [API_CALL_ERROR] = true
+  readonly url: string
+  readonly method: string
+  readonly status: number | undefined
+  readonly bodyExcerpt: string | undefined
+  readonly isRetryable: boolean
+  readonly attempts: number | undefined
+
+  constructor(message: string, details: ApiCallErrorDetails) {
+    const url = redactUrl(details.url)
+    const where = `${details.method} ${url}`
+    const status = details.status === undefined ? '' : ` (HTTP ${details.status})`
+    const attempts = details.attempts && details.attempts > 1 ? ` after ${details.attempts} attempts` : ''
+    const bodyExcerpt = details.bodyExcerpt === undefined ? undefined : excerptText(details.bodyExcerpt)
+    const body = bodyExcerpt ? `; response body: ${bodyExcerpt}` : ''
+    super(`${message}${status}${attempts}: ${where}${body}`, {
+      cause: details.cause,
+      category: details.category ?? categoryOfStatus(details.status, details.isRetryable),
+    })
+    this.name = 'ApiCallError'
+    this.url = url
+    this.method = details.method
+    this.status = details.status
+    this.bodyExcerpt = bodyExcerpt
+    this.isRetryable = details.isRetryable
+    this.attempts = details.attempts
+  }
+
+  static override isInstance(value: unknown): value is ApiCallError {
+    return hasMarker(value, API_CALL_ERROR)
+  }
+}
+
+const BODY_EXCERPT_LENGTH = 500
+
+function excerptText(text: string): string {
+  const clean = redact(text)
+  return clean.length > BODY_EXCERPT_LENGTH ? `${clean.slice(0, BODY_EXCERPT_LENGTH)}…` : clean
+}
+
+/** Connector or table options are missing or invalid. Names the key, what was expected and what arrived. */
+export class InvalidOptionsError extends LakeflowError {
+  readonly [INVALID_OPTIONS_ERROR] = true
+  /** The offending option key (a path such as `retry.limit` for nested options). */
+  readonly key: string
+  /** Where the options came from, e.g. `connector github` or `table issues`. */
+  readonly where: string
+
+  constructor(details: { key: string; where: string; problem: string; cause?: unknown }) {
+    super(`Invalid option "${details.key}" for ${details.where}: ${details.problem}`, {
+      category: 'config',
+      cause: details.cause,
+    })
+    this.name = 'InvalidOptionsError'
+    this.key = details.key
+    this.where = details.where
+  }
+
+  static override isInstance(value: unknown): value is InvalidOptionsError {
+    return hasMarker(value, INVALID_OPTIONS_ERROR)
+  }
+}
+
+/** A method was called with a table name the connector does not have. */
+export class UnknownTableError extends LakeflowError {
+  readonly [UNKNOWN_TABLE_ERROR] = true
+  readonly tableName: string
+  readonly knownTables: readonly string[]
+
+  constructor(tableName: string, knownTables: readonly string[], connectorName?: string) {
+    const owner = connectorName ? `Connector "${connectorName}" has no table` : 'No table'
+    super(`${owner} named ${JSON.stringify(tableName)}; known tables: ${knownTables.join(', ') || '(none)'}`, {
+      category: 'config',
+    })
+    this.name = 'UnknownTableError'
+    this.tableName = tableName
+    this.knownTables = [...knownTables]
+  }
+
+  static override isInstance(value: unknown): value is UnknownTableError {
+    return hasMarker(value, UNKNOWN_TABLE_ERROR)
+  }
+}
+
+/** A record value does not fit the table's schema. Names table, field path and the (truncated) value. */
+export class SchemaConversionError extends LakeflowError {
+  readonly [SCHEMA_CONVERSION_ERROR] = true
+  readonly table: string
+  /** Field path such as `user.login` or `labels[2].name`. */
+  readonly path: string
+  /** The Spark type expected at that path, e.g. `bigint` or `timestamp`. */
+  readonly expected: string
+  /** Truncated, redacted text form of the offending value. */
+  readonly value: string
+
+  constructor(details: { table: string; path: string; expected: string; value: unknown; reason?: string }) {
+    const value = excerpt(details.value, 120)
+    const reason = details.reason ? ` (${details.reason})` : ''
+    super(
+      `Cannot convert field "${details.path || '<record>'}" of table "${details.table}": expected ${details.expected}, got ${value}${reason}`,
+      { category: 'schema' },
+    )
+    this.name = 'SchemaConversionError'
+    this.table = details.table
+    this.path = details.path
+    this.expected = details.expected
+    this.value = value
+  }
+
+  static override isInstance(value: unknown): value is SchemaConversionError {
+    return hasMarker(value, SCHEMA_CONVERSION_ERROR)
+  }
+}
+
+/** A connector implements a specification version this framework does not support. */
+export class SpecVersionError extends LakeflowError {
+  readonly [SPEC_VERSION_ERROR] = true
+  readonly connector: string
+  readonly actual: unknown
+  readonly supported: readonly string[]
+
+  constructor(connector: string, actual: unknown, supported: readonly string[]) {
+    super(
+      `Connector "${connector}" implements specification version ${JSON.stringify(actual)}, but this framework supports ${supported.map((version) => JSON.stringify(version)).join(', ')}; upgrade @lakeflow/core and the runner, or install a connector release built for them`,
+      { category: 'config' },
+    )
+    this.name = 'SpecVersionError'
+    this.connector = connector
+    this.actual = actual
+    this.supported = [...supported]
+  }
+
+  static override isInstance(value: unknown): value is SpecVersionError {
+    return hasMarker(value, SPEC_VERSION_ERROR)
+  }
+}
+
+/** An optional capability (deletes, partitions, namespaces) was used on a connector or table without it. */
+export class UnsupportedOperationError extends LakeflowError {
+  readonly [UNSUPPORTED_OPERATION_ERROR] = true
+  readonly operation: string
+
+  constructor(operation: string, message: string, options: LakeflowErrorOptions = {}) {
+    super(message, { category: 'config', ...options })
+    this.name = 'UnsupportedOperationError'
+    this.operation = operation
+  }
+
+  static override isInstance(value: unknown): value is UnsupportedOperationError {
+    return hasMarker(value, UNSUPPORTED_OPERATION_ERROR)
+  }
+}
+
+/** An offset handed to a connector is not one it can resume from. */
+export class InvalidOffsetError extends LakeflowError {
+  readonly [INVALID_OFFSET_ERROR] = true
+  readonly table: string
+
+  constructor(table: string, problem: string, offset: unknown) {
+    super(`Invalid offset for table "${table}": ${problem}; got ${excerpt(offset)}`, { category: 'config' })
+    this.name = 'InvalidOffsetError'
+    this.table = table
+  }
+
+  static override isInstance(value: unknown): value is InvalidOffsetError {
+    return hasMarker(value, INVALID_OFFSET_ERROR)
+  }
+}

@@ -1,0 +1,2 @@
+// The one HTTP client of the framework, on ky.
+export {}

@@ -1,0 +1,10 @@
+export {
+  defineOptions,
+  isSecretSchema,
+  type ParseOptionsSettings,
+  parseOptions,
+  redactOptions,
+  SECRET_KEYWORD,
+  secret,
+  secretKeys,
+} from './options.ts'

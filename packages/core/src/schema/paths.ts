@@ -1,0 +1,34 @@
+import type { AnySparkNode, SparkKind, SparkStruct } from './spark-types.ts'
+
+/**
+ * Resolves a dotted column path (`user.login`) through nested structs. Returns the type
+ * at that path, or undefined when some segment does not exist or is not a struct.
+ */
+export function resolveField(schema: SparkStruct, path: string): AnySparkNode | undefined {
+  let current: AnySparkNode = schema
+  for (const segment of path.split('.')) {
+    if (current['x-spark'] !== 'struct') return undefined
+    const next: AnySparkNode | undefined = (current as SparkStruct).fields[segment]
+    if (next === undefined || !Object.hasOwn((current as SparkStruct).fields, segment)) return undefined
+    current = next
+  }
+  return current
+}
+
+/** Types whose values have a total order a cursor can advance along. */
+export const ORDERABLE_KINDS: ReadonlySet<SparkKind> = new Set<SparkKind>([
+  'string',
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'double',
+  'float',
+  'decimal',
+  'date',
+  'timestamp',
+  'timestamp_ntz',
+])
+
+/** Types a primary key column may have (primitive and comparable for equality). */
+export const KEY_KINDS: ReadonlySet<SparkKind> = new Set<SparkKind>([...ORDERABLE_KINDS, 'boolean', 'binary'])

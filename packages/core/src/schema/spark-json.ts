@@ -1,0 +1,292 @@
+import { LakeflowError } from '../errors/lakeflow-error.ts'
+import {
+  type AnySparkNode,
+  array,
+  binary,
+  boolean,
+  byte,
+  date,
+  decimal,
+  double,
+  float,
+  integer,
+  long,
+  map,
+  type SparkArray,
+  type SparkDecimal,
+  type SparkFields,
+  type SparkMap,
+  type SparkStruct,
+  type SparkTypeOptions,
+  short,
+  string,
+  struct,
+  type TableSchema,
+  timestamp,
+  timestampNtz,
+  variant,
+} from './spark-types.ts'
+
+/** Spark's JSON form of a data type (`DataType.jsonValue()`). */
+export type SparkJsonType = string | SparkJsonStruct | SparkJsonArray | SparkJsonMap
+/** Spark's JSON form of a struct field. */
+export interface SparkJsonField {
+  name: string
+  type: SparkJsonType
+  nullable: boolean
+  metadata: Record<string, unknown>
+}
+export interface SparkJsonStruct {
+  type: 'struct'
+  fields: SparkJsonField[]
+}
+export interface SparkJsonArray {
+  type: 'array'
+  elementType: SparkJsonType
+  containsNull: boolean
+}
+export interface SparkJsonMap {
+  type: 'map'
+  keyType: SparkJsonType
+  valueType: SparkJsonType
+  valueContainsNull: boolean
+}
+
+const SIMPLE_NAMES: Record<string, string> = {
+  string: 'string',
+  long: 'long',
+  integer: 'integer',
+  short: 'short',
+  byte: 'byte',
+  double: 'double',
+  float: 'float',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp',
+  timestamp_ntz: 'timestamp_ntz',
+  binary: 'binary',
+  variant: 'variant',
+}
+
+/** The JSON value of a Spark type, as PySpark's `DataType.jsonValue()` returns it. */
+export function toSparkJsonValue(type: AnySparkNode): SparkJsonType {
+  switch (type['x-spark']) {
+    case 'decimal': {
+      const decimalType = type as SparkDecimal
+      return `decimal(${decimalType.precision},${decimalType.scale})`
+    }
+    case 'array': {
+      const arrayType = type as SparkArray
+      return { type: 'array', elementType: toSparkJsonValue(arrayType.element), containsNull: arrayType.element.nullable }
+    }
+    case 'map': {
+      const mapType = type as SparkMap
+      return {
+        type: 'map',
+        keyType: toSparkJsonValue(mapType.key),
+        valueType: toSparkJsonValue(mapType.value),
+        valueContainsNull: mapType.value.nullable,
+      }
+    }
+    case 'struct': {
+      const structType = type as SparkStruct
+      return {
+        type: 'struct',
+        fields: Object.entries(structType.fields).map(([name, field]) => ({
+          name,
+          type: toSparkJsonValue(field),
+          nullable: field.nullable,
+          metadata: field.description === undefined ? {} : { comment: field.description },
+        })),
+      }
+    }
+    default: {
+      const name = SIMPLE_NAMES[type['x-spark']]
+      if (name === undefined) throw new LakeflowError(`Unknown Spark type node ${JSON.stringify(type['x-spark'])}`)
+      return name
+    }
+  }
+}
+
+/**
+ * The schema's JSON text exactly as PySpark's `StructType.json()` writes it: keys sorted,
+ * no whitespace, non-ASCII escaped (`json.dumps(..., separators=(",", ":"), sort_keys=True)`).
+ * `StructType.fromJson(json.loads(text))` accepts it.
+ */
+export function toSparkJson(type: AnySparkNode): string {
+  return pythonJsonDumps(toSparkJsonValue(type))
+}
+
+/** `json.dumps(value, separators=(",", ":"), sort_keys=True)` with Python's default `ensure_ascii`. */
+export function pythonJsonDumps(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'
+    return Number.isInteger(value) ? String(value) : pythonFloatRepr(value)
+  }
+  if (typeof value === 'string') return asciiJsonString(value)
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(',')}]`
+  if (typeof value === 'object') {
+    const keys = Object.keys(value as object).sort(comparePythonStrings)
+    return `{${keys.map((key) => `${asciiJsonString(key)}:${pythonJsonDumps((value as Record<string, unknown>)[key])}`).join(',')}}`
+  }
+  throw new TypeError(`Cannot serialise ${typeof value} as JSON`)
+}
+
+function pythonFloatRepr(value: number): string {
+  const text = String(value)
+  // Python writes 1e-07 and 1e+16 where JavaScript writes 1e-7 and 1e16.
+  const match = /^(-?[\d.]+)e([+-])(\d+)$/.exec(text)
+  if (!match) return text
+  return `${match[1]}e${match[2]}${match[3]!.padStart(2, '0')}`
+}
+
+// Python sorts str keys by code point; JavaScript's default sort compares UTF-16 units.
+function comparePythonStrings(left: string, right: string): number {
+  const leftPoints = [...left]
+  const rightPoints = [...right]
+  const length = Math.min(leftPoints.length, rightPoints.length)
+  for (let index = 0; index < length; index++) {
+    const difference = leftPoints[index]!.codePointAt(0)! - rightPoints[index]!.codePointAt(0)!
+    if (difference !== 0) return difference
+  }
+  return leftPoints.length - rightPoints.length
+}
+
+function asciiJsonString(text: string): string {
+  let out = '"'
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    const char = text[index]!
+    if (char === '"') out += '\\"'
+    else if (char === '\\') out += '\\\\'
+    else if (char === '\n') out += '\\n'
+    else if (char === '\r') out += '\\r'
+    else if (char === '\t') out += '\\t'
+    else if (char === '\b') out += '\\b'
+    else if (char === '\f') out += '\\f'
+    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`
+    else out += char
+  }
+  return `${out}"`
+}
+
+/** A Spark JSON schema could not be read. */
+export class SparkJsonError extends LakeflowError {
+  constructor(path: string, problem: string) {
+    super(`Invalid Spark schema JSON at ${path || '<root>'}: ${problem}`, { category: 'config' })
+    this.name = 'SparkJsonError'
+  }
+}
+
+const DECIMAL_PATTERN = /^decimal\(\s*(\d+)\s*,\s*(-?\d+)\s*\)$/
+
+/**
+ * Reads Spark's JSON schema form (text or parsed) back into type nodes. A top-level struct
+ * becomes a {@link TableSchema}. Field metadata other than `comment` is dropped.
+ */
+export function fromSparkJson(json: string | SparkJsonType): AnySparkNode {
+  let value: unknown = json
+  if (typeof json === 'string' && json.trimStart().startsWith('{')) {
+    try {
+      value = JSON.parse(json)
+    } catch (error) {
+      throw new SparkJsonError('', `not valid JSON (${(error as Error).message})`)
+    }
+  }
+  const type = readType(value, '', { nullable: true })
+  return type['x-spark'] === 'struct' ? { ...type, nullable: false } : type
+}
+
+/** Reads a Spark JSON struct schema into a table schema; anything else is an error. */
+export function tableSchemaFromSparkJson(json: string | SparkJsonType): TableSchema {
+  const type = fromSparkJson(json)
+  if (type['x-spark'] !== 'struct') throw new SparkJsonError('', `expected a struct, got ${type['x-spark']}`)
+  return type as TableSchema
+}
+
+function readType(value: unknown, path: string, options: SparkTypeOptions): AnySparkNode {
+  if (typeof value === 'string') return readSimple(value, path, options)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SparkJsonError(path, `expected a type name or a type object, got ${JSON.stringify(value)}`)
+  }
+  const record = value as Record<string, unknown>
+  switch (record.type) {
+    case 'struct': {
+      if (!Array.isArray(record.fields)) throw new SparkJsonError(path, 'a struct needs a "fields" list')
+      const fields: Record<string, AnySparkNode> = {}
+      record.fields.forEach((field: unknown, index: number) => {
+        const fieldPath = `${path}fields[${index}]`
+        if (typeof field !== 'object' || field === null) throw new SparkJsonError(fieldPath, 'expected a field object')
+        const { name, type, nullable, metadata } = field as Record<string, unknown>
+        if (typeof name !== 'string') throw new SparkJsonError(fieldPath, 'a field needs a string "name"')
+        if (nullable !== undefined && typeof nullable !== 'boolean') {
+          throw new SparkJsonError(`${fieldPath}.nullable`, 'expected true or false')
+        }
+        if (Object.hasOwn(fields, name)) throw new SparkJsonError(fieldPath, `duplicate field name "${name}"`)
+        const comment = (metadata as Record<string, unknown> | undefined)?.comment
+        fields[name] = readType(type, `${path}${name}.`, {
+          nullable: nullable !== false,
+          ...(typeof comment === 'string' ? { description: comment } : {}),
+        })
+      })
+      return rebuild(struct(fields as SparkFields), options)
+    }
+    case 'array': {
+      if (typeof record.containsNull !== 'boolean' && record.containsNull !== undefined) {
+        throw new SparkJsonError(`${path}containsNull`, 'expected true or false')
+      }
+      const element = readType(record.elementType, `${path}element.`, { nullable: record.containsNull !== false })
+      return rebuild(array(element), options)
+    }
+    case 'map': {
+      const key = readType(record.keyType, `${path}key.`, { nullable: false })
+      const mapValue = readType(record.valueType, `${path}value.`, { nullable: record.valueContainsNull !== false })
+      return rebuild(map(key, mapValue), options)
+    }
+    default:
+      throw new SparkJsonError(path, `unsupported type ${JSON.stringify(record.type)}`)
+  }
+}
+
+function rebuild(type: AnySparkNode, options: SparkTypeOptions): AnySparkNode {
+  const out: Record<string, unknown> = { ...type, nullable: options.nullable !== false }
+  if (options.description !== undefined) out.description = options.description
+  return out as unknown as AnySparkNode
+}
+
+const SIMPLE_BUILDERS: Record<string, (options: SparkTypeOptions) => AnySparkNode> = {
+  string,
+  long,
+  integer,
+  short,
+  byte,
+  double,
+  float,
+  boolean,
+  date,
+  timestamp,
+  timestamp_ntz: timestampNtz,
+  binary,
+  variant,
+}
+
+function readSimple(name: string, path: string, options: SparkTypeOptions): AnySparkNode {
+  const builder = SIMPLE_BUILDERS[name]
+  if (builder) return builder(options)
+  if (name === 'decimal') return decimal(10, 0, options)
+  const match = DECIMAL_PATTERN.exec(name)
+  if (match) {
+    try {
+      return decimal(Number(match[1]), Number(match[2]), options)
+    } catch (error) {
+      throw new SparkJsonError(path, (error as Error).message)
+    }
+  }
+  throw new SparkJsonError(
+    path,
+    `unsupported type ${JSON.stringify(name)}; supported: ${[...Object.keys(SIMPLE_BUILDERS), 'decimal(p,s)', 'array', 'map', 'struct'].join(', ')}`,
+  )
+}
+

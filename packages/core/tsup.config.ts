@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsup'
+import { buildConfig } from '../../tooling/build-config.ts'
+
+export default defineConfig(
+  buildConfig({
+    entry: [
+      'src/index.ts',
+      'src/errors/index.ts',
+      'src/connector/index.ts',
+      'src/options/index.ts',
+      'src/schema/index.ts',
+      'src/convert/index.ts',
+      'src/http/index.ts',
+    ],
+  }),
+)

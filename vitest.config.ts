@@ -1,0 +1,31 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { defineConfig } from 'vitest/config'
+
+// Workspace packages resolve to their TypeScript sources, so tests never wait on a build.
+const conditions = ['@lakeflow/source', 'module', 'node', 'development|production']
+
+// Every package or connector with a `test/` folder is a vitest project; nothing to register by hand.
+const projectRoots = ['packages', 'connectors'].flatMap((group) =>
+  existsSync(group)
+    ? readdirSync(group, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(`${group}/${entry.name}/test`))
+        .map((entry) => `${group}/${entry.name}`)
+    : [],
+)
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    projects: projectRoots.map((root) => ({
+      extends: true,
+      test: {
+        name: root.replace(/^connectors\//, 'connector-').replace(/^packages\//, ''),
+        root,
+        include: ['test/**/*.test.ts'],
+      },
+    })),
+  },
+})
