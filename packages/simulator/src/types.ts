@@ -1,0 +1,188 @@
+/**
+ * The public contract of `@lakeflow/simulator`, fixed up front so the testkit and the
+ * connectors can be written against it while the server is built. Implementations may
+ * add to it; changing or removing a member needs a note in ARCHITECTURE.md.
+ */
+
+/** Comparison a `filter` parameter applies between the record field and the query value. */
+export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains' | 'starts_with'
+
+/** A query parameter's role (upstream §5.3 plus `cursor` for token pagination). */
+export type ParamSpec =
+  | { role: 'filter'; field: string; op: FilterOp }
+  | { role: 'sort_by'; options?: string[] }
+  | { role: 'sort_order'; options?: string[] }
+  | { role: 'page' }
+  | { role: 'per_page'; default?: number; max?: number }
+  | { role: 'offset' }
+  | { role: 'limit'; default?: number; max?: number }
+  | { role: 'cursor' }
+  | { role: 'ignore' }
+
+/** Pagination styles the simulator serves. */
+export type PaginationStyle =
+  | 'none'
+  | 'page_number' // page + per_page; body is the records (or wrapped)
+  | 'page_number_with_link_header' // same plus an RFC 8288 Link header (next, last, first, prev)
+  | 'page_number_in_body' // page + per_page; wrapper extras carry next_page (number or null)
+  | 'offset_limit'
+  | 'cursor_token' // opaque token in the body (wrapper key `next_cursor_key`), sent back as the `cursor` param
+  | 'next_url' // full next URL in the body (wrapper key `next_url_key`)
+
+export interface ResponseSpec {
+  /** @default 'none' */
+  pagination_style?: PaginationStyle
+  /** `"field"` or `"field asc|desc"`; ties broken by the corpus primary key for determinism. */
+  default_sort?: string
+  /** Serve one record (the corpus value, or the record matched by path params) instead of a list. */
+  single_entity?: boolean
+  wrapper?: {
+    /** Dotted key the records list goes under, e.g. `data.items`. */
+    records_key: string
+    extras?: Record<string, unknown>
+    ignore_extra_keys?: boolean
+    /** Body key for the next page number (`page_number_in_body`). @default 'next_page' */
+    next_page_key?: string
+    /** Body key for the next cursor token (`cursor_token`). @default 'next_cursor' */
+    next_cursor_key?: string
+    /** Body key for the next URL (`next_url`). @default 'next' */
+    next_url_key?: string
+  }
+  /** Extra response headers (rate-limit headers, say). */
+  headers?: Record<string, string>
+}
+
+/** One endpoint of a spec (upstream endpoints.yaml, plus auth, deletes and path filters). */
+export interface EndpointSpec {
+  /** URL path with `{name}` placeholders, each matching one segment. */
+  path: string
+  /** HTTP method, upper case. */
+  method: string
+  /** Corpus table name (file stem under `corpus/`). */
+  corpus?: string
+  response?: ResponseSpec
+  params?: Record<string, ParamSpec>
+  /** Path placeholders that filter records by equality, e.g. `{owner: repository_owner}`. */
+  path_filters?: Record<string, string>
+  /** Serve the corpus's tombstones (deleted records) instead of its live records. */
+  deleted?: boolean
+  /** Require a header; otherwise 401. `value` may be omitted to accept any non-empty value. */
+  auth?: { header: string; value?: string; prefix?: string }
+  /** Reject undeclared query params with 400. @default false */
+  strict_params?: boolean
+  /** Upstream's future-record synthesis, for init-time cap checks. */
+  synthesize_future_records?: { cursor_field: string; count?: number }
+}
+
+/** Per-corpus settings: how records are identified and which field moves on update. */
+export interface CorpusSpec {
+  /** Primary key fields (dotted). */
+  primary_key: string[]
+  /** Field set to the clock's "now" on insert/update (dotted), if the table has one. */
+  cursor_field?: string
+  /** How the cursor is written: ISO text (`iso`, the default), `iso_millis`, or epoch `seconds`/`millis`. */
+  cursor_format?: 'iso' | 'iso_millis' | 'seconds' | 'millis'
+  /** Fields of a tombstone besides the key and cursor (others are null). */
+  tombstone_fields?: string[]
+}
+
+/** A whole source: endpoints plus corpus settings. Loaded from `endpoints.yaml`. */
+export interface SourceSpec {
+  endpoints: EndpointSpec[]
+  corpora?: Record<string, CorpusSpec>
+}
+
+/** A scripted or random fault. */
+export type Fault =
+  | { kind: 'status'; status: number; retryAfter?: string; body?: string; headers?: Record<string, string> }
+  | { kind: 'slow'; delayMs: number } // answer only after this delay
+  | { kind: 'reset' } // destroy the socket after sending headers and part of the body
+  | { kind: 'truncate' } // send a valid status and cut the JSON body short
+  | { kind: 'duplicate_boundary' } // repeat the last record of the previous page at the start of this one
+
+/** Which requests a fault applies to. */
+export interface FaultRule {
+  fault: Fault
+  /** Method + path regex the request must match. @default every request */
+  match?: { method?: string; path?: RegExp | string }
+  /** Apply to the next N matching requests (scripted). */
+  times?: number
+  /** Or apply with this probability (0..1), drawn from the simulator's seeded RNG. */
+  probability?: number
+}
+
+export interface SimulatorOptions {
+  /** The spec, or a path to `endpoints.yaml`. */
+  spec: SourceSpec | string
+  /** Corpus tables, or a directory of `<table>.json` files. */
+  corpus: Record<string, unknown> | string
+  /** Initial clock value (ISO). @default '2024-06-01T00:00:00Z' */
+  now?: string
+  /** Seed for probabilistic faults and synthesis. @default 42 */
+  seed?: number
+  /** Port to listen on; 0 picks a free one. @default 0 */
+  port?: number
+}
+
+/** A request the simulator saw. */
+export interface LoggedRequest {
+  method: string
+  path: string
+  query: Record<string, string>
+  headers: Record<string, string>
+  status: number
+  /** Index of the endpoint that served it, or -1 when none matched (a failure). */
+  endpoint: number
+  fault?: Fault['kind']
+  at: number
+}
+
+export interface CoverageReport {
+  /** Requests that matched no endpoint (each got a 404). A suite should fail on any. */
+  unmatched: LoggedRequest[]
+  /** Endpoints never requested, as `METHOD path`. */
+  unused: string[]
+  /** Requests per endpoint, as `METHOD path`. */
+  counts: Record<string, number>
+}
+
+/** Test-side mutations; each moves the cursor to the clock's current time. */
+export interface SimulatorMutations {
+  insert(corpus: string, record: Record<string, unknown>): void
+  update(corpus: string, key: Record<string, unknown>, changes: Record<string, unknown>): void
+  /** Removes the record and records a tombstone (key + cursor, other fields null). */
+  delete(corpus: string, key: Record<string, unknown>): void
+  /** Current live records of a corpus (copies), in primary-key order. */
+  records(corpus: string): Record<string, unknown>[]
+  /** Current tombstones of a corpus (copies). */
+  tombstones(corpus: string): Record<string, unknown>[]
+}
+
+export interface SimulatorClock {
+  /** Current simulated time, ISO with `Z`. */
+  now(): string
+  set(iso: string): void
+  /** Moves the clock forward. */
+  advance(seconds: number): void
+}
+
+/** A running (or ready-to-run) simulated source. */
+export interface Simulator {
+  /** Starts listening on 127.0.0.1; resolves to the base URL (`http://127.0.0.1:PORT`). */
+  start(): Promise<string>
+  /** Closes the server and every open connection. */
+  stop(): Promise<void>
+  /** Base URL once started. */
+  readonly baseUrl: string
+  readonly clock: SimulatorClock
+  readonly data: SimulatorMutations
+  /** Adds fault rules; returns a function removing them. */
+  inject(...rules: FaultRule[]): () => void
+  /** Removes every fault rule. */
+  clearFaults(): void
+  /** Every request served, oldest first. */
+  readonly requests: readonly LoggedRequest[]
+  coverage(): CoverageReport
+  /** Restores the corpus, clock, faults and log to their initial state. */
+  reset(): void
+}
