@@ -1,2 +1,54 @@
-// The one HTTP client of the framework, on ky.
-export {}
+/**
+ * `@lakeflow/core/http`: the one HTTP client of the framework (on ky), with retry,
+ * timeouts, auth helpers, pagination helpers, rate-limit hooks and redacted errors.
+ * Connectors never import ky; everything goes through {@link createHttpClient}.
+ */
+export { type ApiKeyPlacement, apiKeyAuth, basicAuth, bearerAuth } from './auth.ts'
+export { createHttpClient } from './client.ts'
+export {
+  type OAuth2ClientCredentialsOptions,
+  type OAuth2RefreshTokenOptions,
+  oauth2ClientCredentials,
+  oauth2RefreshToken,
+} from './oauth2.ts'
+export {
+  type BodySelector,
+  type CursorPaginationOptions,
+  type LinkHeaderPaginationOptions,
+  type NextUrlPaginationOptions,
+  nextLinkFromHeader,
+  type OffsetPaginationOptions,
+  type Page,
+  type PageNumberPaginationOptions,
+  type PaginationOptions,
+  paginateCursor,
+  paginateLinkHeader,
+  paginateNextUrl,
+  paginateOffset,
+  paginatePageNumber,
+  selectPath,
+} from './pagination.ts'
+export { type HeaderRateLimitOptions, headerRateLimit } from './rate-limit.ts'
+export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, resolveRetryPolicy } from './retry.ts'
+export type {
+  ApiErrorHook,
+  ApiErrorVerdict,
+  AuthContext,
+  AuthTarget,
+  GetJsonOptions,
+  HeaderValues,
+  HttpAuth,
+  HttpClient,
+  HttpClientOptions,
+  HttpEvent,
+  HttpResponse,
+  RateLimitOptions,
+  RequestOptions,
+  ResponseMeta,
+  RetryOptions,
+  RetryReason,
+  SearchParams,
+  SearchParamValue,
+  UserAgentOptions,
+} from './types.ts'
+export { userAgentFor } from './url.ts'

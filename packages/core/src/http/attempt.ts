@@ -1,0 +1,243 @@
+import type { KyInstance } from 'ky'
+import type { ErrorCategory } from '../errors/lakeflow-error.ts'
+import { discardBody, InvalidJsonBody, parseJsonBody, readErrorBody } from './json.ts'
+import type { RetryPolicy } from './retry.ts'
+import type { ApiErrorHook, AuthContext, HttpAuth, HttpResponse, ResponseMeta, RetryReason } from './types.ts'
+
+/** Everything one request needs, fixed before its first attempt. */
+export interface RequestPlan {
+  readonly method: string
+  /** The URL before auth; the only URL that reaches responses, events and errors. */
+  readonly url: string
+  readonly headers: Headers
+  readonly json: unknown
+  readonly body: string | Uint8Array | URLSearchParams | undefined
+  readonly responseType: 'json' | 'text' | 'none'
+  readonly allowStatuses: ReadonlySet<number>
+  readonly timeoutMs: number
+  readonly policy: RetryPolicy
+  readonly isApiError: ApiErrorHook | undefined
+  readonly auth: HttpAuth | undefined
+  readonly signal: AbortSignal | undefined
+  /** Category of a non-retryable failure (token requests report `auth`). */
+  readonly failureCategory: ErrorCategory | undefined
+  /** Called with each response's headers (rate limits); returns a wait in ms. */
+  readonly onResponseMeta: ((meta: ResponseMeta) => number | undefined) | undefined
+}
+
+/** Why an attempt failed, in plain data: no ky error, Request or Response survives it. */
+export interface AttemptFailure {
+  readonly reason: RetryReason | 'unauthorized' | 'fatal'
+  /** Whether the same request may succeed later (the nature of the failure, not the policy). */
+  readonly retryable: boolean
+  /** Whether the retry policy allows another attempt for this kind of failure. */
+  readonly policyAllows: boolean
+  readonly message: string
+  readonly status?: number
+  readonly bodyExcerpt?: string
+  /** A plain `{ name, message, code }` cause. */
+  readonly cause?: { name: string; message: string; code?: string }
+  readonly category?: ErrorCategory
+  readonly retryAfter?: string | null
+  /** A wait demanded by the rate-limit hook. */
+  readonly rateLimitWaitMs?: number
+}
+
+/** The result of one attempt. */
+export type AttemptOutcome =
+  | { readonly ok: true; readonly response: HttpResponse; readonly rateLimitWaitMs: number | undefined }
+  | { readonly ok: false; readonly failure: AttemptFailure }
+
+const TIMEOUT = Symbol('lakeflow.http.timeout')
+const NETWORK_CODES = /^(?:E[A-Z]+|UND_ERR_[A-Z_]+)$/
+
+/** The innermost informative cause of a network error, as plain data (ky's own errors name the URL: skipped). */
+function networkCause(error: unknown): { name: string; message: string; code?: string } {
+  let current: unknown = error
+  let best: { name: string; message: string; code?: string } = { name: 'Error', message: 'network error' }
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (!(current as { isKyError?: boolean }).isKyError) {
+      best = { name: current.name, message: current.message }
+      if (typeof code === 'string') best.code = code
+    }
+    current = current.cause
+  }
+  return best
+}
+
+function isNetworkError(error: unknown): boolean {
+  for (let current = error, depth = 0; depth < 6 && current instanceof Error; depth++) {
+    if (current.name === 'NetworkError' || current.message === 'fetch failed' || current.message === 'terminated') {
+      return true
+    }
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && NETWORK_CODES.test(code)) return true
+    current = current.cause
+  }
+  return false
+}
+
+function describe(cause: { message: string; code?: string }): string {
+  return cause.code && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message
+}
+
+/** Classifies an exception thrown by fetch or a body read. Cancellation by the caller is rethrown. */
+function transportFailure(plan: RequestPlan, timer: AbortSignal, error: unknown, phase: string): AttemptFailure {
+  if (plan.signal?.aborted) throw plan.signal.reason
+  if (timer.aborted && timer.reason === TIMEOUT) {
+    return {
+      reason: 'timeout',
+      retryable: true,
+      policyAllows: plan.policy.retryOnTimeout,
+      message: `Request timed out after ${plan.timeoutMs} ms ${phase}`,
+      cause: { name: 'TimeoutError', message: `no complete response within ${plan.timeoutMs} ms` },
+    }
+  }
+  if (isNetworkError(error) || phase === 'while reading the body') {
+    const cause = networkCause(error)
+    return {
+      reason: 'network',
+      retryable: true,
+      policyAllows: plan.policy.retryOnNetworkError,
+      message: `Network error ${phase} (${describe(cause)})`,
+      cause,
+    }
+  }
+  const cause = networkCause(error)
+  return {
+    reason: 'fatal',
+    retryable: false,
+    policyAllows: false,
+    message: `Request could not be sent (${describe(cause)})`,
+    cause,
+    category: 'internal',
+  }
+}
+
+/** Sends one attempt and classifies its result. Never throws, except the caller's own cancellation. */
+export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext: AuthContext): Promise<AttemptOutcome> {
+  const url = new URL(plan.url)
+  const headers = new Headers(plan.headers)
+  if (plan.auth) await plan.auth.apply({ url, headers }, authContext)
+  const timer = new AbortController()
+  const timeout = setTimeout(() => timer.abort(TIMEOUT), plan.timeoutMs)
+  const signal = plan.signal ? AbortSignal.any([timer.signal, plan.signal]) : timer.signal
+  try {
+    let response: Response
+    try {
+      response = await ky(url.href, {
+        method: plan.method,
+        headers,
+        json: plan.json,
+        body: plan.body,
+        signal,
+        retry: 0,
+        timeout: false,
+        throwHttpErrors: false,
+      })
+    } catch (error) {
+      return { ok: false, failure: transportFailure(plan, timer.signal, error, 'before the response headers') }
+    }
+    const meta: ResponseMeta = {
+      status: response.status,
+      headers: response.headers,
+      url: plan.url,
+      method: plan.method,
+    }
+    const rateLimitWaitMs = plan.onResponseMeta?.(meta)
+    const allowed = plan.allowStatuses.has(response.status)
+    if (response.ok || allowed) {
+      let data: unknown
+      try {
+        if (plan.responseType === 'none') await discardBody(response)
+        else {
+          const text = await response.text()
+          data = plan.responseType === 'text' ? text : parseJsonBody(text)
+        }
+      } catch (error) {
+        return { ok: false, failure: transportFailure(plan, timer.signal, error, 'while reading the body') }
+      }
+      if (data instanceof InvalidJsonBody) {
+        if (!response.ok) data = undefined
+        else {
+          return {
+            ok: false,
+            failure: {
+              reason: 'invalid-body',
+              retryable: true,
+              policyAllows: true,
+              status: response.status,
+              message: `Response body is not valid JSON, malformed or truncated (${data.message})`,
+              bodyExcerpt: data.excerpt,
+            },
+          }
+        }
+      }
+      const hook = response.ok && plan.responseType === 'json' && data !== undefined ? plan.isApiError : undefined
+      const verdict = hook?.(data, meta)
+      if (verdict) {
+        return {
+          ok: false,
+          failure: {
+            reason: 'api-error',
+            retryable: verdict.retryable,
+            policyAllows: true,
+            status: response.status,
+            message: `Source API reported an error inside a ${response.status} response: ${verdict.message}`,
+            category: verdict.category ?? (verdict.retryable ? 'transient' : 'source'),
+          },
+        }
+      }
+      return { ok: true, response: { ...meta, data }, rateLimitWaitMs }
+    }
+    const bodyExcerpt = await readErrorBody(response)
+    const status = response.status
+    if (status === 401 && plan.auth?.refresh) {
+      return {
+        ok: false,
+        failure: {
+          reason: 'unauthorized',
+          retryable: false,
+          policyAllows: false,
+          status,
+          message: 'Unauthorized',
+          bodyExcerpt,
+        },
+      }
+    }
+    if (rateLimitWaitMs !== undefined && rateLimitWaitMs > 0) {
+      return {
+        ok: false,
+        failure: {
+          reason: 'rate-limit',
+          retryable: true,
+          policyAllows: true,
+          status,
+          message: 'Rate limited',
+          bodyExcerpt,
+          rateLimitWaitMs,
+        },
+      }
+    }
+    const retryable = plan.policy.statusCodes.has(status)
+    return {
+      ok: false,
+      failure: {
+        reason: 'status',
+        retryable,
+        policyAllows: retryable,
+        status,
+        message:
+          status === 401 || status === 403
+            ? 'Source API rejected the credentials'
+            : 'Source API returned an error status',
+        bodyExcerpt,
+        retryAfter: response.headers.get('retry-after'),
+        category: retryable ? undefined : plan.failureCategory,
+      },
+    }
+  } finally {
+    clearTimeout(timeout)
+  }
+}

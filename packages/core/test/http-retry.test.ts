@@ -1,0 +1,309 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ApiCallError } from '../src/errors/index.ts'
+import { createHttpClient, type HttpEvent } from '../src/http/index.ts'
+import { gaps, resetMidBody, type ScriptedServer, startScriptedServer } from './support/scripted-server.ts'
+
+const FAST = { backoffBaseMs: 20, jitter: false } as const
+let server: ScriptedServer | undefined
+
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+async function start(routes: Parameters<typeof startScriptedServer>[0]) {
+  server = await startScriptedServer(routes)
+  return server
+}
+
+async function failure(promise: Promise<unknown>): Promise<ApiCallError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  )
+  expect(ApiCallError.isInstance(error), `expected an ApiCallError, got ${String(error)}`).toBe(true)
+  return error as ApiCallError
+}
+
+describe('retry on status', () => {
+  it('retries 500 and 503, then returns the success with exponential waits', async () => {
+    const scripted = await start({
+      '/items': [{ status: 500 }, { status: 503 }, { body: { ok: true } }],
+    })
+    const events: HttpEvent[] = []
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, onEvent: (event) => events.push(event) })
+    const response = await client.getJson<{ ok: boolean }>('/items')
+    expect(response.data).toEqual({ ok: true })
+    expect(response.status).toBe(200)
+    expect(scripted.hits('/items')).toHaveLength(3)
+    const [first, second] = gaps(scripted.hits('/items'))
+    expect(first).toBeGreaterThanOrEqual(19)
+    expect(first).toBeLessThan(200)
+    expect(second).toBeGreaterThanOrEqual(39)
+    expect(second).toBeLessThan(250)
+    const retries = events.filter((event) => event.type === 'retry')
+    expect(retries.map((event) => [event.attempt, event.waitMs, event.status, event.reason])).toEqual([
+      [1, 20, 500, 'status'],
+      [2, 40, 503, 'status'],
+    ])
+  })
+
+  it('gives up after the attempt limit on a persistent 503', async () => {
+    const scripted = await start({ '/down': { status: 503, body: 'upstream unavailable' } })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: { ...FAST, limit: 4 } })
+    const error = await failure(client.getJson('/down'))
+    expect(scripted.hits('/down')).toHaveLength(4)
+    expect(error.attempts).toBe(4)
+    expect(error.isRetryable).toBe(true)
+    expect(error.status).toBe(503)
+    expect(error.category).toBe('transient')
+    expect(error.method).toBe('GET')
+    expect(error.url).toBe(`${scripted.url}/down`)
+    expect(error.bodyExcerpt).toBe('upstream unavailable')
+    expect(error.message).toContain(`GET ${scripted.url}/down`)
+    expect(error.message).toContain('after 4 attempts')
+  })
+
+  it('uses 3 attempts by default', async () => {
+    const scripted = await start({ '/down': { status: 502 } })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: { backoffBaseMs: 5 } })
+    const error = await failure(client.getJson('/down'))
+    expect(scripted.hits('/down')).toHaveLength(3)
+    expect(error.attempts).toBe(3)
+  })
+
+  it('does not retry a 404 and classifies it as config', async () => {
+    const scripted = await start({ '/missing': { status: 404, body: { message: 'Not Found' } } })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    const error = await failure(client.getJson('/missing'))
+    expect(scripted.hits('/missing')).toHaveLength(1)
+    expect(error.status).toBe(404)
+    expect(error.isRetryable).toBe(false)
+    expect(error.category).toBe('config')
+    expect(error.attempts).toBe(1)
+    expect(error.bodyExcerpt).toContain('Not Found')
+  })
+
+  it('returns an allowed non-2xx status instead of failing', async () => {
+    const scripted = await start({ '/maybe': { status: 404, body: { message: 'none' } } })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    const response = await client.getJson('/maybe', { allowStatuses: [404] })
+    expect(response.status).toBe(404)
+    expect(response.data).toEqual({ message: 'none' })
+  })
+
+  it('applies ±20 % jitter by default', async () => {
+    const scripted = await start({ '/flaky': [{ status: 503 }, { status: 503 }, { status: 503 }, { body: {} }] })
+    const waits: number[] = []
+    const client = createHttpClient({
+      baseUrl: scripted.url,
+      retry: { backoffBaseMs: 50, limit: 4 },
+      onEvent: (event) => event.type === 'retry' && waits.push(event.waitMs),
+    })
+    await client.getJson('/flaky')
+    expect(waits).toHaveLength(3)
+    waits.forEach((wait, index) => {
+      const nominal = 50 * 2 ** index
+      expect(wait).toBeGreaterThanOrEqual(nominal * 0.8)
+      expect(wait).toBeLessThanOrEqual(nominal * 1.2)
+    })
+    // A jitter of exactly zero on all three waits would mean jitter is off.
+    expect(waits.some((wait, index) => wait !== 50 * 2 ** index)).toBe(true)
+  })
+})
+
+describe('Retry-After on 429', () => {
+  it('waits the given seconds', async () => {
+    const scripted = await start({ '/limited': [{ status: 429, headers: { 'retry-after': '1' } }, { body: [] }] })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    await client.getJson('/limited')
+    const [gap] = gaps(scripted.hits('/limited'))
+    expect(gap).toBeGreaterThanOrEqual(990)
+    expect(gap).toBeLessThan(1400)
+  })
+
+  it('waits until an HTTP date', async () => {
+    let expected = 0
+    const scripted = await start({
+      '/limited': [
+        (_request, response) => {
+          const until = Math.ceil(Date.now() / 1000) * 1000 + 1000
+          expected = until - Date.now()
+          response.writeHead(429, { 'retry-after': new Date(until).toUTCString() })
+          response.end()
+        },
+        { body: [] },
+      ],
+    })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    await client.getJson('/limited')
+    const [gap] = gaps(scripted.hits('/limited'))
+    expect(expected).toBeGreaterThan(900)
+    expect(gap).toBeGreaterThanOrEqual(expected - 30)
+    expect(gap).toBeLessThan(expected + 400)
+  })
+
+  it('caps Retry-After at maxRetryAfterMs', async () => {
+    const scripted = await start({ '/limited': [{ status: 429, headers: { 'retry-after': '3600' } }, { body: [] }] })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: { ...FAST, maxRetryAfterMs: 150 } })
+    await client.getJson('/limited')
+    const [gap] = gaps(scripted.hits('/limited'))
+    expect(gap).toBeGreaterThanOrEqual(145)
+    expect(gap).toBeLessThan(500)
+  })
+
+  it.each([
+    ['0', '0'],
+    ['missing', undefined],
+    ['a past date', 'Wed, 21 Oct 2015 07:28:00 GMT'],
+    ['negative', '-5'],
+    ['garbage', 'soon'],
+  ])('falls back to the exponential backoff when Retry-After is %s', async (_label, header) => {
+    const headers: Record<string, string> = header === undefined ? {} : { 'retry-after': header }
+    const scripted = await start({ '/limited': [{ status: 429, headers }, { status: 429, headers }, { body: [] }] })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: { backoffBaseMs: 60, jitter: false } })
+    await client.getJson('/limited')
+    const [first, second] = gaps(scripted.hits('/limited'))
+    expect(first).toBeGreaterThanOrEqual(58)
+    expect(first).toBeLessThan(300)
+    expect(second).toBeGreaterThanOrEqual(118)
+    expect(second).toBeLessThan(400)
+  })
+})
+
+describe('timeouts and broken transport', () => {
+  it('times out a slow handler, retries, then fails as transient', async () => {
+    const scripted = await start({ '/slow': { delayMs: 400, body: {} } })
+    const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 80, retry: FAST })
+    const started = performance.now()
+    const error = await failure(client.getJson('/slow'))
+    const elapsed = performance.now() - started
+    expect(scripted.hits('/slow')).toHaveLength(3)
+    expect(error.category).toBe('transient')
+    expect(error.isRetryable).toBe(true)
+    expect(error.status).toBeUndefined()
+    expect(error.attempts).toBe(3)
+    expect(error.message).toMatch(/timed out after 80 ms/)
+    // 3 × 80 ms + 20 + 40 ms of backoff, far below the 400 ms handler.
+    expect(elapsed).toBeGreaterThanOrEqual(290)
+    expect(elapsed).toBeLessThan(900)
+  })
+
+  it('times out a body that stalls after the headers', async () => {
+    const scripted = await start({
+      '/stall': [
+        (_request, response) => {
+          response.writeHead(200, { 'content-type': 'application/json' })
+          response.write('{"items": [')
+        },
+        { body: { items: [] } },
+      ],
+    })
+    const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 100, retry: FAST })
+    const response = await client.getJson('/stall')
+    expect(response.data).toEqual({ items: [] })
+    expect(scripted.hits('/stall')).toHaveLength(2)
+  })
+
+  it('does not retry timeouts when retryOnTimeout is false', async () => {
+    const scripted = await start({ '/slow': { delayMs: 300, body: {} } })
+    const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 60, retry: { ...FAST, retryOnTimeout: false } })
+    const error = await failure(client.getJson('/slow'))
+    expect(scripted.hits('/slow')).toHaveLength(1)
+    expect(error.isRetryable).toBe(true)
+    expect(error.attempts).toBe(1)
+  })
+
+  it('retries a connection reset mid-body', async () => {
+    const scripted = await start({ '/reset': [resetMidBody('{"items": [1, 2, 3'), { body: { items: [1, 2, 3] } }] })
+    const events: HttpEvent[] = []
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, onEvent: (event) => events.push(event) })
+    const response = await client.getJson('/reset')
+    expect(response.data).toEqual({ items: [1, 2, 3] })
+    expect(scripted.hits('/reset')).toHaveLength(2)
+    const retry = events.find((event) => event.type === 'retry')
+    expect(retry).toMatchObject({ reason: 'network', attempt: 1 })
+  })
+
+  it('fails a persistent reset as a retryable network error', async () => {
+    const scripted = await start({ '/reset': resetMidBody('{"items": [') })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    const error = await failure(client.getJson('/reset'))
+    expect(scripted.hits('/reset')).toHaveLength(3)
+    expect(error.message).toMatch(/Network error while reading the body/)
+    expect(error.category).toBe('transient')
+    expect(error.isRetryable).toBe(true)
+  })
+
+  it('retries a refused connection', async () => {
+    const scripted = await start({})
+    const url = scripted.url
+    await scripted.close()
+    server = undefined
+    const client = createHttpClient({ baseUrl: url, retry: FAST })
+    const error = await failure(client.getJson('/gone'))
+    expect(error.attempts).toBe(3)
+    expect(error.message).toMatch(/ECONNREFUSED/)
+    expect(error.category).toBe('transient')
+  })
+})
+
+describe('malformed bodies and API errors in 200', () => {
+  it('retries a truncated JSON body and reports method, URL and an excerpt when it persists', async () => {
+    const scripted = await start({ '/truncated': { body: '{"items": [{"id": 1}, {"id": 2' } })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    const error = await failure(client.getJson('/truncated', { searchParams: { page: 2 } }))
+    expect(scripted.hits('/truncated')).toHaveLength(3)
+    expect(error.isRetryable).toBe(true)
+    expect(error.status).toBe(200)
+    expect(error.message).toContain(`GET ${scripted.url}/truncated?page=2`)
+    expect(error.message).toMatch(/not valid JSON/)
+    expect(error.bodyExcerpt).toBe('{"items": [{"id": 1}, {"id": 2')
+  })
+
+  it('recovers when a truncated body is followed by a good one', async () => {
+    const scripted = await start({ '/truncated': [{ body: '{"items": [' }, { body: { items: [] } }] })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    expect((await client.getJson('/truncated')).data).toEqual({ items: [] })
+  })
+
+  const outcome = (code: string) => ({
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code, diagnostics: `server said ${code}` }],
+  })
+  const isApiError = (body: unknown) => {
+    const record = body as { resourceType?: string; issue?: { code: string; diagnostics: string }[] }
+    if (record?.resourceType !== 'OperationOutcome') return undefined
+    const issue = record.issue?.[0]
+    return { message: issue?.diagnostics ?? 'OperationOutcome', retryable: issue?.code === 'transient' }
+  }
+
+  it('retries a retryable OperationOutcome inside a 200', async () => {
+    const scripted = await start({ '/Patient': [{ body: outcome('transient') }, { body: { resourceType: 'Bundle' } }] })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, isApiError })
+    const response = await client.getJson('/Patient')
+    expect(response.data).toEqual({ resourceType: 'Bundle' })
+    expect(scripted.hits('/Patient')).toHaveLength(2)
+  })
+
+  it('fails a fatal OperationOutcome at once', async () => {
+    const scripted = await start({ '/Patient': { body: outcome('invalid') } })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, isApiError })
+    const error = await failure(client.getJson('/Patient'))
+    expect(scripted.hits('/Patient')).toHaveLength(1)
+    expect(error.isRetryable).toBe(false)
+    expect(error.category).toBe('source')
+    expect(error.status).toBe(200)
+    expect(error.message).toContain('server said invalid')
+  })
+
+  it('fails a persistent retryable OperationOutcome after the limit', async () => {
+    const scripted = await start({ '/Patient': { body: outcome('transient') } })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, isApiError })
+    const error = await failure(client.getJson('/Patient'))
+    expect(scripted.hits('/Patient')).toHaveLength(3)
+    expect(error.isRetryable).toBe(true)
+    expect(error.category).toBe('transient')
+    expect(error.attempts).toBe(3)
+  })
+})
