@@ -41,7 +41,8 @@ export function clearSecrets(): void {
 }
 
 /** Query parameter names whose values are always hidden, registered or not. */
-const SENSITIVE_PARAM = /^(?:access_?token|api_?key|apikey|key|token|secret|client_secret|password|passwd|signature|sig|code|refresh_token|auth)$/i
+const SENSITIVE_PARAM =
+  /^(?:access_?token|api_?key|apikey|key|token|secret|client_secret|password|passwd|signature|sig|code|refresh_token|auth)$/i
 
 /** Replaces registered secrets in `text`, longest first, with `[REDACTED]`. */
 export function redact(text: string): string {
@@ -61,12 +62,15 @@ export function redactUrl(url: string): string {
   const queryStart = text.indexOf('?')
   if (queryStart < 0) return text
   const base = text.slice(0, queryStart)
-  const query = text.slice(queryStart + 1).split('&').map((pair) => {
-    const equals = pair.indexOf('=')
-    if (equals < 0) return pair
-    const name = decodeURIComponentSafe(pair.slice(0, equals))
-    return SENSITIVE_PARAM.test(name) ? `${pair.slice(0, equals)}=${REDACTED}` : pair
-  })
+  const query = text
+    .slice(queryStart + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=')
+      if (equals < 0) return pair
+      const name = decodeURIComponentSafe(pair.slice(0, equals))
+      return SENSITIVE_PARAM.test(name) ? `${pair.slice(0, equals)}=${REDACTED}` : pair
+    })
   text = `${base}?${query.join('&')}`
   return text
 }

@@ -136,7 +136,11 @@ function coerce(schema: TSchema, value: unknown, key: string, where: string): un
     try {
       return JSON.parse(text)
     } catch (error) {
-      throw new InvalidOptionsError({ key, where, problem: `expected JSON, got ${excerpt(value)} (${(error as Error).message})` })
+      throw new InvalidOptionsError({
+        key,
+        where,
+        problem: `expected JSON, got ${excerpt(value)} (${(error as Error).message})`,
+      })
     }
   }
   return value
