@@ -1,2 +1,6 @@
-// Record conversion (upstream parse_value): compiled per schema. See convert/README in the issue.
-export {}
+/**
+ * `@lakeflow/core/convert`: record conversion (the Python `parse_value`), compiled once
+ * per schema into generated JavaScript. See the package README ("Record conversion") for
+ * the rules and the documented deviations from the Python original.
+ */
+export { type Converter, type ConverterOptions, compileConverter, converterSource, convertRecord } from './compile.ts'

@@ -80,7 +80,8 @@ export function lintSchema(schema: SparkStruct, options: SchemaLintOptions = {})
       }
       case 'struct': {
         const fields = Object.entries((type as SparkStruct).fields)
-        if (fields.length === 0) warnings.push({ path, code: 'empty-struct', message: `${path} is a struct with no fields` })
+        if (fields.length === 0)
+          warnings.push({ path, code: 'empty-struct', message: `${path} is a struct with no fields` })
         for (const [fieldName, field] of fields) {
           const fieldSamples = samples?.map((sample) =>
             sample && typeof sample === 'object' ? (sample as Record<string, unknown>)[fieldName] : undefined,

@@ -77,7 +77,11 @@ export function toSparkJsonValue(type: AnySparkNode): SparkJsonType {
     }
     case 'array': {
       const arrayType = type as SparkArray
-      return { type: 'array', elementType: toSparkJsonValue(arrayType.element), containsNull: arrayType.element.nullable }
+      return {
+        type: 'array',
+        elementType: toSparkJsonValue(arrayType.element),
+        containsNull: arrayType.element.nullable,
+      }
     }
     case 'map': {
       const mapType = type as SparkMap
@@ -289,4 +293,3 @@ function readSimple(name: string, path: string, options: SparkTypeOptions): AnyS
     `unsupported type ${JSON.stringify(name)}; supported: ${[...Object.keys(SIMPLE_BUILDERS), 'decimal(p,s)', 'array', 'map', 'struct'].join(', ')}`,
   )
 }
-

@@ -61,12 +61,15 @@ export interface SparkArray<Element extends AnySparkNode = AnySparkNode, Nullabl
   readonly element: Element
 }
 
-/** `map<key, value>`; converted values are `Map` objects. `valueContainsNull` is the value's `nullable`. */
+/**
+ * `map<key, value>`; converted values are `Map` objects. `valueContainsNull` is the value's
+ * `nullable`. Keys are never null (Spark's rule), whatever the key node's `nullable` says.
+ */
 export interface SparkMap<
   Key extends AnySparkNode = AnySparkNode,
   Value extends AnySparkNode = AnySparkNode,
   Nullable extends boolean = boolean,
-> extends SparkNode<'map', Map<Static<Key>, Static<Value>>, Nullable> {
+> extends SparkNode<'map', Map<Exclude<Static<Key>, null>, Static<Value>>, Nullable> {
   readonly key: Key
   readonly value: Value
 }
@@ -171,9 +174,7 @@ export function decimal<const Options extends SparkTypeOptions = {}>(
   if (!Number.isInteger(scale) || scale < 0 || scale > precision) {
     throw new RangeError(`decimal scale must be an integer from 0 to the precision (${precision}), got ${scale}`)
   }
-  return node<'decimal', string, Options>('decimal', options, { precision, scale }) as SparkDecimal<
-    NullableOf<Options>
-  >
+  return node<'decimal', string, Options>('decimal', options, { precision, scale }) as SparkDecimal<NullableOf<Options>>
 }
 
 /** `array<element>`. The element's `nullable` is the array's `containsNull`. */
@@ -193,11 +194,10 @@ export function map<Key extends AnySparkNode, Value extends AnySparkNode, const 
   value: Value,
   options?: Options,
 ): SparkMap<Key, Value, NullableOf<Options>> {
-  return node<'map', Map<Static<Key>, Static<Value>>, Options>('map', options, { key, value }) as SparkMap<
-    Key,
-    Value,
-    NullableOf<Options>
-  >
+  return node<'map', Map<Exclude<Static<Key>, null>, Static<Value>>, Options>('map', options, {
+    key,
+    value,
+  }) as SparkMap<Key, Value, NullableOf<Options>>
 }
 
 /** `struct<...>`. Field order is declaration order. */
@@ -260,7 +260,9 @@ export const Spark = {
 
 /** True when `value` is a Spark type node built by these builders (or by `fromSparkJson`). */
 export function isSparkNode(value: unknown): value is AnySparkNode {
-  return typeof value === 'object' && value !== null && typeof (value as { 'x-spark'?: unknown })['x-spark'] === 'string'
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { 'x-spark'?: unknown })['x-spark'] === 'string'
+  )
 }
 
 /** True when `value` is a struct node. */
