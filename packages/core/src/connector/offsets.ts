@@ -36,7 +36,8 @@ export function assertOffset(value: unknown, tableName: string): asserts value i
       typeof item === 'string' ||
       typeof item === 'boolean' ||
       (typeof item === 'number' && Number.isFinite(item))
-    if (!ok) throw new InvalidOffsetError(tableName, `key "${key}" must be a string, finite number, boolean or null`, value)
+    if (!ok)
+      throw new InvalidOffsetError(tableName, `key "${key}" must be a string, finite number, boolean or null`, value)
   }
   const size = Buffer.byteLength(canonicalOffset(value as Offset))
   if (size > MAX_OFFSET_BYTES) {

@@ -44,8 +44,26 @@ export function clearSecrets(): void {
 const SENSITIVE_PARAM =
   /^(?:access_?token|api_?key|apikey|key|token|secret|client_secret|password|passwd|signature|sig|code|refresh_token|auth)$/i
 
-/** Replaces registered secrets in `text`, longest first, with `[REDACTED]`. */
+/**
+ * Redacts text for an error message or a log line: registered secrets (longest first)
+ * become `[REDACTED]`, and so do the password of any URL with credentials
+ * (`https://user:[REDACTED]@host`) and the values of sensitive query parameters in any URL
+ * inside the text.
+ */
 export function redact(text: string): string {
+  const result = redactRegistered(text)
+  return result.includes('://') ? result.replace(URL_IN_TEXT, redactUrlParts) : result
+}
+
+/** Redacts a URL: registered secrets anywhere, credentials, and the values of sensitive query parameters. */
+export function redactUrl(url: string): string {
+  return redactUrlParts(redactRegistered(url))
+}
+
+const URL_IN_TEXT = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`\\]+/gi
+const USERINFO = /^([a-z][a-z\d+.-]*:\/\/)([^/?#@\s]*)@/i
+
+function redactRegistered(text: string): string {
   const secrets = registry()
   if (secrets.size === 0) return text
   let result = text
@@ -56,14 +74,18 @@ export function redact(text: string): string {
   return result
 }
 
-/** Redacts a URL: registered secrets anywhere, and the values of sensitive query parameters. */
-export function redactUrl(url: string): string {
-  let text = redact(url)
+function redactUrlParts(url: string): string {
+  // `user:password@` keeps the user; a lone `token@` (a token used as user name) goes entirely.
+  const text = url.replace(USERINFO, (_match, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':')
+    return colon < 0 ? `${scheme}${REDACTED}@` : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`
+  })
   const queryStart = text.indexOf('?')
   if (queryStart < 0) return text
-  const base = text.slice(0, queryStart)
+  const hashStart = text.indexOf('#', queryStart)
+  const queryEnd = hashStart < 0 ? text.length : hashStart
   const query = text
-    .slice(queryStart + 1)
+    .slice(queryStart + 1, queryEnd)
     .split('&')
     .map((pair) => {
       const equals = pair.indexOf('=')
@@ -71,8 +93,7 @@ export function redactUrl(url: string): string {
       const name = decodeURIComponentSafe(pair.slice(0, equals))
       return SENSITIVE_PARAM.test(name) ? `${pair.slice(0, equals)}=${REDACTED}` : pair
     })
-  text = `${base}?${query.join('&')}`
-  return text
+  return `${text.slice(0, queryStart)}?${query.join('&')}${text.slice(queryEnd)}`
 }
 
 function decodeURIComponentSafe(text: string): string {

@@ -61,6 +61,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   if (options.baseUrl && baseOrigin === undefined) {
     throw new TypeError(`baseUrl must be an absolute URL, got ${JSON.stringify(redactUrl(options.baseUrl))}`)
   }
+  if (options.baseUrl && /^[a-z][a-z\d+.-]*:\/\/[^/?#]*@/i.test(options.baseUrl)) {
+    throw new TypeError(
+      `baseUrl must not contain credentials (use basicAuth or another auth helper), got ${JSON.stringify(redactUrl(options.baseUrl))}`,
+    )
+  }
   const kyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, fetch: options.fetch })
   const baseHeaders = new Headers()
   if (options.userAgent) baseHeaders.set('user-agent', userAgentFor(options.userAgent))
