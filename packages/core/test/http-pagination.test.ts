@@ -43,7 +43,7 @@ async function expectLazy(pages: AsyncGenerator<Page>, path: string): Promise<vo
   expect(server!.hits(path)).toHaveLength(1)
   await pages.next()
   expect(server!.hits(path)).toHaveLength(2)
-  await pages.return()
+  await pages.return(undefined)
   expect(server!.hits(path)).toHaveLength(2)
 }
 
