@@ -50,6 +50,8 @@ export interface ResponseSpec {
   }
   /** Extra response headers (rate-limit headers, say). */
   headers?: Record<string, string>
+  /** Upstream's validator-only list of acceptable live status codes; accepted and unused here. */
+  expected_status_codes?: number[]
 }
 
 /** One endpoint of a spec (upstream endpoints.yaml, plus auth, deletes and path filters). */
@@ -111,10 +113,31 @@ export interface FaultRule {
   probability?: number
 }
 
+/**
+ * A corpus table produced on demand by index instead of held in memory (see `generatedCorpus`).
+ * Record `i` must not sort before record `i - 1` on any field of `orderedBy`, so filters and
+ * sorts on those fields are answered by binary search over the index.
+ */
+export interface GeneratedCorpusOptions {
+  /** Number of records. */
+  count: number
+  /** Builds record `i` (0-based). Called again for every page that includes it, so keep it pure. */
+  template: (index: number) => Record<string, unknown>
+  /**
+   * Dotted fields whose values never decrease with the index.
+   * @default the corpus's `cursor_field` (if any) followed by its `primary_key`
+   */
+  orderedBy?: string[]
+}
+
 export interface SimulatorOptions {
   /** The spec, or a path to `endpoints.yaml`. */
   spec: SourceSpec | string
-  /** Corpus tables, or a directory of `<table>.json` files. */
+  /**
+   * Corpus tables, or a directory of `<table>.json` files. In the object form a value is a
+   * list of records, one object (single-entity endpoints), or `generatedCorpus(...)`; the key
+   * `<table>.tombstones` holds initial tombstones.
+   */
   corpus: Record<string, unknown> | string
   /** Initial clock value (ISO). @default '2024-06-01T00:00:00Z' */
   now?: string
@@ -149,6 +172,8 @@ export interface CoverageReport {
 /** Test-side mutations; each moves the cursor to the clock's current time. */
 export interface SimulatorMutations {
   insert(corpus: string, record: Record<string, unknown>): void
+  /** Inserts several records at the same clock time, so they all share one cursor value (cursor ties). */
+  insertMany(corpus: string, records: Record<string, unknown>[]): void
   update(corpus: string, key: Record<string, unknown>, changes: Record<string, unknown>): void
   /** Removes the record and records a tombstone (key + cursor, other fields null). */
   delete(corpus: string, key: Record<string, unknown>): void

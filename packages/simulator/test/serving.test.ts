@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest'
+import type { FilterOp, SourceSpec } from '../src/types.ts'
+import { AUTH, getJson, ids, startSimulator, tickets } from './helpers.ts'
+
+const ROWS = [
+  { id: 1, n: 10, flag: true, name: 'alpha', at: '2024-01-01T00:00:00Z', tags: ['a', 'b'], nested: { k: 'x' } },
+  { id: 2, n: 2, flag: false, name: 'beta', at: '2024-01-01T02:00:00+01:00', tags: ['b'], nested: { k: 'y' } },
+  { id: 3, n: null, flag: true, name: 'alphabet', at: '2024-01-01T00:30:00.000Z', tags: [], nested: null },
+  { id: 4, n: 2, flag: null, name: null, at: null, tags: ['c'], nested: { k: 'x' } },
+]
+
+function filterSpec(): SourceSpec {
+  const ops: FilterOp[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'starts_with']
+  const params: Record<string, any> = {}
+  for (const field of ['n', 'flag', 'name', 'at', 'tags', 'nested.k']) {
+    for (const op of ops) params[`${field}_${op}`] = { role: 'filter', field, op }
+  }
+  params.sort = { role: 'sort_by', options: ['n', 'name', 'at', 'id'] }
+  params.order = { role: 'sort_order' }
+  return { endpoints: [{ path: '/rows', method: 'GET', corpus: 'rows', params }] }
+}
+
+describe('filters (upstream §5.4 step 4, plus contains and starts_with)', () => {
+  const cases: [string, number[]][] = [
+    ['n_eq=2', [2, 4]],
+    ['n_ne=2', [1, 3]], // null matches only ne
+    ['n_gt=2', [1]],
+    ['n_gte=2', [1, 2, 4]],
+    ['n_lt=10', [2, 4]],
+    ['n_lte=10', [1, 2, 4]],
+    ['n_eq=abc', []], // failed numeric coercion: no match
+    ['n_in=2,%2010', [1, 2, 4]], // items trimmed, compared as text
+    ['flag_eq=true', [1, 3]],
+    ['flag_eq=yes', [1, 3]],
+    ['flag_eq=1', [1, 3]],
+    ['flag_eq=false', [2]],
+    ['name_eq=alpha', [1]],
+    ['name_gt=alpha', [2, 3]],
+    ['name_starts_with=alph', [1, 3]],
+    ['name_contains=ph', [1, 3]],
+    ['name_ne=alpha', [2, 3, 4]],
+    // ISO timestamps compare as instants: +01:00 and .000Z forms included
+    ['at_gt=2024-01-01T00:00:00Z', [2, 3]],
+    ['at_eq=2024-01-01T01:00:00Z', [2]],
+    ['at_lt=2024-01-01T01:00:00.000Z', [1, 3]],
+    ['at_gte=2024-01-01', [1, 2, 3]],
+    ['tags_contains=b', [1, 2]],
+    ['nested.k_eq=x', [1, 4]],
+    ['nested.k_in=y,z', [2]],
+    ['n_gt=2&flag_eq=true', [1]], // filters combine with AND
+    ['unknown=1', [1, 2, 3, 4]], // undeclared params are ignored unless strict_params
+  ]
+  it.each(cases)('%s', async (query, expected) => {
+    const { url } = await startSimulator({ spec: filterSpec(), corpus: { rows: ROWS } })
+    const { body } = await getJson(`${url}/rows?${query}`)
+    expect(ids(body)).toEqual(expected)
+  })
+})
+
+describe('sort', () => {
+  it('sort_by from the whitelist, sort_order; nulls last ascending and first descending; stable ties by key', async () => {
+    const { url } = await startSimulator({ spec: filterSpec(), corpus: { rows: ROWS } })
+    const order = async (query: string) => ids((await getJson(`${url}/rows?${query}`)).body)
+    expect(await order('')).toEqual([1, 2, 3, 4]) // storage order without a sort
+    expect(await order('sort=n')).toEqual([2, 4, 1, 3])
+    expect(await order('sort=n&order=desc')).toEqual([3, 1, 4, 2])
+    expect(await order('sort=at')).toEqual([1, 3, 2, 4]) // instants, not text
+    expect(await order('sort=flag')).toEqual([1, 2, 3, 4]) // not whitelisted: ignored
+    expect(await order('sort=name&order=sideways')).toEqual([1, 3, 2, 4])
+  })
+
+  it('ties on the sort field are broken by primary key, whatever the file order', async () => {
+    const rows = [5, 3, 9, 1, 7].map((id) => ({ id, group: id % 2 === 0 ? 'b' : 'a' }))
+    const spec: SourceSpec = {
+      endpoints: [{ path: '/rows', method: 'GET', corpus: 'rows', response: { default_sort: 'group desc' } }],
+      corpora: { rows: { primary_key: ['id'] } },
+    }
+    const { url } = await startSimulator({ spec, corpus: { rows } })
+    expect(ids((await getJson(`${url}/rows`)).body)).toEqual([9, 7, 5, 3, 1])
+  })
+})
+
+describe('endpoints', () => {
+  it('path filters, dotted wrapper with extras, offset pagination', async () => {
+    const { url } = await startSimulator()
+    const { body } = await getJson(`${url}/v2/accounts/globex/tickets?limit=100&status=open,closed`)
+    const oracle = tickets().filter((ticket) => ticket.account === 'globex' && ticket.status !== 'pending')
+    expect(Object.keys(body)).toEqual(['data'])
+    expect(body.data.has_more).toBe(false)
+    expect(ids(body.data.items).sort((a: any, b: any) => a - b)).toEqual(ids(oracle))
+  })
+
+  it('single entity: a corpus object, or the record picked by path filters; 404 when absent', async () => {
+    const { url } = await startSimulator()
+    expect((await getJson(`${url}/v2/me`)).body).toEqual({ id: 7, name: 'Test Agent', role: 'admin' })
+    const one = await getJson(`${url}/v2/tickets/12`)
+    expect(one.body).toEqual(tickets()[11])
+    const missing = await getJson(`${url}/v2/tickets/999`)
+    expect(missing.status).toBe(404)
+    expect(missing.body).toMatchObject({ error: 'not found', status: 404 })
+  })
+
+  it('declared response headers are sent', async () => {
+    const { url } = await startSimulator()
+    const { headers } = await getJson(`${url}/v2/tickets`, AUTH)
+    expect(headers.get('x-ratelimit-remaining')).toBe('4999')
+    expect(headers.get('content-type')).toBe('application/json; charset=utf-8')
+  })
+
+  it('strict_params rejects undeclared query params with 400', async () => {
+    const spec: SourceSpec = {
+      endpoints: [
+        { path: '/rows', method: 'GET', corpus: 'rows', strict_params: true, params: { q: { role: 'ignore' } } },
+      ],
+    }
+    const { url } = await startSimulator({ spec, corpus: { rows: ROWS } })
+    expect((await getJson(`${url}/rows?q=1`)).status).toBe(200)
+    const rejected = await getJson(`${url}/rows?q=1&page=2`)
+    expect(rejected.status).toBe(400)
+    expect(rejected.body.error).toBe('unknown query parameter(s) page; declared: q')
+  })
+
+  it('the first matching endpoint in file order wins; methods match exactly', async () => {
+    const spec: SourceSpec = {
+      endpoints: [
+        { path: '/items/special', method: 'GET', corpus: 'special', response: { single_entity: true } },
+        {
+          path: '/items/{id}',
+          method: 'GET',
+          corpus: 'rows',
+          path_filters: { id: 'id' },
+          response: { single_entity: true },
+        },
+        { path: '/items/{id}', method: 'POST', corpus: 'special', response: { single_entity: true } },
+      ],
+    }
+    const { url } = await startSimulator({ spec, corpus: { rows: ROWS, special: { special: true } } })
+    expect((await getJson(`${url}/items/special`)).body).toEqual({ special: true })
+    expect((await getJson(`${url}/items/2`)).body.name).toBe('beta')
+    const posted = await fetch(`${url}/items/2`, { method: 'POST', body: '{"x":1}' })
+    expect(await posted.json()).toEqual({ special: true })
+    expect((await fetch(`${url}/items/2`, { method: 'DELETE' })).status).toBe(404)
+  })
+})
+
+describe('auth', () => {
+  it('401 JSON without the header, with a wrong prefix or a wrong value; 200 with the exact value', async () => {
+    const { url, simulator } = await startSimulator()
+    const statusWith = async (headers: Record<string, string>) => (await fetch(`${url}/v2/tickets`, { headers })).status
+    const missing = await getJson(`${url}/v2/tickets`)
+    expect(missing.status).toBe(401)
+    expect(missing.body).toEqual({ error: 'unauthorized', message: 'missing Authorization header', status: 401 })
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer')
+    expect(await statusWith({ authorization: 's3cret-token' })).toBe(401)
+    expect(await statusWith({ authorization: 'Bearer wrong' })).toBe(401)
+    expect(await statusWith({ authorization: 'Bearer ' })).toBe(401)
+    expect(await statusWith(AUTH)).toBe(200)
+    expect(simulator.requests.map((request) => request.status)).toEqual([401, 401, 401, 401, 200])
+  })
+
+  it('without a declared value any non-empty value passes', async () => {
+    const spec: SourceSpec = {
+      endpoints: [
+        { path: '/me', method: 'GET', corpus: 'me', auth: { header: 'X-Api-Key' }, response: { single_entity: true } },
+      ],
+    }
+    const { url } = await startSimulator({ spec, corpus: { me: { id: 1 } } })
+    expect((await fetch(`${url}/me`)).status).toBe(401)
+    expect((await fetch(`${url}/me`, { headers: { 'x-api-key': 'anything' } })).status).toBe(200)
+  })
+})
