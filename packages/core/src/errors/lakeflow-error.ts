@@ -58,12 +58,20 @@ export function hasMarker(value: unknown, marker: symbol): boolean {
 
 function sanitizeCause(cause: unknown): unknown {
   if (LakeflowError.isInstance(cause)) return cause
-  if (cause instanceof Error) {
-    const plain: { name: string; message: string; code?: string } = { name: cause.name, message: redact(cause.message) }
-    const code = (cause as { code?: unknown }).code
-    if (typeof code === 'string') plain.code = code
+  if (cause instanceof Error || isErrorLike(cause)) {
+    const source = cause as { name?: unknown; message: string; code?: unknown }
+    const plain: { name: string; message: string; code?: string } = {
+      name: typeof source.name === 'string' ? source.name : 'Error',
+      message: redact(source.message),
+    }
+    if (typeof source.code === 'string') plain.code = source.code
     return plain
   }
   if (typeof cause === 'string') return redact(cause)
   return undefined
+}
+
+/** A plain `{ message }` object (a cause already reduced to data). */
+function isErrorLike(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string'
 }

@@ -1,4 +1,5 @@
 export {
+  containsSecret,
   defineOptions,
   isSecretSchema,
   type ParseOptionsSettings,

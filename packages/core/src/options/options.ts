@@ -28,6 +28,57 @@ export function secretKeys(schema: TObject): string[] {
     .map(([key]) => key)
 }
 
+/** True when the schema is secret or has a secret anywhere inside (object properties, array items, unions). */
+export function containsSecret(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false
+  if (isSecretSchema(schema)) return true
+  const record = schema as Record<string, unknown>
+  const children = [
+    ...Object.values((record.properties as Record<string, unknown> | undefined) ?? {}),
+    record.items,
+    record.additionalProperties,
+    ...((record.anyOf as unknown[] | undefined) ?? []),
+    ...((record.oneOf as unknown[] | undefined) ?? []),
+    ...((record.allOf as unknown[] | undefined) ?? []),
+  ]
+  return children.some(containsSecret)
+}
+
+/**
+ * Walks a value along its schema and calls `visit` for each value at a secret position
+ * (replacing it with the result). Used to register nested secrets and to mask them for display.
+ */
+function mapSecrets(schema: unknown, value: unknown, visit: (secretValue: unknown) => unknown): unknown {
+  if (typeof schema !== 'object' || schema === null) return value
+  if (isSecretSchema(schema)) return visit(value)
+  if (!containsSecret(schema)) return value
+  const record = schema as Record<string, unknown>
+  if (Array.isArray(value)) return value.map((item) => mapSecrets(record.items, item, visit))
+  if (typeof value === 'object' && value !== null) {
+    const properties = (record.properties as Record<string, unknown> | undefined) ?? {}
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        mapSecrets(properties[key] ?? record.additionalProperties, inner, visit),
+      ]),
+    )
+  }
+  // A union that contains a secret: mask the whole value rather than guess the branch.
+  return [...((record.anyOf as unknown[]) ?? []), ...((record.oneOf as unknown[]) ?? [])].some(containsSecret)
+    ? visit(value)
+    : value
+}
+
+function registerSecretValue(value: unknown): unknown {
+  if (typeof value === 'string' || typeof value === 'number') registerSecret(String(value))
+  return value
+}
+
+/** The value with every secret inside it (per the schema) replaced by `[REDACTED]`. */
+function maskSecrets(schema: unknown, value: unknown): unknown {
+  return mapSecrets(schema, value, () => REDACTED)
+}
+
 /**
  * Defines an options schema: a strict typebox object (unknown keys are errors).
  * Each property should carry a `description` and, when optional, a `default`.
@@ -61,17 +112,17 @@ export function parseOptions<Schema extends TObject>(
   settings: ParseOptionsSettings = {},
 ): Static<Schema> {
   const properties = schema.properties as Record<string, TSchema>
-  const secrets = new Set(secretKeys(schema))
   const values: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(raw ?? {})) {
     if (value === undefined) continue
-    if (secrets.has(key)) registerSecret(value)
     const property = properties[key]
     if (property === undefined) {
       if (settings.unknownKeys === 'ignore') continue
       throw new InvalidOptionsError({ key, where, problem: unknownKeyProblem(key, Object.keys(properties)) })
     }
+    if (isSecretSchema(property)) registerSecretValue(value)
     values[key] = coerce(property, value, key, where)
+    mapSecrets(property, values[key], registerSecretValue)
   }
   Value.Default(schema, values)
   const errors = Value.Errors(schema, values)
@@ -139,7 +190,7 @@ function coerce(schema: TSchema, value: unknown, key: string, where: string): un
       throw new InvalidOptionsError({
         key,
         where,
-        problem: `expected JSON, got ${excerpt(value)} (${(error as Error).message})`,
+        problem: `expected JSON, got ${containsSecret(schema) ? REDACTED : excerpt(value)} (${jsonProblem(error)})`,
       })
     }
   }
@@ -175,7 +226,12 @@ function toOptionsError(
   const key = error.instancePath.replace(/^\//, '').replaceAll('/', '.') || '?'
   const topKey = key.split('.')[0]!
   const property = properties[topKey]
-  const shown = property && isSecretSchema(property) ? REDACTED : excerpt(values[topKey])
+  const shown =
+    property === undefined
+      ? excerpt(values[topKey])
+      : isSecretSchema(property)
+        ? REDACTED
+        : excerpt(maskSecrets(property, values[topKey]))
   const allowed = literalValues(property)
   const expected = allowed ? `one of ${allowed.map((item) => JSON.stringify(item)).join(', ')}` : describeError(error)
   return new InvalidOptionsError({ key, where, problem: `expected ${expected}, got ${shown}` })
@@ -216,6 +272,12 @@ function describeError(error: ValidationErrorLike): string {
 
 /** A copy of parsed options with every secret value replaced by `[REDACTED]`, for display. */
 export function redactOptions(schema: TObject, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const secrets = new Set(secretKeys(schema))
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, secrets.has(key) ? REDACTED : value]))
+  const properties = schema.properties as Record<string, TSchema>
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, maskSecrets(properties[key], value)]))
+}
+
+/** V8's JSON.parse messages quote the text; keep only the reason. */
+function jsonProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.replace(/,? ".*" is not valid JSON$/s, '').slice(0, 120)
 }
