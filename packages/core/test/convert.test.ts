@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { compileConverter, convertRecord } from '../src/convert/index.ts'
-import { SchemaConversionError } from '../src/errors/index.ts'
+import { compilationCount } from '../src/convert/compile.ts'
+import { compileConverter, converterSource, convertRecord } from '../src/convert/index.ts'
 import { type Row, Spark } from '../src/schema/index.ts'
 
 const issueSchema = Spark.table({
@@ -13,15 +13,7 @@ const issueSchema = Spark.table({
   price: Spark.decimal(10, 2),
 })
 
-function conversionFailure(run: () => unknown): SchemaConversionError {
-  try {
-    run()
-  } catch (error) {
-    if (SchemaConversionError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected a SchemaConversionError, but the conversion succeeded')
-}
+import { conversionFailure } from './convert-helpers.ts'
 
 describe('compileConverter', () => {
   const convert = compileConverter(issueSchema, { table: 'issues' })
@@ -78,5 +70,61 @@ describe('convertRecord', () => {
   it('converts one record with a cached converter', () => {
     expect(convertRecord(issueSchema, { id: '9007199254740993' }, 'issues').id).toBe(9007199254740993n)
     expect(conversionFailure(() => convertRecord(issueSchema, {}, 'other')).table).toBe('other')
+  })
+})
+
+describe('generated code', () => {
+  it('is generated once per schema object and shared by every table', () => {
+    const schema = Spark.table({ id: Spark.long() })
+    const before = compilationCount()
+    const first = compileConverter(schema, { table: 'a' })
+    const second = compileConverter(schema, { table: 'b' })
+    convertRecord(schema, { id: 1 }, 'c')
+    convertRecord(schema, { id: 2 }, 'c')
+    expect(compilationCount()).toBe(before + 1)
+    expect(conversionFailure(() => first({ id: 'x' })).table).toBe('a')
+    expect(conversionFailure(() => second({ id: 'x' })).table).toBe('b')
+    // An equal but distinct schema object is compiled on its own.
+    compileConverter(Spark.table({ id: Spark.long() }), { table: 'a' })
+    expect(compilationCount()).toBe(before + 2)
+  })
+
+  it('is specific to the schema: one function per struct position, field names as literals', () => {
+    const source = converterSource(issueSchema)
+    expect(source.match(/^function struct\d+\(/gm)).toHaveLength(4) // record, user, labels[], props{}
+    expect(source).toContain('function struct2(value, i')
+    expect(source).toContain('value["created_at"]')
+    expect(source).toContain('toDecimal(f6, 10, 2)')
+    expect(source).not.toContain("'x-spark'")
+  })
+
+  it('converts a schema with 200 fields', () => {
+    const fields: Record<string, ReturnType<typeof Spark.long> | ReturnType<typeof Spark.string>> = {}
+    const record: Record<string, unknown> = {}
+    const expected: Record<string, unknown> = {}
+    for (let index = 0; index < 200; index++) {
+      const name = `field_${index}`
+      fields[name] = index % 2 === 0 ? Spark.long() : Spark.string()
+      record[name] = index % 2 === 0 ? String(index) : index
+      expected[name] = index % 2 === 0 ? index : String(index)
+    }
+    const wide = Spark.table(fields)
+    const convert = compileConverter(wide, { table: 'wide' })
+    const row = convert(record)
+    expect(row).toEqual(expected)
+    expect(Object.keys(row)).toEqual(Object.keys(fields))
+    expect(conversionFailure(() => convert({ ...record, field_198: 'x' })).path).toBe('field_198')
+  })
+
+  it('handles deep nesting', () => {
+    let type: Parameters<typeof Spark.array>[0] = Spark.long({ nullable: false })
+    let value: unknown = 'x'
+    for (let depth = 0; depth < 12; depth++) {
+      type = depth % 2 === 0 ? Spark.array(type) : Spark.struct({ inner: type })
+      value = depth % 2 === 0 ? [depth === 0 ? 7 : null, value] : { inner: value }
+    }
+    const schema = Spark.table({ root: type })
+    const error = conversionFailure(() => convertRecord(schema, { root: value }, 'deep'))
+    expect(error.path).toBe('root.inner[1].inner[1].inner[1].inner[1].inner[1].inner[1]')
   })
 })
