@@ -1,0 +1,260 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api'
+import type { Offset } from '@lakeflow/core/connector'
+import { LakeflowError, redact } from '@lakeflow/core/errors'
+import {
+  type CommittedState,
+  deleteSchemaOf,
+  type Destination,
+  type Flow,
+  qualifiedName,
+  type RunRecord,
+  type StateEntry,
+  type TablePlan,
+  type TableWriter,
+} from '../types.ts'
+import { END_AT, START_AT, TOMBSTONE_SEQ } from './apply-sql.ts'
+import { DestinationError, openFailure } from './duckdb-errors.ts'
+import { checkColumns, DuckDbTableWriter, offsetText, ORDER_COLUMN } from './duckdb-table.ts'
+import { duckDbType, quoteId } from './duckdb-types.ts'
+import { resolveField } from '@lakeflow/core/schema'
+
+/** The state table: one row per pipeline, destination table and flow. */
+export const STATE_TABLE = '_lakeflow_state'
+/** The run log: one row per run with its JSON report. */
+export const RUNS_TABLE = '_lakeflow_runs'
+
+/** DuckDB destination settings. */
+export interface DuckDbDestinationOptions {
+  /** The database file. */
+  readonly file: string
+  /**
+   * DuckDB's buffer-manager limit, which bounds the process's memory whatever the table size
+   * (DuckDB spills to `<file>.tmp` beyond it).
+   * @default '256MB'
+   */
+  readonly memoryLimit?: string
+  /** DuckDB worker threads. @default 2 */
+  readonly threads?: number
+}
+
+/**
+ * The embedded DuckDB destination (the default): one file holding the tables, the committed
+ * offsets (`_lakeflow_state`) and the run log (`_lakeflow_runs`). Each batch's rows and its
+ * new offset commit in one transaction, so a crash at any point loses or repeats nothing.
+ */
+export class DuckDbDestination implements Destination {
+  readonly kind = 'duckdb'
+  readonly location: string
+  private readonly options: DuckDbDestinationOptions
+  private instance: DuckDBInstance | undefined
+  private admin: DuckDBConnection | undefined
+  private ddl: Promise<unknown> = Promise.resolve()
+  private stages = 0
+
+  constructor(options: DuckDbDestinationOptions) {
+    this.options = options
+    this.location = path.resolve(options.file)
+  }
+
+  async open(): Promise<void> {
+    if (this.instance) return
+    try {
+      this.instance = await DuckDBInstance.create(this.location, {
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        memory_limit: this.options.memoryLimit ?? '256MB',
+        threads: String(this.options.threads ?? 2),
+        preserve_insertion_order: 'false',
+        TimeZone: 'UTC',
+      })
+    } catch (error) {
+      throw openFailure(this.location, error)
+    }
+    this.admin = await this.instance.connect()
+    await this.admin.run(`CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (pipeline VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
+      flow VARCHAR NOT NULL, source_table VARCHAR, offset_json VARCHAR, batches BIGINT NOT NULL, updated_at TIMESTAMPTZ)`)
+    await this.admin.run(`CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (run_id VARCHAR NOT NULL, pipeline VARCHAR NOT NULL,
+      started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, status VARCHAR, report JSON)`)
+  }
+
+  private connectionOrThrow(): DuckDBConnection {
+    if (!this.admin) throw new LakeflowError('The DuckDB destination is not open', { category: 'internal' })
+    return this.admin
+  }
+
+  /** Serialises catalog changes: concurrent DDL from several connections would conflict. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.ddl.then(task, task)
+    this.ddl = next.catch(() => {})
+    return next
+  }
+
+  async openTable(plan: TablePlan): Promise<TableWriter> {
+    const problem = checkColumns(plan)
+    if (problem) throw new LakeflowError(`Table ${plan.sourceTable}: ${problem}`, { category: 'config' })
+    const admin = this.connectionOrThrow()
+    const schemaName = plan.destination.schema ?? 'main'
+    const target = `${quoteId(schemaName)}.${quoteId(plan.destination.table)}`
+    const name = qualifiedName(plan.destination)
+    const tombstoneTable = `_lakeflow_deleted__${plan.destination.table}`
+    const tombstones =
+      plan.ingestionType === 'cdc_with_deletes' ? `${quoteId(schemaName)}.${quoteId(tombstoneTable)}` : undefined
+    const connection = await this.instance!.connect()
+    const stageId = ++this.stages
+    const stage = `__lakeflow_stage_${stageId}`
+    const deleteStage = `__lakeflow_dstage_${stageId}`
+    const deleteSchema = deleteSchemaOf(plan)
+    await this.serial(async () => {
+      await admin.run(`CREATE SCHEMA IF NOT EXISTS ${quoteId(schemaName)}`)
+      await this.ensureTable(plan, target, schemaName)
+      if (tombstones) {
+        const keyColumns = plan.primaryKeys.map((key) => `${quoteId(key)} ${duckDbType(resolveField(plan.schema, key)!)}`)
+        const seqType = duckDbType(resolveField(plan.schema, plan.sequenceBy!)!)
+        await admin.run(`CREATE TABLE IF NOT EXISTS ${tombstones} (${keyColumns.join(', ')}, ${TOMBSTONE_SEQ} ${seqType})`)
+      }
+      for (const flow of flowsOf(plan)) {
+        await admin.run(
+          `INSERT INTO ${STATE_TABLE} (pipeline, table_name, flow, source_table, batches)
+           SELECT $1, $2, $3, $4, 0 WHERE NOT EXISTS (SELECT 1 FROM ${STATE_TABLE} WHERE pipeline = $1 AND table_name = $2 AND flow = $3)`,
+          [plan.pipeline, name, flow, plan.sourceTable],
+        )
+      }
+    })
+    const columnsOf = (fields: Record<string, import('@lakeflow/core/schema').AnySparkNode>) =>
+      Object.entries(fields).map(([column, type]) => `${quoteId(column)} ${duckDbType(type)}`)
+    await connection.run(`CREATE TEMP TABLE ${stage} (${[...columnsOf(plan.schema.fields), `${ORDER_COLUMN} BIGINT`].join(', ')})`)
+    await connection.run(
+      `CREATE TEMP TABLE ${deleteStage} (${[...columnsOf(deleteSchema.fields), `${ORDER_COLUMN} BIGINT`].join(', ')})`,
+    )
+    return new DuckDbTableWriter({
+      connection,
+      plan,
+      target,
+      targetSchema: schemaName,
+      targetTable: plan.destination.table,
+      ...(tombstones === undefined ? {} : { tombstones }),
+      name,
+      stage,
+      deleteStage,
+      deleteSchema,
+      readState: (flow) => this.readState(plan.pipeline, name, flow),
+      saveStateSql: (flow, offset) => saveStateSql(plan.pipeline, name, flow, offset),
+      release: () => connection.closeSync(),
+    })
+  }
+
+  /** Creates the target table, or adds columns the schema gained since it was created. */
+  private async ensureTable(plan: TablePlan, target: string, schemaName: string): Promise<void> {
+    const admin = this.connectionOrThrow()
+    const wanted = Object.entries(plan.schema.fields).map(([column, type]) => [column, duckDbType(type)] as const)
+    if (plan.scdType === 2 && plan.ingestionType !== 'append') {
+      const historyType =
+        plan.ingestionType === 'snapshot' ? 'TIMESTAMPTZ' : duckDbType(resolveField(plan.schema, plan.sequenceBy!)!)
+      wanted.push([START_AT, historyType], [END_AT, historyType])
+    }
+    const existing = await admin.runAndReadAll(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+      [schemaName, plan.destination.table],
+    )
+    const have = new Map(existing.getRows().map(([column, type]) => [String(column), String(type)]))
+    if (have.size === 0) {
+      await admin.run(`CREATE TABLE ${target} (${wanted.map(([column, type]) => `${quoteId(column)} ${type}`).join(', ')})`)
+      return
+    }
+    for (const [column, type] of wanted) {
+      if (!have.has(column)) await admin.run(`ALTER TABLE ${target} ADD COLUMN ${quoteId(column)} ${type}`)
+    }
+  }
+
+  private async readState(pipeline: string, table: string, flow: Flow): Promise<CommittedState | undefined> {
+    const result = await this.connectionOrThrow().runAndReadAll(
+      `SELECT offset_json, batches, CAST(updated_at AS VARCHAR) FROM ${STATE_TABLE} WHERE pipeline = $1 AND table_name = $2 AND flow = $3`,
+      [pipeline, table, flow],
+    )
+    const row = result.getRows()[0]
+    if (!row || Number(row[1]) === 0) return undefined
+    return {
+      offset: row[0] === null ? null : (JSON.parse(String(row[0])) as Offset),
+      batches: Number(row[1]),
+      ...(row[2] === null ? {} : { updatedAt: String(row[2]) }),
+    }
+  }
+
+  async recordRun(run: RunRecord): Promise<void> {
+    await this.connectionOrThrow().run(
+      `INSERT INTO ${RUNS_TABLE} VALUES ($1, $2, make_timestamptz($3::BIGINT * 1000), make_timestamptz($4::BIGINT * 1000), $5, $6)`,
+      [run.runId, run.pipeline, run.startedAt.getTime(), run.finishedAt.getTime(), run.status, redact(JSON.stringify(run.report))],
+    )
+  }
+
+  async listState(pipeline?: string): Promise<StateEntry[]> {
+    const result = await this.connectionOrThrow().runAndReadAll(
+      `SELECT pipeline, table_name, flow, source_table, offset_json, batches, CAST(updated_at AS VARCHAR) FROM ${STATE_TABLE}
+       WHERE ($1::VARCHAR IS NULL OR pipeline = $1) AND batches > 0 ORDER BY pipeline, table_name, flow`,
+      [pipeline ?? null],
+    )
+    return result.getRows().map((row) => ({
+      pipeline: String(row[0]),
+      table: String(row[1]),
+      flow: String(row[2]) as Flow,
+      sourceTable: String(row[3]),
+      offset: row[4] === null ? null : (JSON.parse(String(row[4])) as Offset),
+      batches: Number(row[5]),
+      ...(row[6] === null ? {} : { updatedAt: String(row[6]) }),
+    }))
+  }
+
+  async resetState(pipeline: string, table?: string): Promise<number> {
+    const result = await this.connectionOrThrow().run(
+      `DELETE FROM ${STATE_TABLE} WHERE pipeline = $1 AND ($2::VARCHAR IS NULL OR table_name = $2 OR table_name = 'main.' || $2)`,
+      [pipeline, table ?? null],
+    )
+    return result.rowsChanged
+  }
+
+  /** Runs a query on the destination (for `lakeflow demo` and tests). */
+  async query(sql: string, values: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
+    const reader = await this.connectionOrThrow().runAndReadAll(sql, values)
+    return reader.getRowObjectsJson() as Record<string, unknown>[]
+  }
+
+  async close(): Promise<void> {
+    await this.ddl
+    this.admin?.closeSync()
+    this.instance?.closeSync()
+    this.admin = undefined
+    this.instance = undefined
+  }
+}
+
+function flowsOf(plan: TablePlan): Flow[] {
+  switch (plan.ingestionType) {
+    case 'snapshot':
+      return ['snapshot']
+    case 'append':
+      return ['append']
+    case 'cdc':
+      return ['upsert']
+    case 'cdc_with_deletes':
+      return ['upsert', 'deletes']
+  }
+}
+
+function saveStateSql(pipeline: string, table: string, flow: Flow, offset: Offset | null) {
+  const text = offsetText(offset)
+  if (text !== null && redact(text) !== text) {
+    throw new DestinationError(table, `The offset of table ${table} contains a secret; refusing to store it (fix the connector)`)
+  }
+  return {
+    sql: `UPDATE ${STATE_TABLE} SET offset_json = $4, batches = batches + 1, updated_at = now()
+      WHERE pipeline = $1 AND table_name = $2 AND flow = $3`,
+    values: [pipeline, table, flow, text] as DuckDBValue[],
+  }
+}
+
+/** Creates the directory a database file goes in (the CLI does this for `--dest` paths it owns). */
+export function ensureParentDirectory(file: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+}

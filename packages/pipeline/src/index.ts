@@ -1,0 +1,59 @@
+/**
+ * `@lakeflow/pipeline`: runs Lakeflow pipeline specs. Reads tables with the offset protocol,
+ * converts records to their Spark schema and writes them exactly once into a destination:
+ * embedded DuckDB (the default) or landed files for Auto Loader.
+ */
+export { ConnectorNotFoundError, connectorPackageName, type LoadedConnector, loadConnector } from './connectors/resolve-connector.ts'
+export { END_AT, START_AT } from './destinations/duckdb/apply-sql.ts'
+export {
+  DuckDbDestination,
+  type DuckDbDestinationOptions,
+  RUNS_TABLE,
+  STATE_TABLE,
+} from './destinations/duckdb/duckdb-destination.ts'
+export { DestinationError } from './destinations/duckdb/duckdb-errors.ts'
+export { duckDbType } from './destinations/duckdb/duckdb-types.ts'
+export {
+  type BatchCounts,
+  type BatchWriter,
+  type CommittedState,
+  type Destination,
+  type DestinationName,
+  type Flow,
+  qualifiedName,
+  type Row,
+  type RunRecord,
+  type StateEntry,
+  type TablePlan,
+  type TableWriter,
+} from './destinations/types.ts'
+export type { ErrorSummary, PipelineEvent, PipelineEventListener, RunReport, TableReport } from './run/events.ts'
+export { createConnector, type PlannedTable, planPipeline, planTable } from './run/plan.ts'
+export { type RunPipelineOptions, runPipeline, summarizeError } from './run/run-pipeline.ts'
+export {
+  type Connection,
+  type ConnectionsFile,
+  DEFAULT_CONNECTIONS_FILE,
+  ENV_OPTION_PREFIX,
+  envOptions,
+  expandEnv,
+  loadConnections,
+  parseConnections,
+  type ResolvedConnection,
+  resolveConnection,
+} from './spec/connections.ts'
+export {
+  loadPipelineSpec,
+  normaliseConfigValue,
+  type PipelineSpec,
+  parseClusterBy,
+  parsePipelineSpec,
+  parsePipelineSpecText,
+  RESERVED_TABLE_KEYS,
+  type ResolvedTableSpec,
+  resolveTables,
+  SCD_TYPES,
+  type ScdType,
+  type TableSpec,
+} from './spec/pipeline-spec.ts'
+export { PipelineSpecError, type SpecIssue } from './spec/spec-error.ts'
