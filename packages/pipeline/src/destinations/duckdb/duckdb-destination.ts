@@ -67,12 +67,13 @@ export class DuckDbDestination implements Destination {
         memory_limit: this.options.memoryLimit ?? '256MB',
         threads: String(this.options.threads ?? 2),
         preserve_insertion_order: 'false',
-        TimeZone: 'UTC',
       })
     } catch (error) {
       throw openFailure(this.location, error)
     }
     this.admin = await this.instance.connect()
+    // Timestamps render in UTC whatever the machine's zone (ICU is built in; no download).
+    await this.admin.run(`SET GLOBAL TimeZone = 'UTC'`)
     await this.admin.run(`CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (pipeline VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
       flow VARCHAR NOT NULL, source_table VARCHAR, offset_json VARCHAR, batches BIGINT NOT NULL, updated_at TIMESTAMPTZ)`)
     await this.admin.run(`CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (run_id VARCHAR NOT NULL, pipeline VARCHAR NOT NULL,

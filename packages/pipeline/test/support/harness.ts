@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { DuckDbDestination, type PipelineEvent, parsePipelineSpec, type RunReport, runPipeline } from '../../src/index.ts'
+import { connector } from './shop-connector.ts'
+import type { ShopServer } from './shop-server.ts'
+
+/** A temp directory removed by the returned function. */
+export function tempDir(prefix = 'lakeflow-pipeline-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix))
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Runs the shop pipeline once into a DuckDB file. */
+export async function syncShop(
+  shop: ShopServer,
+  file: string,
+  objects: unknown[],
+  settings: { events?: PipelineEvent[]; concurrency?: number; pipeline?: string } = {},
+): Promise<RunReport> {
+  const spec = parsePipelineSpec({ connection_name: 'shop', objects })
+  const destination = new DuckDbDestination({ file, memoryLimit: '128MB' })
+  try {
+    return await runPipeline({
+      spec,
+      pipeline: settings.pipeline ?? 'shop-test',
+      connector,
+      connectorOptions: { base_url: shop.baseUrl, token: shop.token, retry_base_ms: 5 },
+      destination,
+      concurrency: settings.concurrency ?? 3,
+      onEvent: (event) => settings.events?.push(event),
+    })
+  } finally {
+    await destination.close()
+  }
+}
+
+/** Reads a query's rows from a DuckDB file as JSON-friendly objects (file opened and closed). */
+export async function queryFile(file: string, sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(file, { autoinstall_known_extensions: 'false' })
+  try {
+    const connection = await instance.connect()
+    await connection.run(`SET TimeZone = 'UTC'`)
+    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[]
+    connection.closeSync()
+    return rows
+  } finally {
+    instance.closeSync()
+  }
+}
+
+/** A table spec entry. */
+export function object(source: string, configuration: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  return { table: { source_table: source, ...extra, ...(Object.keys(configuration).length ? { table_configuration: configuration } : {}) } }
+}
