@@ -3,7 +3,12 @@
  * converts records to their Spark schema and writes them exactly once into a destination:
  * embedded DuckDB (the default) or landed files for Auto Loader.
  */
-export { ConnectorNotFoundError, connectorPackageName, type LoadedConnector, loadConnector } from './connectors/resolve-connector.ts'
+export {
+  ConnectorNotFoundError,
+  connectorPackageName,
+  type LoadedConnector,
+  loadConnector,
+} from './connectors/resolve-connector.ts'
 export { END_AT, START_AT } from './destinations/duckdb/apply-sql.ts'
 export {
   DuckDbDestination,

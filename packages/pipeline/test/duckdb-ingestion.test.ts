@@ -34,7 +34,10 @@ describe('DuckDB destination: every ingestion type', () => {
     expect(byTable.orders).toMatchObject({ ingestionType: 'cdc_with_deletes', rows: 30, inserted: 30 })
     expect(byTable.events).toMatchObject({ ingestionType: 'append', rows: 30, inserted: 30 })
 
-    const columns = await queryFile(file, `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'products' ORDER BY ordinal_position`)
+    const columns = await queryFile(
+      file,
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'products' ORDER BY ordinal_position`,
+    )
     expect(columns.map((column) => `${column.column_name} ${column.data_type}`)).toEqual([
       'id BIGINT',
       'name VARCHAR',
@@ -44,18 +47,27 @@ describe('DuckDB destination: every ingestion type', () => {
       'dimensions STRUCT(width DOUBLE, height DOUBLE)',
       'image BLOB',
     ])
-    const [product] = await queryFile(file, `SELECT id, price::VARCHAR AS price, tags, attributes['color'] AS color, dimensions.width AS width, decode(image) AS image FROM products WHERE id = 7`)
+    const [product] = await queryFile(
+      file,
+      `SELECT id, price::VARCHAR AS price, tags, attributes['color'] AS color, dimensions.width AS width, decode(image) AS image FROM products WHERE id = 7`,
+    )
     expect(product).toEqual({ id: '7', price: '7.07', tags: ['t3', 't2'], color: 'green', width: 10.5, image: 'img-7' })
     const [user] = await queryFile(file, `SELECT email, updated_at::VARCHAR AS updated_at FROM users WHERE id = 1`)
     expect(user).toEqual({ email: 'user1@example.com', updated_at: '2024-01-01 00:00:01+00' })
-    const eventTypes = await queryFile(file, `SELECT data_type FROM information_schema.columns WHERE table_name = 'events' AND column_name IN ('payload', 'at') ORDER BY column_name`)
+    const eventTypes = await queryFile(
+      file,
+      `SELECT data_type FROM information_schema.columns WHERE table_name = 'events' AND column_name IN ('payload', 'at') ORDER BY column_name`,
+    )
     expect(eventTypes.map((row) => row.data_type)).toEqual(['TIMESTAMP WITH TIME ZONE', 'JSON'])
     const [payload] = await queryFile(file, `SELECT payload->>'n' AS n FROM events WHERE seq = 4`)
     expect(payload).toEqual({ n: '4' })
 
     const committed = events.filter((event) => event.type === 'batch-committed')
     expect(committed.length).toBe(report.tables.reduce((sum, table) => sum + table.batches, 0))
-    const state = await queryFile(file, `SELECT table_name, flow, offset_json FROM _lakeflow_state WHERE batches > 0 ORDER BY table_name, flow`)
+    const state = await queryFile(
+      file,
+      `SELECT table_name, flow, offset_json FROM _lakeflow_state WHERE batches > 0 ORDER BY table_name, flow`,
+    )
     expect(state.map((row) => `${row.table_name}/${row.flow}`)).toEqual([
       'main.events/append',
       'main.orders/upsert',

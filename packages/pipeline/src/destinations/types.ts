@@ -125,8 +125,9 @@ export function qualifiedName(name: DestinationName): string {
 
 /** The top-level fields holding the keys and the sequence: what the delete flow stages. */
 export function deleteSchemaOf(plan: TablePlan): TableSchema {
-  const tops = new Set([...plan.primaryKeys, ...(plan.sequenceBy ? [plan.sequenceBy] : [])].map((path) => path.split('.')[0]!))
+  const tops = new Set(
+    [...plan.primaryKeys, ...(plan.sequenceBy ? [plan.sequenceBy] : [])].map((path) => path.split('.')[0]!),
+  )
   const fields = Object.fromEntries(Object.entries(plan.schema.fields).filter(([name]) => tops.has(name)))
   return { ...plan.schema, fields } as TableSchema
 }
-

@@ -42,7 +42,12 @@ export interface RunReport {
 
 /** Progress events of a run, in order per table. Every string is redacted. */
 export type PipelineEvent =
-  | { readonly type: 'run-started'; readonly runId: string; readonly pipeline: string; readonly tables: readonly string[] }
+  | {
+      readonly type: 'run-started'
+      readonly runId: string
+      readonly pipeline: string
+      readonly tables: readonly string[]
+    }
   | {
       readonly type: 'table-started'
       readonly table: string

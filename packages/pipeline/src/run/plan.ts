@@ -24,7 +24,10 @@ export interface PlannedTable {
  * Creates the connector from raw options, registering every option its schema marks secret
  * first, so no later message can show them.
  */
-export function createConnector(definition: ConnectorDefinition, options: Readonly<Record<string, unknown>>): LakeflowConnector {
+export function createConnector(
+  definition: ConnectorDefinition,
+  options: Readonly<Record<string, unknown>>,
+): LakeflowConnector {
   for (const key of secretKeys(definition.options)) registerSecret(options[key])
   return definition.create(options)
 }
@@ -47,17 +50,26 @@ export function planTable(
 ): TablePlan {
   const declared = metadata.ingestion_type ?? 'cdc'
   if (!INGESTION_TYPES.includes(declared)) {
-    throw configError(table, `the connector reports ingestion_type ${JSON.stringify(declared)}; expected one of ${INGESTION_TYPES.join(', ')}`)
+    throw configError(
+      table,
+      `the connector reports ingestion_type ${JSON.stringify(declared)}; expected one of ${INGESTION_TYPES.join(', ')}`,
+    )
   }
   const ingestionType = table.scdType === 'APPEND_ONLY' ? 'append' : declared
   const primaryKeys = table.primaryKeys?.length ? [...table.primaryKeys] : [...(metadata.primary_keys ?? [])]
   const sequenceBy = table.sequenceBy ?? metadata.cursor_field
   const scdType = table.scdType === 'SCD_TYPE_2' ? 2 : 1
   if ((ingestionType === 'cdc' || ingestionType === 'cdc_with_deletes') && primaryKeys.length === 0) {
-    throw configError(table, `a ${ingestionType} table needs primary keys and the connector declares none; set table_configuration.primary_keys`)
+    throw configError(
+      table,
+      `a ${ingestionType} table needs primary keys and the connector declares none; set table_configuration.primary_keys`,
+    )
   }
   if ((ingestionType === 'cdc' || ingestionType === 'cdc_with_deletes') && !sequenceBy) {
-    throw configError(table, `a ${ingestionType} table needs a sequence column and the connector declares no cursor_field; set table_configuration.sequence_by`)
+    throw configError(
+      table,
+      `a ${ingestionType} table needs a sequence column and the connector declares no cursor_field; set table_configuration.sequence_by`,
+    )
   }
   if (ingestionType === 'snapshot' && scdType === 2 && primaryKeys.length === 0) {
     throw configError(table, 'SCD_TYPE_2 on a snapshot table needs primary keys; set table_configuration.primary_keys')

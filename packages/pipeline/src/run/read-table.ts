@@ -201,7 +201,11 @@ async function readStream(context: TableReadContext, flow: Flow, totals: TableTo
         end = await feeder.drain(read)
         assertOffset(end, plan.sourceTable)
         if (end === null) {
-          throw new InvalidOffsetError(plan.sourceTable, `a ${plan.ingestionType} read must return an offset object, not null`, end)
+          throw new InvalidOffsetError(
+            plan.sourceTable,
+            `a ${plan.ingestionType} read must return an offset object, not null`,
+            end,
+          )
         }
       }
       feeder.progress(true)

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { ConnectorDefinition, LakeflowConnector, TableOptions } from '@lakeflow/core/connector'
 import { LakeflowError, redact } from '@lakeflow/core/errors'
-import { compileRowConverter } from './converter.ts'
 import { type Destination, deleteSchemaOf, qualifiedName } from '../destinations/types.ts'
 import type { PipelineSpec } from '../spec/pipeline-spec.ts'
+import { compileRowConverter } from './converter.ts'
 import type { ErrorSummary, PipelineEvent, PipelineEventListener, RunReport, TableReport } from './events.ts'
 import { mapLimit } from './limit.ts'
 import { createConnector, type PlannedTable, planPipeline } from './plan.ts'
@@ -32,7 +32,8 @@ export interface RunPipelineOptions {
 
 /** A failure as reports carry it: name, category and redacted message. */
 export function summarizeError(error: unknown): ErrorSummary {
-  if (LakeflowError.isInstance(error)) return { name: error.name, category: error.category, message: redact(error.message) }
+  if (LakeflowError.isInstance(error))
+    return { name: error.name, category: error.category, message: redact(error.message) }
   const plain = error instanceof Error ? error : new Error(String(error))
   return { name: plain.name, category: 'internal', message: redact(plain.message) }
 }
@@ -62,8 +63,15 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunRepor
       ...(options.tableOptions ? { extraTableOptions: options.tableOptions } : {}),
     })
     await options.destination.open()
-    emit({ type: 'run-started', runId, pipeline: options.pipeline, tables: planned.map((table) => table.plan.sourceTable) })
-    const reports = await mapLimit(planned, options.concurrency ?? 3, (table) => runTable(options, connector, table, emit))
+    emit({
+      type: 'run-started',
+      runId,
+      pipeline: options.pipeline,
+      tables: planned.map((table) => table.plan.sourceTable),
+    })
+    const reports = await mapLimit(planned, options.concurrency ?? 3, (table) =>
+      runTable(options, connector, table, emit),
+    )
     const finishedAt = new Date()
     const report: RunReport = {
       runId,
@@ -76,7 +84,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunRepor
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       tables: reports,
     }
-    await options.destination.recordRun({ runId, pipeline: options.pipeline, startedAt, finishedAt, status: report.status, report })
+    await options.destination.recordRun({
+      runId,
+      pipeline: options.pipeline,
+      startedAt,
+      finishedAt,
+      status: report.status,
+      report,
+    })
     emit({ type: 'run-finished', report })
     return report
   } finally {
@@ -103,7 +118,9 @@ async function runTable(
     const writer = await options.destination.openTable(plan)
     try {
       const flows = await Promise.all(
-        (['upsert', 'deletes', 'append', 'snapshot'] as const).map(async (flow) => [flow, (await writer.state(flow))?.offset] as const),
+        (['upsert', 'deletes', 'append', 'snapshot'] as const).map(
+          async (flow) => [flow, (await writer.state(flow))?.offset] as const,
+        ),
       )
       emit({
         type: 'table-started',
@@ -115,18 +132,21 @@ async function runTable(
       })
       const convert = compileRowConverter(plan.schema, plan.sourceTable)
       const convertDeleted = compileRowConverter(deleteSchemaOf(plan), plan.sourceTable)
-      await readTableIntoDestination({
-        plan,
-        connector,
-        tableOptions: table.tableOptions,
-        writer,
-        convert,
-        convertDeleted,
-        emit,
-        maxCalls: options.maxCalls ?? 10_000,
-        partitionConcurrency: options.partitionConcurrency ?? 4,
-        ...(options.signal ? { signal: options.signal } : {}),
-      }, totals)
+      await readTableIntoDestination(
+        {
+          plan,
+          connector,
+          tableOptions: table.tableOptions,
+          writer,
+          convert,
+          convertDeleted,
+          emit,
+          maxCalls: options.maxCalls ?? 10_000,
+          partitionConcurrency: options.partitionConcurrency ?? 4,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        totals,
+      )
     } finally {
       await writer.close()
     }

@@ -36,7 +36,11 @@ export function parseConnections(document: unknown, file: string): ConnectionsFi
   const issues: SpecIssue[] = []
   const connections = new Map<string, Connection>()
   if (!isMapping(document) || !isMapping(document.connections)) {
-    throw new PipelineSpecError(file, [{ path: 'connections', message: 'expected a mapping of connection names to { connector, options }' }], 'connections file')
+    throw new PipelineSpecError(
+      file,
+      [{ path: 'connections', message: 'expected a mapping of connection names to { connector, options }' }],
+      'connections file',
+    )
   }
   for (const key of Object.keys(document)) {
     if (key !== 'connections') issues.push({ path: key, message: 'unknown key; expected connections' })
@@ -44,18 +48,28 @@ export function parseConnections(document: unknown, file: string): ConnectionsFi
   for (const [name, entry] of Object.entries(document.connections)) {
     const where = childPath('connections', name)
     if (!isMapping(entry)) {
-      issues.push({ path: where, message: `expected a mapping with connector and options, got ${describeValue(entry)}` })
+      issues.push({
+        path: where,
+        message: `expected a mapping with connector and options, got ${describeValue(entry)}`,
+      })
       continue
     }
     for (const key of Object.keys(entry)) {
-      if (key !== 'connector' && key !== 'options') issues.push({ path: childPath(where, key), message: 'unknown key; expected connector, options' })
+      if (key !== 'connector' && key !== 'options')
+        issues.push({ path: childPath(where, key), message: 'unknown key; expected connector, options' })
     }
     if (typeof entry.connector !== 'string' || entry.connector.trim() === '') {
-      issues.push({ path: childPath(where, 'connector'), message: `expected a connector name such as github, got ${describeValue(entry.connector)}` })
+      issues.push({
+        path: childPath(where, 'connector'),
+        message: `expected a connector name such as github, got ${describeValue(entry.connector)}`,
+      })
       continue
     }
     if (entry.options !== undefined && !isMapping(entry.options)) {
-      issues.push({ path: childPath(where, 'options'), message: `expected a mapping of option names to values, got ${describeValue(entry.options)}` })
+      issues.push({
+        path: childPath(where, 'options'),
+        message: `expected a mapping of option names to values, got ${describeValue(entry.options)}`,
+      })
       continue
     }
     connections.set(name, { name, connector: entry.connector.trim(), options: { ...(entry.options ?? {}) } })
@@ -68,20 +82,31 @@ export function parseConnections(document: unknown, file: string): ConnectionsFi
  * Loads a connections file: `file` when given (it must exist), else `lakeflow.connections.yaml`
  * in `cwd` when present, else `undefined`.
  */
-export async function loadConnections(file: string | undefined, cwd = process.cwd()): Promise<ConnectionsFile | undefined> {
+export async function loadConnections(
+  file: string | undefined,
+  cwd = process.cwd(),
+): Promise<ConnectionsFile | undefined> {
   const target = file === undefined ? path.join(cwd, DEFAULT_CONNECTIONS_FILE) : path.resolve(cwd, file)
   if (file === undefined && !existsSync(target)) return undefined
   let text: string
   try {
     text = await readFile(target, 'utf8')
   } catch (error) {
-    throw new PipelineSpecError(target, [{ path: '(file)', message: `cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})` }], 'connections file')
+    throw new PipelineSpecError(
+      target,
+      [{ path: '(file)', message: `cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})` }],
+      'connections file',
+    )
   }
   let document: unknown
   try {
     document = parseYaml(text, { prettyErrors: false, uniqueKeys: true })
   } catch (error) {
-    throw new PipelineSpecError(target, [{ path: '(root)', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }], 'connections file')
+    throw new PipelineSpecError(
+      target,
+      [{ path: '(root)', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }],
+      'connections file',
+    )
   }
   return parseConnections(document, target)
 }
@@ -109,7 +134,10 @@ export function expandEnv(
       const found = env[name!]
       if (found !== undefined && found !== '') return found
       if (fallback !== undefined) return fallback
-      issues.push({ path: childPath('options', key), message: `environment variable ${name} is not set; export it or set the option another way` })
+      issues.push({
+        path: childPath('options', key),
+        message: `environment variable ${name} is not set; export it or set the option another way`,
+      })
       return ''
     })
   }

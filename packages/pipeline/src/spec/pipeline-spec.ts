@@ -43,7 +43,13 @@ export interface ResolvedTableSpec {
 
 const TOP_KEYS = ['connection_name', 'objects']
 const OBJECT_KEYS = ['table']
-const TABLE_KEYS = ['source_table', 'destination_catalog', 'destination_schema', 'destination_table', 'table_configuration']
+const TABLE_KEYS = [
+  'source_table',
+  'destination_catalog',
+  'destination_schema',
+  'destination_table',
+  'table_configuration',
+]
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -62,7 +68,10 @@ function requireString(value: unknown, path: string, issues: SpecIssue[], option
   if (typeof value !== 'string') {
     issues.push({
       path,
-      message: value === undefined ? 'required, expected a non-empty string' : `expected a string, got ${describeValue(value)}`,
+      message:
+        value === undefined
+          ? 'required, expected a non-empty string'
+          : `expected a string, got ${describeValue(value)}`,
     })
     return undefined
   }
@@ -96,7 +105,10 @@ function parseConfiguration(value: unknown, path: string, issues: SpecIssue[]): 
   for (const [key, raw] of Object.entries(value)) {
     const text = normaliseConfigValue(raw)
     if (text === undefined) {
-      issues.push({ path: childPath(path, key), message: 'expected a value, got null (remove the key to leave it unset)' })
+      issues.push({
+        path: childPath(path, key),
+        message: 'expected a value, got null (remove the key to leave it unset)',
+      })
       continue
     }
     out[key] = text
@@ -114,7 +126,11 @@ function parseKeyList(text: string, path: string, issues: SpecIssue[]): string[]
     issues.push({ path, message: `expected a JSON list of column names, got ${describeValue(text)}` })
     return undefined
   }
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((item) => typeof item === 'string' && item !== '')) {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length === 0 ||
+    !parsed.every((item) => typeof item === 'string' && item !== '')
+  ) {
     issues.push({ path, message: `expected a non-empty list of column names, got ${describeValue(text)}` })
     return undefined
   }
@@ -151,7 +167,10 @@ function checkReserved(config: Record<string, string>, path: string, issues: Spe
   }
   if (config.primary_keys !== undefined) {
     if (config.primary_keys.trim() === '') {
-      issues.push({ path: childPath(path, 'primary_keys'), message: 'expected a column name or a list of them, got ""' })
+      issues.push({
+        path: childPath(path, 'primary_keys'),
+        message: 'expected a column name or a list of them, got ""',
+      })
     } else parseKeyList(config.primary_keys, childPath(path, 'primary_keys'), issues)
   }
   if (config.sequence_by !== undefined && config.sequence_by.trim() === '') {
@@ -200,7 +219,10 @@ function parseObject(entry: unknown, path: string, issues: SpecIssue[]): TableSp
   const tablePath = childPath(path, 'table')
   const table = entry.table
   if (!isMapping(table)) {
-    issues.push({ path: tablePath, message: `expected a mapping with source_table, got ${table === undefined ? 'nothing' : describeValue(table)}` })
+    issues.push({
+      path: tablePath,
+      message: `expected a mapping with source_table, got ${table === undefined ? 'nothing' : describeValue(table)}`,
+    })
     return undefined
   }
   unknownKeys(table, TABLE_KEYS, tablePath, issues)
@@ -208,7 +230,11 @@ function parseObject(entry: unknown, path: string, issues: SpecIssue[]): TableSp
   const sourceTable = requireString(table.source_table, childPath(tablePath, 'source_table'), issues)
   const out: { -readonly [K in keyof TableSpec]: TableSpec[K] } = {
     source_table: sourceTable ?? '',
-    table_configuration: parseConfiguration(table.table_configuration, childPath(tablePath, 'table_configuration'), issues),
+    table_configuration: parseConfiguration(
+      table.table_configuration,
+      childPath(tablePath, 'table_configuration'),
+      issues,
+    ),
   }
   for (const key of ['destination_catalog', 'destination_schema', 'destination_table'] as const) {
     const text = requireString(table[key], childPath(tablePath, key), issues, true)
@@ -250,7 +276,10 @@ export async function loadPipelineSpec(file: string): Promise<PipelineSpec> {
     text = await readFile(file, 'utf8')
   } catch (error) {
     throw new PipelineSpecError(file, [
-      { path: '(file)', message: `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` },
+      {
+        path: '(file)',
+        message: `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      },
     ])
   }
   return parsePipelineSpecText(text, file)

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { DuckDbDestination, type PipelineEvent, parsePipelineSpec, type RunReport, runPipeline } from '../../src/index.ts'
+import {
+  DuckDbDestination,
+  type PipelineEvent,
+  parsePipelineSpec,
+  type RunReport,
+  runPipeline,
+} from '../../src/index.ts'
 import { connector } from './shop-connector.ts'
 import type { ShopServer } from './shop-server.ts'
 
@@ -17,7 +23,7 @@ export async function syncShop(
   shop: ShopServer,
   file: string,
   objects: unknown[],
-  settings: { events?: PipelineEvent[]; concurrency?: number; pipeline?: string } = {},
+  settings: { events?: PipelineEvent[]; concurrency?: number; pipeline?: string; retryLimit?: number } = {},
 ): Promise<RunReport> {
   const spec = parsePipelineSpec({ connection_name: 'shop', objects })
   const destination = new DuckDbDestination({ file, memoryLimit: '128MB' })
@@ -26,7 +32,12 @@ export async function syncShop(
       spec,
       pipeline: settings.pipeline ?? 'shop-test',
       connector,
-      connectorOptions: { base_url: shop.baseUrl, token: shop.token, retry_base_ms: 5 },
+      connectorOptions: {
+        base_url: shop.baseUrl,
+        token: shop.token,
+        retry_base_ms: 5,
+        retry_limit: settings.retryLimit ?? 3,
+      },
       destination,
       concurrency: settings.concurrency ?? 3,
       onEvent: (event) => settings.events?.push(event),
@@ -51,6 +62,16 @@ export async function queryFile(file: string, sql: string): Promise<Record<strin
 }
 
 /** A table spec entry. */
-export function object(source: string, configuration: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  return { table: { source_table: source, ...extra, ...(Object.keys(configuration).length ? { table_configuration: configuration } : {}) } }
+export function object(
+  source: string,
+  configuration: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    table: {
+      source_table: source,
+      ...extra,
+      ...(Object.keys(configuration).length ? { table_configuration: configuration } : {}),
+    },
+  }
 }

@@ -1,4 +1,10 @@
-import { createTableConnector, defineConnector, type Offset, type RawRecord, tableFactory } from '@lakeflow/core/connector'
+import {
+  createTableConnector,
+  defineConnector,
+  type Offset,
+  type RawRecord,
+  tableFactory,
+} from '@lakeflow/core/connector'
 import { bearerAuth, createHttpClient, type HttpClient } from '@lakeflow/core/http'
 import { defineOptions, secret } from '@lakeflow/core/options'
 import { Spark } from '@lakeflow/core/schema'

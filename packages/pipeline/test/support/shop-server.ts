@@ -18,8 +18,11 @@ export interface ShopServer {
   upsert(table: 'users' | 'orders' | 'products', record: Record<string, unknown>): void
   remove(table: 'orders' | 'products' | 'users', id: number): void
   appendEvent(event: Record<string, unknown>): void
-  /** The next `times` requests (optionally only paths matching) fail with `status`, or are reset. */
-  fail(times: number, fault: number | 'reset', match?: RegExp): void
+  /**
+   * The next `times` requests (optionally only paths matching `match`, after letting `after`
+   * matching requests through) fail with an HTTP status, or are reset mid-body.
+   */
+  fail(times: number, fault: number | 'reset', match?: RegExp, after?: number): void
   /** Every request with this probability fails with one of the faults (seeded). */
   chaos(probability: number, faults: (number | 'reset')[], seed?: number): void
   stop(): Promise<void>
@@ -69,7 +72,7 @@ export async function startShopServer(options: { token?: string } = {}): Promise
   const tables: ShopServer['tables'] = { products: new Map(), users: new Map(), orders: new Map(), events: new Map() }
   const tombstones: Record<string, unknown>[] = []
   const requests: ShopServer['requests'] = []
-  const scripted: { times: number; fault: number | 'reset'; match?: RegExp }[] = []
+  const scripted: { times: number; fault: number | 'reset'; match?: RegExp; after: number }[] = []
   let chaos: { probability: number; faults: (number | 'reset')[]; random: () => number } | undefined
   const tick = () => {
     clock += 1000
@@ -83,7 +86,9 @@ export async function startShopServer(options: { token?: string } = {}): Promise
 
   const pickFault = (path: string): number | 'reset' | undefined => {
     const rule = scripted.find((candidate) => candidate.times > 0 && (!candidate.match || candidate.match.test(path)))
-    if (rule) {
+    if (rule && rule.after > 0) {
+      rule.after--
+    } else if (rule) {
       rule.times--
       return rule.fault
     }
@@ -164,8 +169,8 @@ export async function startShopServer(options: { token?: string } = {}): Promise
       eventSeq++
       tables.events.set(eventSeq, { seq: eventSeq, at: tick(), ...event })
     },
-    fail(times, fault, match) {
-      scripted.push({ times, fault, ...(match ? { match } : {}) })
+    fail(times, fault, match, after = 0) {
+      scripted.push({ times, fault, after, ...(match ? { match } : {}) })
     },
     chaos(probability, faults, seed = 7) {
       chaos = probability > 0 ? { probability, faults, random: seededRandom(seed) } : undefined

@@ -3,10 +3,11 @@ import path from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api'
 import type { Offset } from '@lakeflow/core/connector'
 import { LakeflowError, redact } from '@lakeflow/core/errors'
+import { resolveField } from '@lakeflow/core/schema'
 import {
   type CommittedState,
-  deleteSchemaOf,
   type Destination,
+  deleteSchemaOf,
   type Flow,
   qualifiedName,
   type RunRecord,
@@ -16,9 +17,8 @@ import {
 } from '../types.ts'
 import { END_AT, START_AT, TOMBSTONE_SEQ } from './apply-sql.ts'
 import { DestinationError, openFailure } from './duckdb-errors.ts'
-import { checkColumns, DuckDbTableWriter, offsetText, ORDER_COLUMN } from './duckdb-table.ts'
+import { checkColumns, DuckDbTableWriter, ORDER_COLUMN, offsetText } from './duckdb-table.ts'
 import { duckDbType, quoteId } from './duckdb-types.ts'
-import { resolveField } from '@lakeflow/core/schema'
 
 /** The state table: one row per pipeline, destination table and flow. */
 export const STATE_TABLE = '_lakeflow_state'
@@ -111,9 +111,13 @@ export class DuckDbDestination implements Destination {
       await admin.run(`CREATE SCHEMA IF NOT EXISTS ${quoteId(schemaName)}`)
       await this.ensureTable(plan, target, schemaName)
       if (tombstones) {
-        const keyColumns = plan.primaryKeys.map((key) => `${quoteId(key)} ${duckDbType(resolveField(plan.schema, key)!)}`)
+        const keyColumns = plan.primaryKeys.map(
+          (key) => `${quoteId(key)} ${duckDbType(resolveField(plan.schema, key)!)}`,
+        )
         const seqType = duckDbType(resolveField(plan.schema, plan.sequenceBy!)!)
-        await admin.run(`CREATE TABLE IF NOT EXISTS ${tombstones} (${keyColumns.join(', ')}, ${TOMBSTONE_SEQ} ${seqType})`)
+        await admin.run(
+          `CREATE TABLE IF NOT EXISTS ${tombstones} (${keyColumns.join(', ')}, ${TOMBSTONE_SEQ} ${seqType})`,
+        )
       }
       for (const flow of flowsOf(plan)) {
         await admin.run(
@@ -125,7 +129,9 @@ export class DuckDbDestination implements Destination {
     })
     const columnsOf = (fields: Record<string, import('@lakeflow/core/schema').AnySparkNode>) =>
       Object.entries(fields).map(([column, type]) => `${quoteId(column)} ${duckDbType(type)}`)
-    await connection.run(`CREATE TEMP TABLE ${stage} (${[...columnsOf(plan.schema.fields), `${ORDER_COLUMN} BIGINT`].join(', ')})`)
+    await connection.run(
+      `CREATE TEMP TABLE ${stage} (${[...columnsOf(plan.schema.fields), `${ORDER_COLUMN} BIGINT`].join(', ')})`,
+    )
     await connection.run(
       `CREATE TEMP TABLE ${deleteStage} (${[...columnsOf(deleteSchema.fields), `${ORDER_COLUMN} BIGINT`].join(', ')})`,
     )
@@ -161,7 +167,9 @@ export class DuckDbDestination implements Destination {
     )
     const have = new Map(existing.getRows().map(([column, type]) => [String(column), String(type)]))
     if (have.size === 0) {
-      await admin.run(`CREATE TABLE ${target} (${wanted.map(([column, type]) => `${quoteId(column)} ${type}`).join(', ')})`)
+      await admin.run(
+        `CREATE TABLE ${target} (${wanted.map(([column, type]) => `${quoteId(column)} ${type}`).join(', ')})`,
+      )
       return
     }
     for (const [column, type] of wanted) {
@@ -186,7 +194,14 @@ export class DuckDbDestination implements Destination {
   async recordRun(run: RunRecord): Promise<void> {
     await this.connectionOrThrow().run(
       `INSERT INTO ${RUNS_TABLE} VALUES ($1, $2, make_timestamptz($3::BIGINT * 1000), make_timestamptz($4::BIGINT * 1000), $5, $6)`,
-      [run.runId, run.pipeline, run.startedAt.getTime(), run.finishedAt.getTime(), run.status, redact(JSON.stringify(run.report))],
+      [
+        run.runId,
+        run.pipeline,
+        run.startedAt.getTime(),
+        run.finishedAt.getTime(),
+        run.status,
+        redact(JSON.stringify(run.report)),
+      ],
     )
   }
 
@@ -246,7 +261,10 @@ function flowsOf(plan: TablePlan): Flow[] {
 function saveStateSql(pipeline: string, table: string, flow: Flow, offset: Offset | null) {
   const text = offsetText(offset)
   if (text !== null && redact(text) !== text) {
-    throw new DestinationError(table, `The offset of table ${table} contains a secret; refusing to store it (fix the connector)`)
+    throw new DestinationError(
+      table,
+      `The offset of table ${table} contains a secret; refusing to store it (fix the connector)`,
+    )
   }
   return {
     sql: `UPDATE ${STATE_TABLE} SET offset_json = $4, batches = batches + 1, updated_at = now()

@@ -31,7 +31,9 @@ export function openFailure(file: string, error: unknown): DestinationError {
       error,
     )
   }
-  if (/No such file or directory|Permission denied|Read-only file system|Is a directory|Cannot open file/i.test(message)) {
+  if (
+    /No such file or directory|Permission denied|Read-only file system|Is a directory|Cannot open file/i.test(message)
+  ) {
     const reason = /No such file or directory/.test(message)
       ? 'its directory does not exist'
       : /Is a directory/.test(message)
@@ -44,7 +46,11 @@ export function openFailure(file: string, error: unknown): DestinationError {
     )
   }
   if (/not a valid DuckDB database file|database file .* is not a valid/i.test(message)) {
-    return new DestinationError(file, `Destination ${file} is not a DuckDB database; choose another path with --dest`, error)
+    return new DestinationError(
+      file,
+      `Destination ${file} is not a DuckDB database; choose another path with --dest`,
+      error,
+    )
   }
   return new DestinationError(file, `Cannot open destination ${file}: ${message.split('\n')[0]}`, error)
 }

@@ -112,7 +112,8 @@ export class DuckDbTableWriter implements TableWriter {
       ...(this.context.tombstones === undefined ? {} : { tombstones: this.context.tombstones }),
     }
     const counts: BatchCounts = { rows, inserted: 0, updated: 0, deleted: 0 }
-    const count = async () => Number((await connection.runAndReadAll(`SELECT count(*) FROM ${apply.target}`)).getRows()[0]![0])
+    const count = async () =>
+      Number((await connection.runAndReadAll(`SELECT count(*) FROM ${apply.target}`)).getRows()[0]![0])
     if (flow === 'append') {
       counts.inserted = rows
     } else if (flow === 'upsert' && plan.scdType === 1) {
@@ -137,7 +138,9 @@ export class DuckDbTableWriter implements TableWriter {
       for (const sql of keyless.apply) await connection.run(sql)
     } else {
       await connection.run(snapshotDedupSql(apply, '__lakeflow_snapshot'))
-      const row = (await connection.runAndReadAll(snapshotCountsSql(apply, '__lakeflow_snapshot', plan.scdType))).getRows()[0]!
+      const row = (
+        await connection.runAndReadAll(snapshotCountsSql(apply, '__lakeflow_snapshot', plan.scdType))
+      ).getRows()[0]!
       ;[counts.inserted, counts.deleted, counts.updated] = row.map(Number) as [number, number, number]
       if (plan.scdType === 1) {
         for (const sql of snapshotScd1Sql(apply, '__lakeflow_snapshot')) await connection.run(sql)
@@ -273,4 +276,4 @@ export function offsetText(offset: Offset | null): string | null {
   return offset === null ? null : canonicalOffset(offset)
 }
 
-export { quoteId, ORDER_COLUMN }
+export { ORDER_COLUMN, quoteId }
