@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiCallError } from '../src/errors/index.ts'
-import { createHttpClient, type HttpEvent } from '../src/http/index.ts'
+import {
+  createHttpClient,
+  fhirOperationOutcomeApiError,
+  graphqlApiError,
+  type HttpEvent,
+  type ResponseMeta,
+} from '../src/http/index.ts'
 import { gaps, resetMidBody, type ScriptedServer, startScriptedServer } from './support/scripted-server.ts'
 
 const FAST = { backoffBaseMs: 20, jitter: false } as const
@@ -305,5 +311,47 @@ describe('malformed bodies and API errors in 200', () => {
     expect(error.isRetryable).toBe(true)
     expect(error.category).toBe('transient')
     expect(error.attempts).toBe(3)
+  })
+})
+
+describe('ready-made API error hooks', () => {
+  it('retries a rate-limited GraphQL answer and fails a GraphQL error', async () => {
+    const scripted = await start({
+      'POST /graphql': [
+        { body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }] } },
+        { body: { data: { viewer: { login: 'octocat' } } } },
+        {
+          body: {
+            data: null,
+            errors: [{ message: 'Field "nope" does not exist', extensions: { code: 'undefinedField' } }],
+          },
+        },
+      ],
+    })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, isApiError: graphqlApiError() })
+    const ok = await client.postJson('/graphql', { query: '{ viewer { login } }' })
+    expect(ok.data).toEqual({ data: { viewer: { login: 'octocat' } } })
+    expect(scripted.hits('/graphql')).toHaveLength(2)
+    const error = await failure(client.postJson('/graphql', { query: '{ nope }' }))
+    expect(error.isRetryable).toBe(false)
+    expect(error.message).toContain('GraphQL errors: Field "nope" does not exist')
+    expect(scripted.hits('/graphql')).toHaveLength(3)
+  })
+
+  it('classifies GraphQL partial data and FHIR issues', () => {
+    const meta: ResponseMeta = { status: 200, method: 'POST', url: 'https://x.test', headers: new Headers() }
+    const partial = { data: { a: 1 }, errors: [{ message: 'one field failed' }] }
+    expect(graphqlApiError()(partial, meta)).toMatchObject({ retryable: false })
+    expect(graphqlApiError({ allowPartialData: true })(partial, meta)).toBeUndefined()
+    expect(graphqlApiError()({ data: { a: 1 } }, meta)).toBeUndefined()
+    const fhir = fhirOperationOutcomeApiError()
+    const outcome = (severity: string, code: string) => ({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity, code }],
+    })
+    expect(fhir(outcome('error', 'throttled'), meta)).toMatchObject({ retryable: true })
+    expect(fhir(outcome('fatal', 'not-found'), meta)).toMatchObject({ retryable: false })
+    expect(fhir(outcome('warning', 'informational'), meta)).toBeUndefined()
+    expect(fhir({ resourceType: 'Bundle' }, meta)).toBeUndefined()
   })
 })

@@ -38,11 +38,17 @@ function categoryOfStatus(status: number | undefined, isRetryable: boolean): Err
 /** A call to a source API failed: an error status, a network error, a timeout or an unusable body. */
 export class ApiCallError extends LakeflowError {
   readonly [API_CALL_ERROR] = true
+  /** The request URL, redacted (secret query values and credentials hidden). */
   readonly url: string
+  /** HTTP method, upper case. */
   readonly method: string
+  /** Response status; `undefined` when no response arrived (network error, timeout). */
   readonly status: number | undefined
+  /** The start of the response body (at most 500 characters), redacted. */
   readonly bodyExcerpt: string | undefined
+  /** Whether the same request may succeed later (a 503, a timeout), whatever the retry policy did. */
   readonly isRetryable: boolean
+  /** Requests made before giving up, retries and a credential refresh included. */
   readonly attempts: number | undefined
 
   constructor(message: string, details: ApiCallErrorDetails) {
