@@ -6,6 +6,9 @@
  */
 export { type GeneratedCorpus, generatedCorpus, isGeneratedCorpus } from './corpus/generated-table.ts'
 export { SimulatorError, SimulatorSpecError, type SpecIssue } from './errors.ts'
+export { createRecorder, type Recorder, type RecorderOptions, type RecordingSummary } from './record/recorder.ts'
+export { type FieldScrubber, REDACTED_EMAIL, type ScrubOptions } from './record/scrub.ts'
 export { createSimulator } from './server.ts'
+export { type SpawnedSimulator, type SpawnSimulatorOptions, spawnSimulator } from './spawn.ts'
 export { type LoadedSpec, loadSpec } from './spec/load-spec.ts'
 export type * from './types.ts'

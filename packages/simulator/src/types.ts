@@ -169,11 +169,19 @@ export interface CoverageReport {
   counts: Record<string, number>
 }
 
-/** Test-side mutations; each moves the cursor to the clock's current time. */
+/**
+ * Test-side mutations; each moves the cursor to the clock's current time. Changes apply to the
+ * next request (see the package README for what a paginating client can observe).
+ */
 export interface SimulatorMutations {
+  /** Adds a record (cursor set to now). Throws if its primary key exists. */
   insert(corpus: string, record: Record<string, unknown>): void
   /** Inserts several records at the same clock time, so they all share one cursor value (cursor ties). */
   insertMany(corpus: string, records: Record<string, unknown>[]): void
+  /**
+   * Applies `changes` (dotted keys allowed) to the record with this primary key and moves its
+   * cursor to now, unless `changes` sets the cursor itself (a backdated update).
+   */
   update(corpus: string, key: Record<string, unknown>, changes: Record<string, unknown>): void
   /** Removes the record and records a tombstone (key + cursor, other fields null). */
   delete(corpus: string, key: Record<string, unknown>): void

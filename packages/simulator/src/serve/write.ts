@@ -5,9 +5,8 @@ import type { Served } from './serve-endpoint.ts'
 /** Writes a response, whole. */
 export function writeServed(response: ServerResponse, served: Served): void {
   if (response.destroyed) return
-  const body = Buffer.from(served.body, 'utf8')
-  response.writeHead(served.status, { ...served.headers, 'content-length': body.length })
-  response.end(body)
+  response.writeHead(served.status, { ...served.headers, 'content-length': Buffer.byteLength(served.body) })
+  response.end(served.body)
 }
 
 /** A status fault's response: the status, an optional `Retry-After` exactly as given, and a JSON error body. */
