@@ -178,10 +178,22 @@ function asciiJsonString(text: string): string {
 
 /** A Spark JSON schema could not be read. */
 export class SparkJsonError extends LakeflowError {
+  /**
+   * Where in the schema: field names joined by dots, `element`, `key` and `value` for
+   * array and map parts, `fields[i]` for a field without a usable name; empty for the root.
+   * @example 'user.labels.element.name'
+   */
+  readonly path: string
+
   constructor(path: string, problem: string) {
     super(`Invalid Spark schema JSON at ${path || '<root>'}: ${problem}`, { category: 'config' })
     this.name = 'SparkJsonError'
+    this.path = path
   }
+}
+
+function childPath(path: string, segment: string): string {
+  return path === '' ? segment : `${path}.${segment}`
 }
 
 const DECIMAL_PATTERN = /^decimal\(\s*(\d+)\s*,\s*(-?\d+)\s*\)$/
@@ -192,9 +204,11 @@ const DECIMAL_PATTERN = /^decimal\(\s*(\d+)\s*,\s*(-?\d+)\s*\)$/
  */
 export function fromSparkJson(json: string | SparkJsonType): AnySparkNode {
   let value: unknown = json
-  if (typeof json === 'string' && json.trimStart().startsWith('{')) {
+  // JSON text: a type object, or a quoted simple type as `DataType.json()` writes it (`"long"`).
+  const start = typeof json === 'string' ? json.trimStart()[0] : undefined
+  if (start === '{' || start === '"') {
     try {
-      value = JSON.parse(json)
+      value = JSON.parse(json as string)
     } catch (error) {
       throw new SparkJsonError('', `not valid JSON (${(error as Error).message})`)
     }
@@ -221,32 +235,38 @@ function readType(value: unknown, path: string, options: SparkTypeOptions): AnyS
       if (!Array.isArray(record.fields)) throw new SparkJsonError(path, 'a struct needs a "fields" list')
       const fields: Record<string, AnySparkNode> = {}
       record.fields.forEach((field: unknown, index: number) => {
-        const fieldPath = `${path}fields[${index}]`
+        const fieldPath = `${path === '' ? '' : `${path}.`}fields[${index}]`
         if (typeof field !== 'object' || field === null) throw new SparkJsonError(fieldPath, 'expected a field object')
         const { name, type, nullable, metadata } = field as Record<string, unknown>
         if (typeof name !== 'string') throw new SparkJsonError(fieldPath, 'a field needs a string "name"')
         if (nullable !== undefined && typeof nullable !== 'boolean') {
-          throw new SparkJsonError(`${fieldPath}.nullable`, 'expected true or false')
+          throw new SparkJsonError(childPath(path, name), '"nullable" must be true or false')
         }
         if (Object.hasOwn(fields, name)) throw new SparkJsonError(fieldPath, `duplicate field name "${name}"`)
         const comment = (metadata as Record<string, unknown> | undefined)?.comment
-        fields[name] = readType(type, `${path}${name}.`, {
+        const fieldType = readType(type, childPath(path, name), {
           nullable: nullable !== false,
           ...(typeof comment === 'string' ? { description: comment } : {}),
         })
+        // defineProperty: a field may be called `__proto__`.
+        Object.defineProperty(fields, name, { value: fieldType, enumerable: true, writable: true, configurable: true })
       })
       return rebuild(struct(fields as SparkFields), options)
     }
     case 'array': {
       if (typeof record.containsNull !== 'boolean' && record.containsNull !== undefined) {
-        throw new SparkJsonError(`${path}containsNull`, 'expected true or false')
+        throw new SparkJsonError(path, '"containsNull" must be true or false')
       }
-      const element = readType(record.elementType, `${path}element.`, { nullable: record.containsNull !== false })
+      const element = readType(record.elementType, childPath(path, 'element'), {
+        nullable: record.containsNull !== false,
+      })
       return rebuild(array(element), options)
     }
     case 'map': {
-      const key = readType(record.keyType, `${path}key.`, { nullable: false })
-      const mapValue = readType(record.valueType, `${path}value.`, { nullable: record.valueContainsNull !== false })
+      const key = readType(record.keyType, childPath(path, 'key'), { nullable: false })
+      const mapValue = readType(record.valueType, childPath(path, 'value'), {
+        nullable: record.valueContainsNull !== false,
+      })
       return rebuild(map(key, mapValue), options)
     }
     default:

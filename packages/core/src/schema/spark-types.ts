@@ -63,7 +63,7 @@ export interface SparkArray<Element extends AnySparkNode = AnySparkNode, Nullabl
 
 /**
  * `map<key, value>`; converted values are `Map` objects. `valueContainsNull` is the value's
- * `nullable`. Keys are never null (Spark's rule), whatever the key node's `nullable` says.
+ * `nullable`. Keys are never null (Spark's rule): the builder stores the key node with `nullable: false`.
  */
 export interface SparkMap<
   Key extends AnySparkNode = AnySparkNode,
@@ -188,14 +188,18 @@ export function array<Element extends AnySparkNode, const Options extends SparkT
   >
 }
 
-/** `map<key, value>`. Keys are never null; the value's `nullable` is `valueContainsNull`. */
+/**
+ * `map<key, value>`. Keys are never null (the key node is stored with `nullable: false`);
+ * the value's `nullable` is `valueContainsNull`.
+ */
 export function map<Key extends AnySparkNode, Value extends AnySparkNode, const Options extends SparkTypeOptions = {}>(
   key: Key,
   value: Value,
   options?: Options,
 ): SparkMap<Key, Value, NullableOf<Options>> {
+  // Spark map keys are never null: the stored key node says so, whatever was passed.
   return node<'map', Map<Exclude<Static<Key>, null>, Static<Value>>, Options>('map', options, {
-    key,
+    key: key.nullable ? { ...key, nullable: false } : key,
     value,
   }) as SparkMap<Key, Value, NullableOf<Options>>
 }

@@ -1,0 +1,140 @@
+// The schemas of the golden files. golden/generate.py builds the same schemas in PySpark
+// and writes their `StructType.json()` (and `toDDL()`) text; keep the two lists in step.
+import { type AnySparkNode, Spark, type SparkStruct } from '../src/schema/index.ts'
+
+const notNull = { nullable: false } as const
+
+/** Bare types: `<name>.golden.json` holds `DataType.json()` of the type alone. */
+export const typeCases: Record<string, AnySparkNode> = {
+  'type-string': Spark.string(),
+  'type-long': Spark.long(),
+  'type-integer': Spark.integer(),
+  'type-short': Spark.short(),
+  'type-byte': Spark.byte(),
+  'type-double': Spark.double(),
+  'type-float': Spark.float(),
+  'type-boolean': Spark.boolean(),
+  'type-date': Spark.date(),
+  'type-timestamp': Spark.timestamp(),
+  'type-timestamp_ntz': Spark.timestampNtz(),
+  'type-binary': Spark.binary(),
+  'type-variant': Spark.variant(),
+  'type-decimal-10-0': Spark.decimal(10, 0),
+  'type-decimal-38-18': Spark.decimal(38, 18),
+  'type-array': Spark.array(Spark.long()),
+  'type-array-not-null': Spark.array(Spark.long(notNull)),
+  'type-map': Spark.map(Spark.string(), Spark.long()),
+  'type-map-not-null': Spark.map(Spark.string(), Spark.long(notNull)),
+}
+
+const user = Spark.struct({
+  login: Spark.string(notNull),
+  id: Spark.long(notNull),
+  site_admin: Spark.boolean(),
+})
+
+/** Table schemas: `<name>.golden.json` holds `StructType.json()`, `<name>.golden.ddl` `toDDL()`. */
+export const tableCases: Record<string, SparkStruct> = {
+  primitives: Spark.table({
+    s: Spark.string(),
+    l: Spark.long(),
+    i: Spark.integer(),
+    sh: Spark.short(),
+    b: Spark.byte(),
+    d: Spark.double(),
+    f: Spark.float(),
+    bool: Spark.boolean(),
+    dec: Spark.decimal(10, 2),
+    dt: Spark.date(),
+    ts: Spark.timestamp(),
+    ntz: Spark.timestampNtz(),
+    bin: Spark.binary(),
+    v: Spark.variant(),
+  }),
+  'primitives-not-null': Spark.table({
+    s: Spark.string(notNull),
+    l: Spark.long(notNull),
+    i: Spark.integer(notNull),
+    sh: Spark.short(notNull),
+    b: Spark.byte(notNull),
+    d: Spark.double(notNull),
+    f: Spark.float(notNull),
+    bool: Spark.boolean(notNull),
+    dec: Spark.decimal(10, 2, notNull),
+    dt: Spark.date(notNull),
+    ts: Spark.timestamp(notNull),
+    ntz: Spark.timestampNtz(notNull),
+    bin: Spark.binary(notNull),
+    v: Spark.variant(notNull),
+  }),
+  decimals: Spark.table({
+    default_precision: Spark.decimal(10, 0),
+    one: Spark.decimal(1, 0),
+    money: Spark.decimal(10, 2),
+    wide: Spark.decimal(38, 18),
+    all_scale: Spark.decimal(38, 38),
+    fraction: Spark.decimal(5, 5),
+  }),
+  arrays: Spark.table({
+    longs: Spark.array(Spark.long()),
+    strict_longs: Spark.array(Spark.long(notNull)),
+    required_list: Spark.array(Spark.string(), notNull),
+    nested: Spark.array(Spark.array(Spark.string(notNull))),
+    users: Spark.array(user),
+    strict_users: Spark.array(Spark.struct({ id: Spark.long() }, notNull), notNull),
+  }),
+  maps: Spark.table({
+    counts: Spark.map(Spark.string(), Spark.long()),
+    strict_counts: Spark.map(Spark.string(), Spark.long(notNull)),
+    by_login: Spark.map(Spark.string(), user),
+    tags_by_id: Spark.map(Spark.long(), Spark.array(Spark.string())),
+    nested: Spark.map(Spark.string(), Spark.map(Spark.date(), Spark.double(notNull)), notNull),
+  }),
+  'nested-structs': Spark.table({
+    id: Spark.long(notNull),
+    outer: Spark.struct(
+      {
+        middle: Spark.struct({ inner: Spark.struct({ leaf: Spark.timestamp(notNull) }, notNull), n: Spark.integer() }),
+        label: Spark.string(notNull),
+      },
+      notNull,
+    ),
+    empty_ok: Spark.struct({ only: Spark.binary() }),
+  }),
+  comments: Spark.table({
+    created: Spark.timestamp({ description: 'Créé à (UTC)' }),
+    japanese: Spark.string({ description: '日本語のコメント' }),
+    emoji: Spark.long({ nullable: false, description: 'rocket 🚀 count' }),
+    quotes: Spark.string({ description: `it's "quoted" and a back\\slash` }),
+    control: Spark.string({ description: 'line one\nline two\ttabbed' }),
+    nested: Spark.struct({ inner: Spark.long({ description: 'ünïcödé inside' }) }, { description: 'Ωmega struct' }),
+  }),
+  'odd-names': Spark.table({
+    '+1': Spark.long(),
+    '-1': Spark.long(),
+    'a.b': Spark.string(),
+    'with space': Spark.string(),
+    é: Spark.string(),
+    'back`tick': Spark.string(),
+    '1abc': Spark.string(),
+    select: Spark.string(),
+    CamelCase: Spark.string(),
+    _under: Spark.string(),
+    z_last: Spark.string(),
+    A_first: Spark.string(),
+    ['__proto__']: Spark.string(),
+  }),
+  issue: Spark.table({
+    id: Spark.long(notNull),
+    number: Spark.long(),
+    title: Spark.string(),
+    user,
+    labels: Spark.array(Spark.struct({ id: Spark.long(), name: Spark.string(), color: Spark.string() })),
+    milestone: Spark.struct({ id: Spark.long(), due_on: Spark.timestamp(), closed_at: Spark.timestamp() }),
+    reactions: Spark.struct({ total_count: Spark.long(), '+1': Spark.long(), '-1': Spark.long() }),
+    pull_request: Spark.map(Spark.string(), Spark.string()),
+    created_at: Spark.timestamp(),
+    updated_at: Spark.timestamp(notNull),
+    body: Spark.string(),
+  }),
+}
