@@ -98,6 +98,18 @@ describe('requests', () => {
     expect(server.hits('/down')).toHaveLength(1)
   })
 
+  it('sends through a custom fetch implementation', async () => {
+    server = await startScriptedServer({ '/items': [{ status: 503 }, { body: [1] }] })
+    const seen: string[] = []
+    const countingFetch: typeof fetch = (input, init) => {
+      seen.push(input instanceof Request ? `${input.method} ${input.url}` : String(input))
+      return globalThis.fetch(input, init)
+    }
+    const client = createHttpClient({ baseUrl: server.url, fetch: countingFetch, retry: { backoffBaseMs: 1 } })
+    expect((await client.getJson('/items')).data).toEqual([1])
+    expect(seen).toEqual([`GET ${server.url}/items`, `GET ${server.url}/items`])
+  })
+
   it('makes one attempt when a request disables retry', async () => {
     server = await startScriptedServer({ '/down': { status: 503 } })
     const client = createHttpClient({ baseUrl: server.url, retry: { backoffBaseMs: 5 } })
