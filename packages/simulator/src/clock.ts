@@ -2,12 +2,12 @@ import { SimulatorError } from './errors.ts'
 import type { SimulatorClock } from './types.ts'
 
 /** Formats an instant as ISO with `Z`, without milliseconds when they are zero. */
-export function isoOf(ms: number): string {
+function isoOf(ms: number): string {
   const text = new Date(ms).toISOString()
   return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text
 }
 
-export function parseInstant(iso: string, what: string): number {
+function parseInstant(iso: string, what: string): number {
   const ms = Date.parse(iso)
   if (typeof iso !== 'string' || Number.isNaN(ms))
     throw new SimulatorError(

@@ -110,7 +110,7 @@ export class CorpusCollector {
 }
 
 /** Records of a response body for an endpoint: the wrapper's records list, the body list, or the single entity. */
-export function recordsOf(endpoint: CompiledEndpoint, body: unknown): Record<string, unknown>[] {
+function recordsOf(endpoint: CompiledEndpoint, body: unknown): Record<string, unknown>[] {
   const response = endpoint.spec.response ?? {}
   if (response.single_entity)
     return body !== null && typeof body === 'object' && !Array.isArray(body) ? [body as Record<string, unknown>] : []
@@ -121,7 +121,7 @@ export function recordsOf(endpoint: CompiledEndpoint, body: unknown): Record<str
 }
 
 /** Response headers as stored: upstream's secret-bearing headers and any credential value redacted. */
-export function storedHeaders(headers: Headers, secrets: readonly string[]): Record<string, string> {
+function storedHeaders(headers: Headers, secrets: readonly string[]): Record<string, string> {
   const stored: Record<string, string> = {}
   headers.forEach((value, name) => {
     stored[name] = REDACTED_RESPONSE_HEADERS.has(name) ? REDACTED_SECRET : scrubText(value, secrets)

@@ -27,7 +27,7 @@ const DEFAULT_SIZE = 30
 const DEFAULT_MAX = 100
 
 /** The query param declared with a role, if any. */
-export function roleParam(endpoint: EndpointSpec, role: ParamSpec['role']): [string, ParamSpec] | undefined {
+function roleParam(endpoint: EndpointSpec, role: ParamSpec['role']): [string, ParamSpec] | undefined {
   for (const entry of Object.entries(endpoint.params ?? {})) if (entry[1].role === role) return entry
   return undefined
 }
@@ -76,7 +76,7 @@ function wrapperKey(
 }
 
 /** Cursor tokens: base64url JSON of the last served record's sort position (sort value + primary key). */
-export function encodeToken(position: unknown[]): string {
+function encodeToken(position: unknown[]): string {
   return Buffer.from(JSON.stringify({ v: 1, p: position })).toString('base64url')
 }
 

@@ -6,7 +6,7 @@ import type { SourceSpec } from '../types.ts'
 import { validateSpec } from './validate-spec.ts'
 
 /** The name used in messages for a spec given as an object. */
-export const INLINE_SPEC = '<inline spec>'
+const INLINE_SPEC = '<inline spec>'
 
 /** A validated spec plus where it came from (for messages and relative corpus paths). */
 export interface LoadedSpec {

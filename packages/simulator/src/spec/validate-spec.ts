@@ -1,8 +1,8 @@
 import type { SpecIssue } from '../errors.ts'
 import type { CorpusSpec, EndpointSpec, FilterOp, PaginationStyle, ParamSpec, SourceSpec } from '../types.ts'
 
-export const FILTER_OPS: readonly FilterOp[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'starts_with']
-export const PAGINATION_STYLES: readonly PaginationStyle[] = [
+const FILTER_OPS: readonly FilterOp[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'starts_with']
+const PAGINATION_STYLES: readonly PaginationStyle[] = [
   'none',
   'page_number',
   'page_number_with_link_header',
@@ -63,7 +63,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /** Path placeholders of an endpoint path, in order. */
-export function placeholders(path: string): string[] {
+function placeholders(path: string): string[] {
   return [...path.matchAll(PLACEHOLDER)].map((match) => match[1]!)
 }
 
