@@ -182,18 +182,35 @@ describe('timestamp: microseconds since the epoch, UTC', () => {
     },
   )
 
-  it('the hand-parsed fast path agrees with the general parser on every field', () => {
-    // Same instants with and without the fast path's exact shape (20 characters ending in Z).
+  it('the hand-parsed fast path (…Z with 0 to 9 fraction digits) agrees with the general parser', () => {
+    // `…Z` takes the fast path; the same instant written `…+00:00` takes the regex.
     const random = seeded(7)
-    for (let index = 0; index < 2000; index++) {
-      const millis = Math.floor((random() - 0.5) * 2 * 1e13)
-      const iso = new Date(millis).toISOString()
-      if (iso.startsWith('+') || iso.startsWith('-')) continue
-      const fast = iso.replace(/\.\d{3}Z$/, 'Z')
-      const general = iso.replace(/\.\d{3}Z$/, '+00:00')
-      expect(convertValue(Spark.timestamp(), fast)).toBe(Math.floor(millis / 1000) * 1e6)
-      expect(convertValue(Spark.timestamp(), general)).toBe(Math.floor(millis / 1000) * 1e6)
+    for (let index = 0; index < 3000; index++) {
+      const seconds = Math.floor((random() - 0.5) * 2 * 1e10)
+      const whole = new Date(seconds * 1000).toISOString().slice(0, 19)
+      if (whole.startsWith('-') || whole.startsWith('+') || whole < '0001') continue
+      const digits = Math.floor(random() * 10)
+      const fraction = Array.from({ length: digits }, () => Math.floor(random() * 10)).join('')
+      const suffix = digits === 0 ? '' : `${random() < 0.5 ? '.' : ','}${fraction}`
+      const micros = Number(fraction.slice(0, 6).padEnd(6, '0'))
+      const expected = seconds * 1e6 + micros
+      expect(convertValue(Spark.timestamp(), `${whole}${suffix}Z`)).toBe(expected)
+      expect(convertValue(Spark.timestamp(), `${whole}${suffix}+00:00`)).toBe(expected)
+      expect(convertValue(Spark.timestampNtz(), `${whole}${suffix}z`)).toBe(expected)
     }
+  })
+
+  it.each([
+    '2024-01-02T03:04:05.Z',
+    '2024-01-02T03:04:05.12a4Z',
+    '2024-01-02T03:04:05:123Z',
+    '2024-01-02T03:04:05.1234567891Z',
+    '2024-01-02T03:4:05Z',
+    '2024-01-02T03:04:5Z',
+    '2024-01-02X03:04:05.5Z',
+    '2024-00-02T03:04:05Z',
+  ])('fast-path look-alike %s fails', (input) => {
+    expect(conversionFailure(() => convertValue(Spark.timestamp(), input)).expected).toBe('timestamp')
   })
 
   it('timestamp_ntz keeps the wall clock and drops any offset', () => {

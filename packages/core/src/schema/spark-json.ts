@@ -36,15 +36,18 @@ export interface SparkJsonField {
   nullable: boolean
   metadata: Record<string, unknown>
 }
+/** Spark's JSON form of a struct type. */
 export interface SparkJsonStruct {
   type: 'struct'
   fields: SparkJsonField[]
 }
+/** Spark's JSON form of an array type. */
 export interface SparkJsonArray {
   type: 'array'
   elementType: SparkJsonType
   containsNull: boolean
 }
+/** Spark's JSON form of a map type. */
 export interface SparkJsonMap {
   type: 'map'
   keyType: SparkJsonType
@@ -199,8 +202,10 @@ function childPath(path: string, segment: string): string {
 const DECIMAL_PATTERN = /^decimal\(\s*(\d+)\s*,\s*(-?\d+)\s*\)$/
 
 /**
- * Reads Spark's JSON schema form (text or parsed) back into type nodes. A top-level struct
- * becomes a {@link TableSchema}. Field metadata other than `comment` is dropped.
+ * Reads Spark's JSON schema form back into type nodes: JSON text (`StructType.json()`,
+ * or `DataType.json()` such as `"long"`), a parsed JSON value, or a bare type name
+ * (`long`, `decimal(10,2)`). A top-level struct becomes a {@link TableSchema}. Field
+ * metadata other than `comment` is dropped. Throws {@link SparkJsonError} naming the path.
  */
 export function fromSparkJson(json: string | SparkJsonType): AnySparkNode {
   let value: unknown = json
