@@ -64,7 +64,7 @@ function convertPrimitive(type: AnySparkNode, value: unknown): unknown {
 }
 
 /** Converts `value` (possibly null/undefined) at `path` to `type`. */
-export function plainConvertValue(table: string, type: AnySparkNode, value: unknown, path: string): unknown {
+function plainConvertValue(table: string, type: AnySparkNode, value: unknown, path: string): unknown {
   if (value === undefined || value === null) {
     if (type.nullable) return null
     throw missingError(table, path, expectedName(type), value)

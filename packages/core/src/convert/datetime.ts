@@ -12,7 +12,7 @@ const MIN_MICROS = -62_135_596_800 * MICROS_PER_SECOND
 const MAX_MICROS = 253_402_300_799 * MICROS_PER_SECOND + 999_999
 
 /** Days from 1970-01-01 to the given proleptic Gregorian date (Howard Hinnant's algorithm). */
-export function daysFromCivil(year: number, month: number, day: number): number {
+function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year
   const era = Math.floor(y / 400)
   const yearOfEra = y - era * 400

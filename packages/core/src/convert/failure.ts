@@ -13,7 +13,7 @@ export const FAIL: unique symbol = Symbol('lakeflow.convert.fail')
 export type Fail = typeof FAIL
 
 /** The reason of the most recent {@link FAIL} (conversion is synchronous, so one slot suffices). */
-export const failure = { reason: '' }
+const failure = { reason: '' }
 
 /** Records `reason` and returns {@link FAIL}. */
 export function reject(reason: string): Fail {
