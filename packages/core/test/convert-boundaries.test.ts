@@ -5,6 +5,8 @@ import { Spark } from '../src/schema/index.ts'
 import { conversionFailure, convertValue, label, utcMicros } from './convert-helpers.ts'
 
 const long = Spark.long()
+const timestamp = Spark.timestamp()
+const timestampNtz = Spark.timestampNtz()
 const INT64_MAX = 2n ** 63n - 1n
 const INT64_MIN = -(2n ** 63n)
 
@@ -144,7 +146,7 @@ describe('timestamp: microseconds since the epoch, UTC', () => {
     [0, 0],
   ]
   it.each(cases)('%s', (input, expected) => {
-    expect(convertValue(Spark.timestamp(), input)).toBe(expected)
+    expect(convertValue(timestamp, input)).toBe(expected)
   })
 
   const invalid: [unknown, string][] = [
@@ -176,7 +178,7 @@ describe('timestamp: microseconds since the epoch, UTC', () => {
   it.each(invalid.map(([input, reason]) => [label(input), input, reason] as const))(
     '%s fails',
     (_name, input, reason) => {
-      const error = conversionFailure(() => convertValue(Spark.timestamp(), input))
+      const error = conversionFailure(() => convertValue(timestamp, input))
       expect(error.expected).toBe('timestamp')
       expect(error.message).toContain(reason)
     },
@@ -194,9 +196,9 @@ describe('timestamp: microseconds since the epoch, UTC', () => {
       const suffix = digits === 0 ? '' : `${random() < 0.5 ? '.' : ','}${fraction}`
       const micros = Number(fraction.slice(0, 6).padEnd(6, '0'))
       const expected = seconds * 1e6 + micros
-      expect(convertValue(Spark.timestamp(), `${whole}${suffix}Z`)).toBe(expected)
-      expect(convertValue(Spark.timestamp(), `${whole}${suffix}+00:00`)).toBe(expected)
-      expect(convertValue(Spark.timestampNtz(), `${whole}${suffix}z`)).toBe(expected)
+      expect(convertValue(timestamp, `${whole}${suffix}Z`)).toBe(expected)
+      expect(convertValue(timestamp, `${whole}${suffix}+00:00`)).toBe(expected)
+      expect(convertValue(timestampNtz, `${whole}${suffix}z`)).toBe(expected)
     }
   })
 
@@ -210,7 +212,7 @@ describe('timestamp: microseconds since the epoch, UTC', () => {
     '2024-01-02X03:04:05.5Z',
     '2024-00-02T03:04:05Z',
   ])('fast-path look-alike %s fails', (input) => {
-    expect(conversionFailure(() => convertValue(Spark.timestamp(), input)).expected).toBe('timestamp')
+    expect(conversionFailure(() => convertValue(timestamp, input)).expected).toBe('timestamp')
   })
 
   it('timestamp_ntz keeps the wall clock and drops any offset', () => {
@@ -221,9 +223,9 @@ describe('timestamp: microseconds since the epoch, UTC', () => {
       '2024-01-02T03:04:05-08:00',
       '2024-01-02 03:04:05',
     ]) {
-      expect(convertValue(Spark.timestampNtz(), input)).toBe(wall)
+      expect(convertValue(timestampNtz, input)).toBe(wall)
     }
-    expect(conversionFailure(() => convertValue(Spark.timestampNtz(), true)).expected).toBe('timestamp_ntz')
+    expect(conversionFailure(() => convertValue(timestampNtz, true)).expected).toBe('timestamp_ntz')
   })
 })
 
