@@ -18,6 +18,7 @@ export {
 } from './destinations/duckdb/duckdb-destination.ts'
 export { DestinationError } from './destinations/duckdb/duckdb-errors.ts'
 export { duckDbType } from './destinations/duckdb/duckdb-types.ts'
+export { FILE_RUNS, FILE_STATE, FileDestination } from './destinations/files/file-destination.ts'
 export {
   type BatchCounts,
   type BatchWriter,
@@ -32,6 +33,7 @@ export {
   type TablePlan,
   type TableWriter,
 } from './destinations/types.ts'
+export { compileRecordJson } from './render/record-json.ts'
 export type { ErrorSummary, PipelineEvent, PipelineEventListener, RunReport, TableReport } from './run/events.ts'
 export { createConnector, type PlannedTable, planPipeline, planTable } from './run/plan.ts'
 export { type RunPipelineOptions, runPipeline, summarizeError } from './run/run-pipeline.ts'

@@ -115,6 +115,11 @@ export interface Destination {
   listState(pipeline?: string): Promise<StateEntry[]>
   /** Forgets committed offsets (the next run starts over); returns how many entries were removed. */
   resetState(pipeline: string, table?: string): Promise<number>
+  /**
+   * Closes the destination and removes it if this run created it and committed nothing
+   * (so a run that could not read anything leaves nothing behind). Returns whether it did.
+   */
+  discardIfUnused(): Promise<boolean>
   close(): Promise<void>
 }
 

@@ -69,9 +69,17 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunRepor
       pipeline: options.pipeline,
       tables: planned.map((table) => table.plan.sourceTable),
     })
+    const failures = new Map<string, unknown>()
     const reports = await mapLimit(planned, options.concurrency ?? 3, (table) =>
-      runTable(options, connector, table, emit),
+      runTable(options, connector, table, emit, failures),
     )
+    // Nothing could be read at all (the source is unreachable or refuses us): if this run
+    // created the destination, remove it and fail the run as a whole, so nothing is written.
+    const first = failures.get(reports[0]?.sourceTable ?? '')
+    if (reports.every((table) => table.status === 'failed' && table.batches === 0) && first !== undefined) {
+      const category = LakeflowError.isInstance(first) ? first.category : 'internal'
+      if (category !== 'schema' && (await options.destination.discardIfUnused())) throw first
+    }
     const finishedAt = new Date()
     const report: RunReport = {
       runId,
@@ -104,6 +112,7 @@ async function runTable(
   connector: LakeflowConnector,
   table: PlannedTable,
   emit: (event: PipelineEvent) => void,
+  failures: Map<string, unknown>,
 ): Promise<TableReport> {
   const { plan } = table
   const started = Date.now()
@@ -154,6 +163,7 @@ async function runTable(
     emit({ type: 'table-finished', report })
     return report
   } catch (error) {
+    failures.set(plan.sourceTable, error)
     const report: TableReport = {
       ...base,
       status: 'failed',

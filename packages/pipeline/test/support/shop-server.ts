@@ -25,6 +25,8 @@ export interface ShopServer {
   fail(times: number, fault: number | 'reset', match?: RegExp, after?: number): void
   /** Every request with this probability fails with one of the faults (seeded). */
   chaos(probability: number, faults: (number | 'reset')[], seed?: number): void
+  /** Delays every response by `ms` (makes runs long enough to interrupt). */
+  setDelay(ms: number): void
   stop(): Promise<void>
 }
 
@@ -73,6 +75,7 @@ export async function startShopServer(options: { token?: string } = {}): Promise
   const tombstones: Record<string, unknown>[] = []
   const requests: ShopServer['requests'] = []
   const scripted: { times: number; fault: number | 'reset'; match?: RegExp; after: number }[] = []
+  let delayMs = 0
   let chaos: { probability: number; faults: (number | 'reset')[]; random: () => number } | undefined
   const tick = () => {
     clock += 1000
@@ -145,7 +148,10 @@ export async function startShopServer(options: { token?: string } = {}): Promise
     return send(response, 404, { error: `no route ${url.pathname}` })
   }
 
-  const server: Server = createServer(handle)
+  const server: Server = createServer((request, response) => {
+    if (delayMs > 0) setTimeout(() => handle(request, response), delayMs)
+    else handle(request, response)
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
   return {
@@ -174,6 +180,9 @@ export async function startShopServer(options: { token?: string } = {}): Promise
     },
     chaos(probability, faults, seed = 7) {
       chaos = probability > 0 ? { probability, faults, random: seededRandom(seed) } : undefined
+    },
+    setDelay(ms) {
+      delayMs = ms
     },
     stop: () =>
       new Promise<void>((resolve) => {

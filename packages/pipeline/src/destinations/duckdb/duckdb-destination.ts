@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api'
 import type { Offset } from '@lakeflow/core/connector'
@@ -52,6 +52,7 @@ export class DuckDbDestination implements Destination {
   private admin: DuckDBConnection | undefined
   private ddl: Promise<unknown> = Promise.resolve()
   private stages = 0
+  private created = false
 
   constructor(options: DuckDbDestinationOptions) {
     this.options = options
@@ -60,6 +61,7 @@ export class DuckDbDestination implements Destination {
 
   async open(): Promise<void> {
     if (this.instance) return
+    this.created = !existsSync(this.location)
     try {
       this.instance = await DuckDBInstance.create(this.location, {
         autoinstall_known_extensions: 'false',
@@ -234,6 +236,15 @@ export class DuckDbDestination implements Destination {
   async query(sql: string, values: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
     const reader = await this.connectionOrThrow().runAndReadAll(sql, values)
     return reader.getRowObjectsJson() as Record<string, unknown>[]
+  }
+
+  async discardIfUnused(): Promise<boolean> {
+    if (!this.created || !this.admin) return false
+    const [row] = (await this.admin.runAndReadAll(`SELECT count(*) FROM ${STATE_TABLE} WHERE batches > 0`)).getRows()
+    if (Number(row![0]) > 0) return false
+    await this.close()
+    for (const suffix of ['', '.wal', '.tmp']) rmSync(`${this.location}${suffix}`, { recursive: true, force: true })
+    return true
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,70 @@
+/** Help texts, one per command. */
+export const HELP: Record<string, string> = {
+  main: `lakeflow: Lakeflow Connect connectors from the command line
+
+Usage: lakeflow <command> [arguments] [flags]
+
+Commands:
+  tables <connector>                   list a connector's tables
+  schema <connector> <table>           a table's Spark schema (--format json|ddl)
+  metadata <connector> <table>         primary keys, cursor field and ingestion type
+  read <connector> <table>             read one batch as NDJSON (--offset JSON, --limit N)
+  sync <pipeline.yaml>                 run a pipeline spec into DuckDB or landed files
+  state show|reset                     committed offsets of a destination
+  new <name>                           scaffold a connector from the template
+  demo                                 sync the example connector's simulator into ./lakeflow-demo.duckdb
+
+<connector> is a connector name (github → @lakeflow/connector-github, resolved from your
+project), a package name, a path to a module, or a connection from lakeflow.connections.yaml.
+
+Common flags:
+  -o, --option key=value               connector option (also LAKEFLOW_OPTION_<KEY>, or the connections file)
+  -t, --table-option key=value         table option
+      --connections <file>             connections file (default ./lakeflow.connections.yaml)
+      --json                           machine-readable output (NDJSON)
+  -h, --help                           help for a command
+      --version                        print the version
+
+Exit codes: 0 ok, 1 a table failed, 2 usage or configuration error, 3 source unreachable
+or refused, 4 destination unusable (locked, unwritable), 70 internal error, 130 interrupted.`,
+  tables: `Usage: lakeflow tables <connector> [-o key=value]... [--connections file] [--json]
+
+Lists the connector's tables, one per line (a JSON list with --json).`,
+  schema: `Usage: lakeflow schema <connector> <table> [--format json|ddl] [-o key=value]... [-t key=value]...
+
+Prints the table's Spark schema: StructType JSON (default, what StructType.fromJson accepts) or DDL.`,
+  metadata: `Usage: lakeflow metadata <connector> <table> [-o key=value]... [-t key=value]...
+
+Prints primary_keys, cursor_field and ingestion_type as JSON.`,
+  read: `Usage: lakeflow read <connector> <table> [--offset JSON] [--limit N] [--deletes] [-o key=value]... [-t key=value]...
+
+Calls readTable once (from --offset; default {} for streams, null for snapshots) and writes
+the converted records to stdout as NDJSON: timestamps as ISO-8601 text, longs exactly,
+decimals as strings, binary as base64, maps as objects. The end offset goes to stderr.
+--deletes reads the delete flow (cdc_with_deletes tables).`,
+  sync: `Usage: lakeflow sync <pipeline.yaml> [--dest file.duckdb|dir] [--dest-type duckdb|files] [--concurrency N]
+                     [--pipeline name] [--max-calls N] [--memory-limit 256MB]
+                     [-o key=value]... [-t key=value]... [--connections file] [--json]
+
+Runs a pipeline spec (upstream format, YAML or JSON). connection_name is looked up in the
+connections file (or taken as a connector name). Each batch commits with its offset in
+one transaction, so an interrupted sync resumes exactly where it stopped.
+  --dest          DuckDB file (default ./lakeflow.duckdb) or, with --dest-type files, a directory
+  --dest-type     duckdb (default) or files (NDJSON laid out for Auto Loader)
+  --concurrency   tables read at once (default 3)
+  --pipeline      name under which offsets are kept (default: the spec file name)
+  --max-calls     cap on read calls per table flow and run (default 10000)
+Progress bars on a terminal; NDJSON logs otherwise or with --json. Exit 1 if a table failed.`,
+  state: `Usage: lakeflow state show [--dest file.duckdb] [--pipeline name] [--json]
+       lakeflow state reset --pipeline name [--table table] [--dest file.duckdb]
+
+Shows or forgets committed offsets. After a reset the next sync reads those tables from the start.`,
+  new: `Usage: lakeflow new <name>
+
+Scaffolds connectors/<name> from tooling/connector-template (inside a lakeflow-connectors checkout).`,
+  demo: `Usage: lakeflow demo [--dest file.duckdb]
+
+Starts the example connector's simulator on 127.0.0.1, syncs every example table into
+./lakeflow-demo.duckdb, changes the source (inserts, updates, deletes, clock advance) and
+syncs again to show incremental behaviour. Works offline.`,
+}

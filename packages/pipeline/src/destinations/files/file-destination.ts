@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto'
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, type WriteStream } from 'node:fs'
+import { appendFile, open, rename } from 'node:fs/promises'
+import path from 'node:path'
+import { canonicalOffset, type Offset } from '@lakeflow/core/connector'
+import { redact } from '@lakeflow/core/errors'
+import { compileRecordJson } from '../../render/record-json.ts'
+import { DestinationError } from '../duckdb/duckdb-errors.ts'
+import {
+  type BatchCounts,
+  type BatchWriter,
+  type CommittedState,
+  type Destination,
+  deleteSchemaOf,
+  type Flow,
+  qualifiedName,
+  type Row,
+  type RunRecord,
+  type StateEntry,
+  type TablePlan,
+  type TableWriter,
+} from '../types.ts'
+import { type FileStateEntry, StateFile, syncDirectory } from './state-file.ts'
+
+/** The state file at the root of a landing directory. */
+export const FILE_STATE = '_lakeflow_state.json'
+/** The run log (NDJSON) at the root of a landing directory. */
+export const FILE_RUNS = '_lakeflow_runs.ndjson'
+
+/**
+ * Lands NDJSON files for Databricks Auto Loader: `<dir>/<table>/batch-<seq>-<hash>.ndjson`
+ * per batch (deletes under `<table>/_deletes/`, which Auto Loader's listing skips; point a
+ * second stream at it), with committed offsets in `<dir>/_lakeflow_state.json`.
+ *
+ * Exactly once: a batch is written to a hidden temp file (`.batch-…tmp`, which Auto Loader
+ * ignores) and fsynced; then the intent `{temp, final, endOffset}` is saved in the state
+ * file; then the temp file is renamed to its visible name; then the offset is committed.
+ * A visible file appears only by an atomic rename of a complete file, and recovery (on the
+ * next open) finishes any recorded intent without re-reading: it renames the temp file if
+ * the crash came first, and commits the offset. A crash before the intent leaves only a
+ * hidden temp file, discarded; the batch is re-read from the old offset. File names are
+ * deterministic (sequence number and a hash of flow and start offset), so nothing is ever
+ * landed twice under two names.
+ */
+export class FileDestination implements Destination {
+  readonly kind = 'files'
+  readonly location: string
+  private readonly state: StateFile
+
+  constructor(directory: string) {
+    this.location = path.resolve(directory)
+    this.state = new StateFile(path.join(this.location, FILE_STATE))
+  }
+
+  private created = false
+
+  async open(): Promise<void> {
+    this.created = !existsSync(this.location)
+    try {
+      mkdirSync(this.location, { recursive: true })
+      const probe = path.join(this.location, '.lakeflow-write-probe')
+      await appendFile(probe, '')
+      rmSync(probe)
+    } catch (error) {
+      throw new DestinationError(
+        this.location,
+        `Cannot write to destination directory ${this.location} (${(error as NodeJS.ErrnoException).code}); choose another --dest`,
+        error,
+      )
+    }
+    this.state.load()
+  }
+
+  async openTable(plan: TablePlan): Promise<TableWriter> {
+    const name = qualifiedName(plan.destination)
+    const tableDir = path.join(
+      this.location,
+      ...(plan.destination.schema ? [plan.destination.schema] : []),
+      plan.destination.table,
+    )
+    for (const directory of [tableDir, path.join(tableDir, '_deletes')]) {
+      mkdirSync(directory, { recursive: true })
+      await this.recover(directory)
+    }
+    return new FileTableWriter(this.state, plan, name, tableDir)
+  }
+
+  /** Finishes intents a crash interrupted, and removes temp files no intent refers to. */
+  private async recover(directory: string): Promise<void> {
+    const pendings = this.state
+      .all()
+      .filter((entry) => entry.pending && path.dirname(entry.pending.final) === directory)
+    for (const entry of pendings) {
+      const pending = entry.pending!
+      if (existsSync(pending.temp)) await rename(pending.temp, pending.final)
+      await syncDirectory(directory)
+      await this.state.update((entries) => {
+        const current = entries[StateFile.key(entry.pipeline, entry.table, entry.flow)]!
+        current.offset = pending.endOffset
+        current.batches++
+        delete current.pending
+      })
+    }
+    for (const file of readdirSync(directory)) {
+      if (/^\.(batch|snapshot)-.*\.tmp$/.test(file)) rmSync(path.join(directory, file), { force: true })
+    }
+  }
+
+  async recordRun(run: RunRecord): Promise<void> {
+    await appendFile(path.join(this.location, FILE_RUNS), `${redact(JSON.stringify({ ...run }))}\n`)
+  }
+
+  async listState(pipeline?: string): Promise<StateEntry[]> {
+    return this.state
+      .all()
+      .filter((entry) => entry.batches > 0 && (pipeline === undefined || entry.pipeline === pipeline))
+      .map((entry) => ({
+        pipeline: entry.pipeline,
+        table: entry.table,
+        flow: entry.flow as Flow,
+        sourceTable: entry.sourceTable,
+        offset: entry.offset,
+        batches: entry.batches,
+        ...(entry.updatedAt ? { updatedAt: entry.updatedAt } : {}),
+      }))
+  }
+
+  async resetState(pipeline: string, table?: string): Promise<number> {
+    let removed = 0
+    await this.state.update((entries) => {
+      for (const [key, entry] of Object.entries(entries)) {
+        if (
+          entry.pipeline === pipeline &&
+          (table === undefined || entry.table === table || entry.table === `main.${table}`)
+        ) {
+          delete entries[key]
+          removed++
+        }
+      }
+    })
+    return removed
+  }
+
+  async discardIfUnused(): Promise<boolean> {
+    if (!this.created || this.state.all().some((entry) => entry.batches > 0)) return false
+    rmSync(this.location, { recursive: true, force: true })
+    return true
+  }
+
+  async close(): Promise<void> {}
+}
+
+class FileTableWriter implements TableWriter {
+  readonly name: string
+  private readonly stateFile: StateFile
+  private readonly plan: TablePlan
+  private readonly directory: string
+
+  constructor(state: StateFile, plan: TablePlan, name: string, directory: string) {
+    this.stateFile = state
+    this.plan = plan
+    this.name = name
+    this.directory = directory
+  }
+
+  private async entry(flow: Flow): Promise<FileStateEntry | undefined> {
+    return this.stateFile.get(StateFile.key(this.plan.pipeline, this.name, flow))
+  }
+
+  async state(flow: Flow): Promise<CommittedState | undefined> {
+    const entry = await this.entry(flow)
+    return entry && entry.batches > 0
+      ? { offset: entry.offset, batches: entry.batches, ...(entry.updatedAt ? { updatedAt: entry.updatedAt } : {}) }
+      : undefined
+  }
+
+  async beginBatch(flow: Flow, startOffset: Offset | null): Promise<BatchWriter> {
+    const entry = await this.entry(flow)
+    const sequence = String((entry?.batches ?? 0) + 1).padStart(8, '0')
+    const hash = createHash('sha256')
+      .update(`${flow}\n${canonicalOffset(startOffset)}`)
+      .digest('hex')
+      .slice(0, 12)
+    const directory = flow === 'deletes' ? path.join(this.directory, '_deletes') : this.directory
+    const prefix = flow === 'snapshot' ? 'snapshot' : 'batch'
+    const base = `${prefix}-${sequence}-${hash}.ndjson`
+    const schema = flow === 'deletes' ? deleteSchemaOf(this.plan) : this.plan.schema
+    return new FileBatch({
+      state: this.stateFile,
+      key: StateFile.key(this.plan.pipeline, this.name, flow),
+      entry: {
+        pipeline: this.plan.pipeline,
+        table: this.name,
+        flow,
+        sourceTable: this.plan.sourceTable,
+        offset: null,
+        batches: 0,
+      },
+      temp: path.join(directory, `.${base}.tmp`),
+      final: path.join(directory, base),
+      render: compileRecordJson(schema),
+      counts: flow === 'deletes' ? 'deleted' : 'inserted',
+    })
+  }
+
+  async close(): Promise<void> {}
+}
+
+class FileBatch implements BatchWriter {
+  private readonly settings: {
+    state: StateFile
+    key: string
+    entry: FileStateEntry
+    temp: string
+    final: string
+    render: (row: Row) => string
+    counts: 'inserted' | 'deleted'
+  }
+  private readonly stream: WriteStream
+  private rows = 0
+  private failed: Error | undefined
+
+  constructor(settings: FileBatch['settings']) {
+    this.settings = settings
+    this.stream = createWriteStream(settings.temp, { flags: 'w' })
+    this.stream.on('error', (error) => {
+      this.failed = error
+    })
+  }
+
+  add(row: Row): void | Promise<void> {
+    if (this.failed) throw this.failed
+    this.rows++
+    if (!this.stream.write(`${this.settings.render(row)}\n`)) {
+      return new Promise((resolve) => this.stream.once('drain', resolve))
+    }
+  }
+
+  async commit(endOffset: Offset | null): Promise<BatchCounts> {
+    const { state, key, entry, temp, final } = this.settings
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    )
+    if (this.failed) throw this.failed
+    const text = endOffset === null ? null : canonicalOffset(endOffset)
+    if (text !== null && redact(text) !== text)
+      throw new DestinationError(final, 'The offset contains a secret; refusing to store it (fix the connector)')
+    if (this.rows > 0) {
+      const handle = await open(temp, 'r+')
+      await handle.sync()
+      await handle.close()
+      await state.update((entries) => {
+        entries[key] = { ...(entries[key] ?? entry), pending: { temp, final, endOffset } }
+      })
+      await rename(temp, final)
+      await syncDirectory(path.dirname(final))
+    } else {
+      rmSync(temp, { force: true })
+    }
+    await state.update((entries) => {
+      const current = entries[key] ?? { ...entry }
+      current.offset = endOffset
+      current.batches++
+      current.updatedAt = new Date().toISOString()
+      delete current.pending
+      entries[key] = current
+    })
+    return { rows: this.rows, inserted: 0, updated: 0, deleted: 0, [this.settings.counts]: this.rows }
+  }
+
+  async abort(): Promise<void> {
+    this.stream.destroy()
+    rmSync(this.settings.temp, { force: true })
+  }
+}
