@@ -30,7 +30,13 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
   )
   let stdout = ''
   let stderr = ''
+  let notifyStarted: (at: number) => void = () => {}
+  /** Resolves when the child first writes to stdout (with --json: the run-started event). */
+  const firstOutput = new Promise<number>((resolve) => {
+    notifyStarted = resolve
+  })
   child.stdout.on('data', (chunk) => {
+    if (stdout === '') notifyStarted(Date.now())
     stdout += chunk
   })
   child.stderr.on('data', (chunk) => {
@@ -39,7 +45,7 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
   const done = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
   })
-  return { child, done }
+  return { child, done, firstOutput }
 }
 
 /** Runs `lakeflow <args>` to completion. */
