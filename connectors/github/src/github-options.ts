@@ -1,0 +1,222 @@
+/**
+ * Options of the GitHub connector: the connection options (token, base URL, rate-limit
+ * bound) and the per-table options, as strict typebox schemas. Table options arrive as
+ * strings (Spark passes strings); numbers are coerced and validated, so `per_page: "500"`
+ * is an error naming the key rather than a silent default as in the Python original.
+ */
+import { defineOptions, secret } from '@lakeflow/core/options'
+import Type, { type Static } from 'typebox'
+
+/** The public GitHub API. */
+export const DEFAULT_BASE_URL = 'https://api.github.com'
+
+/** Connection options of the GitHub connector. */
+export const GithubOptions = defineOptions({
+  token: secret(
+    Type.String({
+      minLength: 1,
+      description:
+        'GitHub token sent as `Authorization: Bearer <token>`: a fine-grained or classic personal access token, ' +
+        'or a GitHub App installation token. See the README for the permissions each table needs.',
+    }),
+  ),
+  base_url: Type.String({
+    default: DEFAULT_BASE_URL,
+    pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
+    description:
+      'REST API base URL. `https://api.github.com` for github.com; `https://<host>/api/v3` for GitHub Enterprise ' +
+      'Server. A trailing `/` is ignored.',
+  }),
+  max_rate_limit_wait_seconds: Type.Integer({
+    minimum: 0,
+    maximum: 86_400,
+    default: 900,
+    description:
+      'Longest wait for a rate limit to reset (primary limit: until `x-ratelimit-reset`; secondary limit: ' +
+      '`Retry-After`). A longer wait fails the read at once with a retryable error naming the reset time, ' +
+      'and the run resumes from its last offset later. `0` never waits.',
+  }),
+})
+
+/** Parsed connection options. */
+export type GithubOptions = Static<typeof GithubOptions>
+
+/** `owner`: the account that owns the repository. */
+const owner = Type.String({
+  minLength: 1,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+  description: 'Repository owner: a user or organization login, e.g. `octo-org`.',
+})
+
+/** `repo`: the repository name. */
+const repo = Type.String({
+  minLength: 1,
+  pattern: '^[A-Za-z0-9._-]+$',
+  description: 'Repository name without the `.git` extension, e.g. `hello-world`.',
+})
+
+const perPage = Type.Integer({
+  minimum: 1,
+  maximum: 100,
+  default: 100,
+  description: 'Records per page requested from GitHub (GitHub allows at most 100).',
+})
+
+const lookbackSeconds = Type.Integer({
+  minimum: 0,
+  default: 300,
+  description:
+    'Each incremental read also re-reads records updated this many seconds before the cursor, to catch updates ' +
+    'GitHub made visible late. Re-read records are emitted only alongside new ones, so reads still converge.',
+})
+
+/** `start_date`: a date or an ISO 8601 UTC date-time. */
+const startDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2}))?$',
+  description:
+    'Where a new stream starts: `2024-01-01` or `2024-01-01T00:00:00Z`. Records updated (or, for commits and ' +
+    'events, created) before it are not read. Unset: from the beginning.',
+})
+
+const maxRecordsPerBatch = Type.Integer({
+  minimum: 1,
+  description:
+    'Soft cap on the records one read returns before it returns an offset: the read stops at the first page ' +
+    'boundary (or, for updated_at cursors, the first change of the cursor value) after the cap. Unset: read ' +
+    'everything up to the time the connector was created.',
+})
+
+const state = Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('all')], {
+  default: 'all',
+  description: 'Which items to read by state: `open`, `closed` or `all`.',
+})
+
+/** Options of tables scoped to one repository and read in full (assignees, branches, collaborators). */
+export const RepositoryTableOptions = Type.Object(
+  { owner, repo, per_page: perPage },
+  { additionalProperties: false },
+)
+/** Parsed `RepositoryTableOptions`. */
+export type RepositoryTableOptions = Static<typeof RepositoryTableOptions>
+
+/** Options of the issues and pull_requests tables. */
+export const IssueTableOptions = Type.Object(
+  {
+    owner,
+    repo,
+    state,
+    per_page: perPage,
+    lookback_seconds: lookbackSeconds,
+    start_date: Type.Optional(startDate),
+    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
+  },
+  { additionalProperties: false },
+)
+/** Parsed `IssueTableOptions`. */
+export type IssueTableOptions = Static<typeof IssueTableOptions>
+
+/** Options of the comments table. */
+export const CommentTableOptions = Type.Object(
+  {
+    owner,
+    repo,
+    per_page: perPage,
+    lookback_seconds: lookbackSeconds,
+    start_date: Type.Optional(startDate),
+    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
+  },
+  { additionalProperties: false },
+)
+/** Parsed `CommentTableOptions`. */
+export type CommentTableOptions = Static<typeof CommentTableOptions>
+
+/** Options of the commits table. */
+export const CommitTableOptions = Type.Object(
+  {
+    owner,
+    repo,
+    per_page: perPage,
+    start_date: Type.Optional(startDate),
+    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
+    window_seconds: Type.Integer({
+      minimum: 1,
+      default: 604_800,
+      description:
+        'Width of the time window of one commits request (`since`..`until`), in seconds. Windows are half-open, ' +
+        'so a commit on a boundary is read once. @default 604800 (7 days)',
+    }),
+  },
+  { additionalProperties: false },
+)
+/** Parsed `CommitTableOptions`. */
+export type CommitTableOptions = Static<typeof CommitTableOptions>
+
+/** Options of the reviews table. */
+export const ReviewTableOptions = Type.Object(
+  {
+    owner,
+    repo,
+    state,
+    per_page: perPage,
+    lookback_seconds: lookbackSeconds,
+    start_date: Type.Optional(startDate),
+    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
+    pull_number: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Read the reviews of this pull request only. Unset: every pull request of the repository.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+/** Parsed `ReviewTableOptions`. */
+export type ReviewTableOptions = Static<typeof ReviewTableOptions>
+
+/** Options of the issue_events table. */
+export const IssueEventTableOptions = Type.Object(
+  {
+    owner,
+    repo,
+    per_page: perPage,
+    start_date: Type.Optional(startDate),
+    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
+  },
+  { additionalProperties: false },
+)
+/** Parsed `IssueEventTableOptions`. */
+export type IssueEventTableOptions = Static<typeof IssueEventTableOptions>
+
+/** Options of the repositories table: exactly one of `owner` (a user) or `org`. */
+export const RepositoriesTableOptions = Type.Object(
+  {
+    owner: Type.Optional({ ...owner, description: 'List the repositories of this user.' }),
+    org: Type.Optional({ ...owner, description: 'List the repositories of this organization.' }),
+    per_page: perPage,
+  },
+  { additionalProperties: false },
+)
+/** Parsed `RepositoriesTableOptions`. */
+export type RepositoriesTableOptions = Static<typeof RepositoriesTableOptions>
+
+/** Options of the account-wide tables (organizations, teams, users). */
+export const AccountTableOptions = Type.Object({ per_page: perPage }, { additionalProperties: false })
+/** Parsed `AccountTableOptions`. */
+export type AccountTableOptions = Static<typeof AccountTableOptions>
+
+/** Options of tables that take none (`users`). */
+export const NoTableOptions = Type.Object({}, { additionalProperties: false })
+
+/** Every table option key, for `ConnectorDefinition.tableOptionKeys` (upstream's allowlist). */
+export const TABLE_OPTION_KEYS = [
+  'owner',
+  'repo',
+  'org',
+  'state',
+  'per_page',
+  'lookback_seconds',
+  'start_date',
+  'max_records_per_batch',
+  'window_seconds',
+  'pull_number',
+] as const

@@ -1,0 +1,47 @@
+/**
+ * Time helpers. GitHub writes times as ISO 8601 UTC with whole seconds
+ * (`2024-01-01T00:00:00Z`); the connector keeps them as epoch milliseconds internally and
+ * writes cursors back in GitHub's own format, so offsets stay readable and comparable.
+ */
+import { InvalidOffsetError } from '@lakeflow/core/errors'
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+
+/** Parses a GitHub or user-given time (`2024-01-01`, `2024-01-01T00:00:00Z`) to epoch ms; `undefined` if invalid. */
+export function tryParseTime(text: string): number | undefined {
+  const value = DATE_ONLY.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text)
+  return Number.isNaN(value) ? undefined : value
+}
+
+/** Parses a time, throwing a `TypeError` naming `what` when it is not one. */
+export function parseTime(text: string, what: string): number {
+  const value = tryParseTime(text)
+  if (value === undefined) throw new TypeError(`${what} is not an ISO 8601 time: ${JSON.stringify(text)}`)
+  return value
+}
+
+/** Epoch ms as GitHub writes times: `YYYY-MM-DDTHH:MM:SSZ` (sub-second part dropped). */
+export function formatTime(epochMs: number): string {
+  return `${new Date(Math.floor(epochMs / 1000) * 1000).toISOString().slice(0, 19)}Z`
+}
+
+/** `epochMs` plus `seconds` (negative to go back). */
+export function addSeconds(epochMs: number, seconds: number): number {
+  return epochMs + seconds * 1000
+}
+
+/** Reads a time field of a record as epoch ms; records without one sort first (0). */
+export function recordTime(record: Record<string, unknown>, field: string): number {
+  const value = record[field]
+  if (typeof value !== 'string') return 0
+  return tryParseTime(value) ?? 0
+}
+
+/** Parses an offset's time value, throwing `InvalidOffsetError` for anything else. */
+export function offsetTime(value: unknown, key: string, table: string): number {
+  const parsed = typeof value === 'string' ? tryParseTime(value) : undefined
+  if (parsed === undefined) {
+    throw new InvalidOffsetError(table, `"${key}" must be an ISO 8601 time such as "2024-01-01T00:00:00Z"`, value)
+  }
+  return parsed
+}

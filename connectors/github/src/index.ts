@@ -1,0 +1,27 @@
+export { GITHUB_API_VERSION, GithubApi, type GithubApiSettings, type GithubPage, type GithubParams } from './github-api.ts'
+export { connector, createGithubConnector, GITHUB_TABLES } from './github-connector.ts'
+export type { GithubContext, GithubTable } from './github-context.ts'
+export {
+  AccountTableOptions,
+  CommentTableOptions,
+  CommitTableOptions,
+  DEFAULT_BASE_URL,
+  GithubOptions,
+  IssueEventTableOptions,
+  IssueTableOptions,
+  NoTableOptions,
+  RepositoriesTableOptions,
+  RepositoryTableOptions,
+  ReviewTableOptions,
+  TABLE_OPTION_KEYS,
+} from './github-options.ts'
+export { organizationsSchema, teamsSchema, usersSchema } from './tables/github-account.ts'
+export { branchesSchema } from './tables/github-branches.ts'
+export { commentsSchema } from './tables/github-comments.ts'
+export { commitsSchema, toCommitRecord } from './tables/github-commits.ts'
+export { issueEventsSchema } from './tables/github-issue-events.ts'
+export { issuesSchema } from './tables/github-issues.ts'
+export { pullRequestsSchema } from './tables/github-pull-requests.ts'
+export { repositoriesSchema } from './tables/github-repositories.ts'
+export { assigneesSchema, collaboratorsSchema } from './tables/github-repository-members.ts'
+export { reviewsSchema } from './tables/github-reviews.ts'

@@ -1,0 +1,40 @@
+/**
+ * `branches`: the branches of one repository, read in full on every read (snapshot, key
+ * `(repository_owner, repository_name, name)`).
+ */
+import { Spark } from '@lakeflow/core/schema'
+import type { GithubTable } from '../github-context.ts'
+import { RepositoryTableOptions } from '../github-options.ts'
+import { readListing, withRepository } from '../github-reads.ts'
+
+/** Spark schema of the `branches` table (GitHub's `short-branch`). */
+export const branchesSchema = Spark.table({
+  name: Spark.string({ nullable: false }),
+  commit: Spark.struct({ sha: Spark.string(), url: Spark.string() }),
+  protected: Spark.boolean(),
+  protection: Spark.struct({
+    enabled: Spark.boolean(),
+    required_status_checks: Spark.struct({
+      enforcement_level: Spark.string(),
+      contexts: Spark.array(Spark.string()),
+      checks: Spark.array(Spark.struct({ context: Spark.string(), app_id: Spark.long() })),
+    }),
+  }),
+  protection_url: Spark.string(),
+  repository_owner: Spark.string({ nullable: false }),
+  repository_name: Spark.string({ nullable: false }),
+})
+
+/** The `branches` table: `GET /repos/{owner}/{repo}/branches`. */
+export const branchesTable: GithubTable<typeof RepositoryTableOptions> = {
+  name: 'branches',
+  options: RepositoryTableOptions,
+  schema: branchesSchema,
+  metadata: { primary_keys: ['repository_owner', 'repository_name', 'name'], ingestion_type: 'snapshot' },
+  read(context, _startOffset, options) {
+    const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/branches`
+    return readListing(context.api, path, { per_page: options.per_page }, (record) =>
+      withRepository(record, options.owner, options.repo),
+    )
+  },
+}

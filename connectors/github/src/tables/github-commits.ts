@@ -1,0 +1,144 @@
+/**
+ * `commits`: the commits of one repository's default branch, read in half-open time
+ * windows `[since, since + window_seconds)` (append, key `sha`). The Python original used
+ * GitHub's inclusive `since`/`until` for both ends of every window, so a commit exactly on
+ * a boundary was emitted twice; here `until` is the window end minus one second (commit
+ * times have whole seconds), so windows tile time without overlap.
+ */
+import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
+import { Spark } from '@lakeflow/core/schema'
+import type { GithubContext, GithubTable } from '../github-context.ts'
+import { CommitTableOptions } from '../github-options.ts'
+import { initialCursor, offsetNumber, offsetString } from '../github-reads.ts'
+import { addSeconds, formatTime, parseTime } from '../github-time.ts'
+import { repositoryColumns, user } from './github-shapes.ts'
+
+/** Spark schema of the `commits` table: GitHub's `commit`, with the git commit flattened as upstream does. */
+export const commitsSchema = Spark.table({
+  sha: Spark.string({ nullable: false }),
+  node_id: Spark.string(),
+  commit_message: Spark.string(),
+  commit_author_name: Spark.string(),
+  commit_author_email: Spark.string(),
+  commit_author_date: Spark.timestamp(),
+  commit_committer_name: Spark.string(),
+  commit_committer_email: Spark.string(),
+  commit_committer_date: Spark.timestamp(),
+  commit_comment_count: Spark.long(),
+  commit_tree_sha: Spark.string(),
+  commit_verification: Spark.struct({
+    verified: Spark.boolean(),
+    reason: Spark.string(),
+    signature: Spark.string(),
+    payload: Spark.string(),
+    verified_at: Spark.timestamp(),
+  }),
+  html_url: Spark.string(),
+  url: Spark.string(),
+  comments_url: Spark.string(),
+  author: user(),
+  committer: user(),
+  parents: Spark.array(Spark.struct({ sha: Spark.string(), url: Spark.string(), html_url: Spark.string() })),
+  ...repositoryColumns,
+})
+
+type Json = Record<string, any>
+
+/** GitHub sends `{}` for an author it cannot match to an account; the schema wants `null`. */
+function accountOrNull(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return null
+  return Object.keys(value).length === 0 ? null : value
+}
+
+/** Flattens one commit from `GET /repos/{owner}/{repo}/commits` into a table record. */
+export function toCommitRecord(raw: Json, owner: string, repo: string): RawRecord {
+  const commit: Json = raw.commit ?? {}
+  const author: Json = commit.author ?? {}
+  const committer: Json = commit.committer ?? {}
+  return {
+    sha: raw.sha,
+    node_id: raw.node_id,
+    commit_message: commit.message ?? null,
+    commit_author_name: author.name ?? null,
+    commit_author_email: author.email ?? null,
+    commit_author_date: author.date ?? null,
+    commit_committer_name: committer.name ?? null,
+    commit_committer_email: committer.email ?? null,
+    commit_committer_date: committer.date ?? null,
+    commit_comment_count: commit.comment_count ?? null,
+    commit_tree_sha: commit.tree?.sha ?? null,
+    commit_verification: commit.verification ?? null,
+    html_url: raw.html_url ?? null,
+    url: raw.url ?? null,
+    comments_url: raw.comments_url ?? null,
+    author: accountOrNull(raw.author),
+    committer: accountOrNull(raw.committer),
+    parents: raw.parents ?? null,
+    repository_owner: owner,
+    repository_name: repo,
+  }
+}
+
+/** The oldest commit time, from the last page of the history (GitHub lists newest first). */
+async function oldestCommitTime(context: GithubContext, path: string): Promise<number | undefined> {
+  const first = await context.api.getPage(path, { per_page: 1 })
+  const last = first.lastPage !== undefined && first.lastPage > 1 ? await context.api.getPage(path, { per_page: 1, page: first.lastPage }) : first
+  const commit = last.records.at(-1) as Json | undefined
+  const date = commit?.commit?.committer?.date ?? commit?.commit?.author?.date
+  return typeof date === 'string' ? parseTime(date, 'commit date') : undefined
+}
+
+/** Slack before the discovered oldest commit: committer clocks are not monotonic along history. */
+const DISCOVERY_MARGIN_SECONDS = 86_400
+
+async function* readCommits(
+  context: GithubContext,
+  startOffset: Offset | null,
+  options: CommitTableOptions,
+): TableRead {
+  const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/commits`
+  const unchanged = startOffset ?? {}
+  let windowStart = initialCursor(startOffset, options.start_date, 'commits')
+  if (windowStart === undefined) {
+    const oldest = await oldestCommitTime(context, path)
+    if (oldest === undefined) return unchanged
+    windowStart = addSeconds(oldest, -DISCOVERY_MARGIN_SECONDS)
+  }
+  const cap = await context.api.cap()
+  if (windowStart >= cap) return unchanged
+  let page = offsetNumber(startOffset, 'page', 'commits') ?? 1
+  const pendingEnd = offsetString(startOffset, 'until', 'commits')
+  let windowEnd = pendingEnd !== undefined ? parseTime(pendingEnd, 'offset "until" of table commits') : 0
+  if (pendingEnd === undefined) windowEnd = Math.min(addSeconds(windowStart, options.window_seconds), cap)
+  const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
+  let count = 0
+  for (;;) {
+    // Half-open [windowStart, windowEnd): GitHub's `until` is inclusive and times have whole seconds.
+    const params = {
+      since: formatTime(windowStart),
+      until: formatTime(addSeconds(windowEnd, -1)),
+      per_page: options.per_page,
+    }
+    for await (const result of context.api.pages(path, params, page)) {
+      for (const raw of result.records) yield toCommitRecord(raw as Json, options.owner, options.repo)
+      count += result.records.length
+      if (count >= limit && result.hasNext) {
+        return { cursor: formatTime(windowStart), page: result.page + 1, until: formatTime(windowEnd) }
+      }
+    }
+    windowStart = windowEnd
+    page = 1
+    if (windowStart >= cap || count >= limit) break
+    windowEnd = Math.min(addSeconds(windowStart, options.window_seconds), cap)
+  }
+  return { cursor: formatTime(windowStart) }
+}
+
+/** The `commits` table: `GET /repos/{owner}/{repo}/commits?since=…&until=…`. */
+export const commitsTable: GithubTable<typeof CommitTableOptions> = {
+  name: 'commits',
+  options: CommitTableOptions,
+  schema: commitsSchema,
+  metadata: { primary_keys: ['sha'], ingestion_type: 'append' },
+  read: readCommits,
+}

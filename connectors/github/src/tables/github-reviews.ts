@@ -1,0 +1,121 @@
+/**
+ * `reviews`: pull request reviews of one repository (append, key `id`), by `submitted_at`.
+ *
+ * The Python original listed every pull request and every review on each read and always
+ * returned `{}`, so a stream never made progress. Here a read walks the pull requests
+ * updated since the cursor (newest first; submitting a review updates its pull request)
+ * and emits the reviews submitted after the cursor and up to the pass's cap, which becomes
+ * the next cursor. With `pull_number`, only that pull request's reviews are read.
+ */
+import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
+import { Spark } from '@lakeflow/core/schema'
+import type { GithubContext, GithubTable } from '../github-context.ts'
+import { ReviewTableOptions } from '../github-options.ts'
+import { offsetTimeOf, scanDescending, scanResumeOf, withRepository } from '../github-reads.ts'
+import { addSeconds, formatTime, parseTime, recordTime } from '../github-time.ts'
+import { link, repositoryColumns, user } from './github-shapes.ts'
+
+/** Spark schema of the `reviews` table (GitHub's `pull-request-review`). */
+export const reviewsSchema = Spark.table({
+  id: Spark.long({ nullable: false }),
+  node_id: Spark.string(),
+  user: user(),
+  body: Spark.string(),
+  state: Spark.string({ description: '`APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED` or `PENDING`' }),
+  html_url: Spark.string(),
+  pull_request_url: Spark.string(),
+  _links: Spark.struct({ html: link(), pull_request: link() }),
+  submitted_at: Spark.timestamp(),
+  commit_id: Spark.string(),
+  author_association: Spark.string(),
+  pull_number: Spark.long({ description: 'Number of the pull request reviewed' }),
+  ...repositoryColumns,
+})
+
+type Options = ReviewTableOptions
+
+/** Emits the reviews of one pull request submitted in `(after, through]`. */
+async function* reviewsOf(
+  context: GithubContext,
+  options: Options,
+  pullNumber: number,
+  after: number | undefined,
+  through: number,
+): AsyncGenerator<RawRecord, void, undefined> {
+  const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/pulls/${pullNumber}/reviews`
+  for await (const page of context.api.pages(path, { per_page: options.per_page })) {
+    for (const review of page.records) {
+      // Pending reviews have no submitted_at yet; they are read once submitted.
+      if (typeof review.submitted_at !== 'string') continue
+      const submitted = recordTime(review, 'submitted_at')
+      if ((after !== undefined && submitted <= after) || submitted > through) continue
+      review.pull_number = pullNumber
+      yield withRepository(review, options.owner, options.repo)
+    }
+  }
+}
+
+function startCursor(offset: Offset | null, options: Options): number | undefined {
+  const cursor = offsetTimeOf(offset, 'cursor', 'reviews')
+  if (cursor !== undefined) return cursor
+  return options.start_date === undefined ? undefined : addSeconds(parseTime(options.start_date, 'start_date'), -1)
+}
+
+/** Reads one pull request's reviews: `{cursor}` is the newest `submitted_at` read. */
+async function* readPullRequestReviews(context: GithubContext, offset: Offset | null, options: Options): TableRead {
+  const after = startCursor(offset, options)
+  const cap = await context.api.cap()
+  let newest: number | undefined
+  for await (const review of reviewsOf(context, options, options.pull_number!, after, cap)) {
+    newest = Math.max(newest ?? 0, recordTime(review, 'submitted_at'))
+    yield review
+  }
+  return newest === undefined ? (offset ?? {}) : { cursor: formatTime(newest) }
+}
+
+async function* readReviews(context: GithubContext, offset: Offset | null, options: Options): TableRead {
+  if (options.pull_number !== undefined) return yield* readPullRequestReviews(context, offset, options)
+  const unchanged = offset ?? {}
+  const after = startCursor(offset, options)
+  const fromOffset = offsetTimeOf(offset, 'cursor', 'reviews') !== undefined
+  const floor = after === undefined ? undefined : fromOffset ? addSeconds(after, -options.lookback_seconds) : after
+  const resume = scanResumeOf(offset, 'reviews')
+  // One cap for the whole pass, even when it spans several reads, so no review falls between two caps.
+  let passCap = offsetTimeOf(offset, 'pass_cap', 'reviews')
+  const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
+  const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/pulls`
+  const params = { state: options.state, sort: 'updated', direction: 'desc', per_page: options.per_page }
+  let sawNew = resume !== undefined
+  let count = 0
+  let stopAt: number | undefined
+  for await (const item of scanDescending(context.api, path, params, 'updated_at', floor, resume)) {
+    passCap ??= await context.api.cap()
+    if (stopAt !== undefined && item.time !== stopAt) {
+      const pending: Record<string, string | number> = {
+        pass_cap: formatTime(passCap),
+        upper: formatTime(stopAt),
+        page: item.page,
+      }
+      if (typeof offset?.cursor === 'string') pending.cursor = offset.cursor
+      return pending
+    }
+    // Pull requests updated after the cap are read too: one of their reviews may predate it.
+    if (after === undefined || item.time > after) sawNew = true
+    for await (const review of reviewsOf(context, options, Number(item.record.number), after, passCap)) {
+      yield review
+      count++
+    }
+    if (count >= limit) stopAt ??= item.time
+  }
+  if (!sawNew || passCap === undefined) return unchanged
+  return { cursor: formatTime(passCap) }
+}
+
+/** The `reviews` table: `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews` per pull request. */
+export const reviewsTable: GithubTable<typeof ReviewTableOptions> = {
+  name: 'reviews',
+  options: ReviewTableOptions,
+  schema: reviewsSchema,
+  metadata: { primary_keys: ['id'], ingestion_type: 'append' },
+  read: readReviews,
+}
