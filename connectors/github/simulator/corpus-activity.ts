@@ -6,7 +6,7 @@
  * `updated_at` across page boundaries, commits on exact window boundaries and sharing one
  * commit time, unmatched commit authors (`null` and `{}`), pending reviews.
  */
-import { API, githubApp, iso, ORG, REPO, type Random, reactions, WEB } from './corpus-people.ts'
+import { API, githubApp, iso, ORG, type Random, REPO, reactions, WEB } from './corpus-people.ts'
 
 type Json = Record<string, any>
 
@@ -15,7 +15,15 @@ const REPO_API = `${API}/repos/${ORG}/${REPO}`
 const REPO_WEB = `${WEB}/${ORG}/${REPO}`
 
 const TITLES = ['Crash when', 'Support', 'Document', 'Slow query on', 'Flaky test in', 'Refactor', 'Add option for']
-const SUBJECTS = ['empty input', 'unicode names', 'large pages', 'the storage engine', 'the CLI', 'retries', 'émoji 🚀 titles']
+const SUBJECTS = [
+  'empty input',
+  'unicode names',
+  'large pages',
+  'the storage engine',
+  'the CLI',
+  'retries',
+  'émoji 🚀 titles',
+]
 
 /** Everything generated for the repository. */
 export interface Activity {
@@ -38,7 +46,12 @@ interface Context {
 
 function body(random: Random, paragraphs: number): string | null {
   if (random.chance(0.08)) return null
-  const lines = ['Steps to reproduce:', '1. Run `widgets sync --all`', '2. Wait for the second page', 'Expected the job to finish.']
+  const lines = [
+    'Steps to reproduce:',
+    '1. Run `widgets sync --all`',
+    '2. Wait for the second page',
+    'Expected the job to finish.',
+  ]
   return Array.from({ length: paragraphs }, () => random.sample(lines, random.int(1, 4)).join('\n')).join('\n\n')
 }
 
@@ -52,8 +65,10 @@ export function makeActivity(context: Context, issueCount: number, start: number
   const events: Json[] = []
   const app = githubApp(random, users[users.length - 1]!)
   let created = start
+  // Spread creation over the whole period, leaving the last month for updates only.
+  const meanStepHours = Math.floor((context.end - start - 30 * DAY) / issueCount / 3_600_000)
   for (let number = 1; number <= issueCount; number++) {
-    created += random.int(1, 40) * 3_600_000 + random.int(0, 3599) * 1000
+    created += random.int(1, 2 * meanStepHours - 1) * 3_600_000 + random.int(0, 3599) * 1000
     const isPull = random.chance(0.5)
     const author = random.pick(users)
     const closed = created < context.end - 10 * DAY && random.chance(0.6)
@@ -72,7 +87,13 @@ export function makeActivity(context: Context, issueCount: number, start: number
       html_url: `${REPO_WEB}/${isPull ? 'pull' : 'issues'}/${number}`,
       number,
       state: closed ? 'closed' : 'open',
-      state_reason: closed ? (random.chance(0.85) ? 'completed' : 'not_planned') : random.chance(0.05) ? 'reopened' : null,
+      state_reason: closed
+        ? random.chance(0.85)
+          ? 'completed'
+          : 'not_planned'
+        : random.chance(0.05)
+          ? 'reopened'
+          : null,
       title: `${random.pick(TITLES)} ${random.pick(SUBJECTS)}`,
       body: body(random, random.int(1, 3)),
       user: author,
@@ -126,11 +147,17 @@ export function makeActivity(context: Context, issueCount: number, start: number
     }
     issue.comments = commentCount
     // Events: labels and assignees at creation, then closing, renames, locks.
-    for (const label of issueLabels) events.push(event(random, 'labeled', created + 60_000, issue, { label: { name: label.name, color: label.color } }))
+    for (const label of issueLabels)
+      events.push(
+        event(random, 'labeled', created + 60_000, issue, { label: { name: label.name, color: label.color } }),
+      )
     for (const assignee of assignees) {
       events.push(event(random, 'assigned', created + 120_000, issue, { assignee, assigner: random.pick(users) }))
     }
-    if (issue.milestone) events.push(event(random, 'milestoned', created + 180_000, issue, { milestone: { title: issue.milestone.title } }))
+    if (issue.milestone)
+      events.push(
+        event(random, 'milestoned', created + 180_000, issue, { milestone: { title: issue.milestone.title } }),
+      )
     if (random.chance(0.1)) {
       const at = created + random.int(1, 48) * 3_600_000
       events.push(event(random, 'renamed', at, issue, { rename: { from: `WIP ${issue.title}`, to: issue.title } }))
@@ -138,12 +165,28 @@ export function makeActivity(context: Context, issueCount: number, start: number
     }
     if (random.chance(0.05)) {
       const at = created + random.int(1, 72) * 3_600_000
-      const card = { url: `${API}/projects/columns/cards/${number}`, id: 41_000_000 + number, project_url: `${API}/projects/7001`, project_id: 7001 }
-      events.push(event(random, 'added_to_project', at, issue, { project_card: { ...card, column_name: 'Triage', previous_column_name: null } }))
-      events.push(event(random, 'moved_columns_in_project', at + DAY, issue, { project_card: { ...card, column_name: 'In progress', previous_column_name: 'Triage' } }))
+      const card = {
+        url: `${API}/projects/columns/cards/${number}`,
+        id: 41_000_000 + number,
+        project_url: `${API}/projects/7001`,
+        project_id: 7001,
+      }
+      events.push(
+        event(random, 'added_to_project', at, issue, {
+          project_card: { ...card, column_name: 'Triage', previous_column_name: null },
+        }),
+      )
+      events.push(
+        event(random, 'moved_columns_in_project', at + DAY, issue, {
+          project_card: { ...card, column_name: 'In progress', previous_column_name: 'Triage' },
+        }),
+      )
       touch(at + DAY)
     }
-    if (locked) events.push(event(random, 'locked', (closedAt ?? created) + 60_000, issue, { lock_reason: issue.active_lock_reason }))
+    if (locked)
+      events.push(
+        event(random, 'locked', (closedAt ?? created) + 60_000, issue, { lock_reason: issue.active_lock_reason }),
+      )
     if (isPull) {
       const pull = pullRequest(context, issue, number, random.chance(0.7) && closed)
       pulls.push(pull)
@@ -156,16 +199,28 @@ export function makeActivity(context: Context, issueCount: number, start: number
       }
       issue.draft = pull.draft
       for (const reviewer of pull.requested_reviewers) {
-        events.push(event(random, 'review_requested', created + 240_000, issue, { review_requester: author, requested_reviewer: reviewer }))
+        events.push(
+          event(random, 'review_requested', created + 240_000, issue, {
+            review_requester: author,
+            requested_reviewer: reviewer,
+          }),
+        )
       }
       for (const team of pull.requested_teams) {
-        events.push(event(random, 'review_requested', created + 250_000, issue, { review_requester: author, requested_team: team }))
+        events.push(
+          event(random, 'review_requested', created + 250_000, issue, {
+            review_requester: author,
+            requested_team: team,
+          }),
+        )
       }
       const reviewCount = random.int(0, 4)
       for (let index = 0; index < reviewCount; index++) {
         const pending = index === reviewCount - 1 && random.chance(0.05)
         const at = Math.min(created + random.int(1, 20 * 24) * 3_600_000, context.end - 2 * 3_600_000)
-        const state = pending ? 'PENDING' : random.pick(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'COMMENTED', 'DISMISSED'])
+        const state = pending
+          ? 'PENDING'
+          : random.pick(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'COMMENTED', 'DISMISSED'])
         reviews.push({
           node_id: random.nodeId('PRR'),
           user: random.pick(context.users),
@@ -173,7 +228,10 @@ export function makeActivity(context: Context, issueCount: number, start: number
           state,
           html_url: `${REPO_WEB}/pull/${number}#pullrequestreview-`,
           pull_request_url: `${REPO_API}/pulls/${number}`,
-          _links: { html: { href: `${REPO_WEB}/pull/${number}#pullrequestreview-` }, pull_request: { href: `${REPO_API}/pulls/${number}` } },
+          _links: {
+            html: { href: `${REPO_WEB}/pull/${number}#pullrequestreview-` },
+            pull_request: { href: `${REPO_API}/pulls/${number}` },
+          },
           submitted_at: pending ? null : iso(at),
           commit_id: pull.head.sha,
           author_association: random.pick(['MEMBER', 'COLLABORATOR', 'CONTRIBUTOR']),
@@ -184,7 +242,12 @@ export function makeActivity(context: Context, issueCount: number, start: number
         if (state === 'DISMISSED') {
           events.push(
             event(random, 'review_dismissed', at + 3_600_000, issue, {
-              dismissed_review: { state: 'changes_requested', review_id: 0, dismissal_message: 'Addressed in a later commit', dismissal_commit_id: random.hex(40) },
+              dismissed_review: {
+                state: 'changes_requested',
+                review_id: 0,
+                dismissal_message: 'Addressed in a later commit',
+                dismissal_commit_id: random.hex(40),
+              },
             }),
           )
           touch(at + 3_600_000)
@@ -192,13 +255,24 @@ export function makeActivity(context: Context, issueCount: number, start: number
       }
       if (pull.merged_at) {
         const at = Date.parse(pull.merged_at)
-        events.push(event(random, 'merged', at, issue, { commit_id: pull.merge_commit_sha, commit_url: `${REPO_API}/commits/${pull.merge_commit_sha}` }))
+        events.push(
+          event(random, 'merged', at, issue, {
+            commit_id: pull.merge_commit_sha,
+            commit_url: `${REPO_API}/commits/${pull.merge_commit_sha}`,
+          }),
+        )
         events.push(event(random, 'head_ref_deleted', at + 5000, issue, {}))
       }
     }
     if (closedAt !== undefined) {
       const commit = random.chance(0.3) ? random.hex(40) : null
-      events.push(event(random, 'closed', closedAt, issue, { commit_id: commit, commit_url: commit ? `${REPO_API}/commits/${commit}` : null, performed_via_github_app: random.chance(0.1) ? app : null }))
+      events.push(
+        event(random, 'closed', closedAt, issue, {
+          commit_id: commit,
+          commit_url: commit ? `${REPO_API}/commits/${commit}` : null,
+          performed_via_github_app: random.chance(0.1) ? app : null,
+        }),
+      )
       if (random.chance(0.08)) {
         events.push(event(random, 'reopened', closedAt + DAY, issue, {}))
         events.push(event(random, 'closed', closedAt + 2 * DAY, issue, {}))
@@ -233,8 +307,15 @@ function pullRequest(context: Context, issue: Json, number: number, merged: bool
   const { random } = context
   const headSha = random.hex(40)
   const fork = random.chance(0.2)
-  const headRepo = fork ? (random.chance(0.2) ? null : { ...context.repository, fork: true, full_name: `${issue.user.login}/${REPO}`, owner: issue.user }) : context.repository
-  const branch = `feature/${number}-${issue.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 24)}`
+  const headRepo = fork
+    ? random.chance(0.2)
+      ? null
+      : { ...context.repository, fork: true, full_name: `${issue.user.login}/${REPO}`, owner: issue.user }
+    : context.repository
+  const branch = `feature/${number}-${issue.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 24)}`
   const links = (path: string) => ({ href: path })
   const mergedAt = merged ? issue.closed_at : null
   return {
@@ -268,8 +349,20 @@ function pullRequest(context: Context, issue: Json, number: number, merged: bool
     assignees: issue.assignees,
     requested_reviewers: issue.state === 'open' ? random.sample(context.users, random.int(0, 2)) : [],
     requested_teams: issue.state === 'open' && random.chance(0.25) ? random.sample(context.teams, 1) : [],
-    head: { label: `${(headRepo?.owner ?? issue.user).login}:${branch}`, ref: branch, sha: headSha, user: headRepo?.owner ?? issue.user, repo: headRepo },
-    base: { label: `${ORG}:main`, ref: 'main', sha: random.hex(40), user: context.repository.owner, repo: context.repository },
+    head: {
+      label: `${(headRepo?.owner ?? issue.user).login}:${branch}`,
+      ref: branch,
+      sha: headSha,
+      user: headRepo?.owner ?? issue.user,
+      repo: headRepo,
+    },
+    base: {
+      label: `${ORG}:main`,
+      ref: 'main',
+      sha: random.hex(40),
+      user: context.repository.owner,
+      repo: context.repository,
+    },
     _links: {
       self: links(`${REPO_API}/pulls/${number}`),
       html: links(`${REPO_WEB}/pull/${number}`),
@@ -281,7 +374,10 @@ function pullRequest(context: Context, issue: Json, number: number, merged: bool
       statuses: links(`${REPO_API}/statuses/${headSha}`),
     },
     author_association: issue.author_association,
-    auto_merge: issue.state === 'open' && random.chance(0.15) ? { enabled_by: issue.user, merge_method: 'squash', commit_title: issue.title, commit_message: '' } : null,
+    auto_merge:
+      issue.state === 'open' && random.chance(0.15)
+        ? { enabled_by: issue.user, merge_method: 'squash', commit_title: issue.title, commit_message: '' }
+        : null,
     draft: issue.state === 'open' && random.chance(0.2),
   }
 }
@@ -306,7 +402,11 @@ export function makeCommits(random: Random, users: Json[], count: number, start:
       sha,
       node_id: random.nodeId('C'),
       commit: {
-        author: { name: who.login.replace('-', ' '), email: `${who.login}@users.noreply.example.com`, date: iso(at - random.int(0, 3) * 3_600_000) },
+        author: {
+          name: who.login.replace('-', ' '),
+          email: `${who.login}@users.noreply.example.com`,
+          date: iso(at - random.int(0, 3) * 3_600_000),
+        },
         committer: { name: 'Sim Merge Queue', email: 'noreply@example.com', date: iso(at) },
         message: `${random.pick(['Fix', 'Add', 'Update', 'Remove', 'Refactor'])} ${random.pick(SUBJECTS)}\n\nPart of the ${random.pick(['v1.1', 'v2.0'])} work.`,
         tree: { sha: random.hex(40), url: `${REPO_API}/git/trees/${sha}` },
@@ -325,7 +425,9 @@ export function makeCommits(random: Random, users: Json[], count: number, start:
       comments_url: `${REPO_API}/commits/${sha}/comments`,
       author,
       committer: random.chance(0.9) ? users[users.length - 1] : null,
-      parents: parent ? [{ sha: parent, url: `${REPO_API}/commits/${parent}`, html_url: `${REPO_WEB}/commit/${parent}` }] : [],
+      parents: parent
+        ? [{ sha: parent, url: `${REPO_API}/commits/${parent}`, html_url: `${REPO_WEB}/commit/${parent}` }]
+        : [],
     })
     parent = sha
   }
@@ -339,7 +441,18 @@ export function finishActivity(activity: Activity, end: number): void {
     comment.id = 1_900_000_000 + index * 7
     comment.url = `${REPO_API}/issues/comments/${comment.id}`
     comment.html_url += comment.id
-    comment.reactions = { url: `${comment.url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 }
+    comment.reactions = {
+      url: `${comment.url}/reactions`,
+      total_count: 0,
+      '+1': 0,
+      '-1': 0,
+      laugh: 0,
+      confused: 0,
+      heart: 0,
+      hooray: 0,
+      eyes: 0,
+      rocket: 0,
+    }
     delete comment._sort
   })
   activity.reviews.sort(byTime).forEach((review, index) => {
@@ -353,7 +466,9 @@ export function finishActivity(activity: Activity, end: number): void {
   let kept = 0
   activity.events = activity.events
     .filter((item) => item._sort < end)
-    .filter((item) => !common.has(item.event) || item.requested_team || item.performed_via_github_app || kept++ % 5 === 0)
+    .filter(
+      (item) => !common.has(item.event) || item.requested_team || item.performed_via_github_app || kept++ % 5 === 0,
+    )
     .sort(byTime)
   activity.events.forEach((item, index) => {
     item.id = 9_100_000_000 + index * 3

@@ -72,8 +72,34 @@ export function iso(ms: number): string {
   return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`
 }
 
-const ADJECTIVES = ['amber', 'brisk', 'cobalt', 'dusty', 'eager', 'fuzzy', 'gentle', 'hazel', 'ivory', 'jolly', 'keen', 'lunar']
-const ANIMALS = ['otter', 'heron', 'lynx', 'marten', 'puffin', 'gecko', 'ibex', 'koala', 'newt', 'okapi', 'quokka', 'tapir']
+const ADJECTIVES = [
+  'amber',
+  'brisk',
+  'cobalt',
+  'dusty',
+  'eager',
+  'fuzzy',
+  'gentle',
+  'hazel',
+  'ivory',
+  'jolly',
+  'keen',
+  'lunar',
+]
+const ANIMALS = [
+  'otter',
+  'heron',
+  'lynx',
+  'marten',
+  'puffin',
+  'gecko',
+  'ibex',
+  'koala',
+  'newt',
+  'okapi',
+  'quokka',
+  'tapir',
+]
 
 /** A `simple-user` (or an organization account when `type` is `Organization`). */
 export function account(login: string, id: number, type: 'User' | 'Organization' | 'Bot', random: Random): Json {
@@ -263,7 +289,13 @@ export function repositoryObject(random: Random, owner: Json, name: string, id: 
     allow_forking: true,
     web_commit_signoff_required: false,
     license: random.chance(0.8)
-      ? { key: 'apache-2.0', name: 'Apache License 2.0', url: `${API}/licenses/apache-2.0`, spdx_id: 'Apache-2.0', node_id: 'MDc6TGljZW5zZTI=' }
+      ? {
+          key: 'apache-2.0',
+          name: 'Apache License 2.0',
+          url: `${API}/licenses/apache-2.0`,
+          spdx_id: 'Apache-2.0',
+          node_id: 'MDc6TGljZW5zZTI=',
+        }
       : null,
     forks,
     open_issues: openIssues,

@@ -40,7 +40,13 @@ const random = new Random(SEED)
 const users = makeUsers(random, 60)
 const organization = account(ORG, 90_400_001, 'Organization', random)
 const repository = repositoryObject(random, organization, REPO, REPO_ID, START - 200 * DAY)
-Object.assign(repository, { private: false, fork: false, archived: false, visibility: 'public', default_branch: 'main' })
+Object.assign(repository, {
+  private: false,
+  fork: false,
+  archived: false,
+  visibility: 'public',
+  default_branch: 'main',
+})
 
 function organizationSimple(login: string, id: number): Json {
   const base = `${API}/orgs/${login}`
@@ -61,7 +67,8 @@ function organizationSimple(login: string, id: number): Json {
 }
 
 const organizations = [organizationSimple(ORG, 90_400_001)]
-for (let index = 1; index < 32; index++) organizations.push(organizationSimple(`sim-org-${String(index).padStart(2, '0')}`, 90_400_001 + index * 19))
+for (let index = 1; index < 32; index++)
+  organizations.push(organizationSimple(`sim-org-${String(index).padStart(2, '0')}`, 90_400_001 + index * 19))
 
 function teamSimple(org: Json, name: string, id: number): Json {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-')
@@ -86,7 +93,11 @@ const TEAM_NAMES = ['Platform', 'Storage', 'Query Engine', 'Docs', 'Release', 'S
 const teams: Json[] = []
 for (let index = 0; index < 36; index++) {
   const org = organizations[index % 4]!
-  const team = teamSimple(org, `${TEAM_NAMES[index % TEAM_NAMES.length]}${index >= TEAM_NAMES.length ? ` ${Math.floor(index / TEAM_NAMES.length) + 1}` : ''}`, 3_300_000 + index * 23)
+  const team = teamSimple(
+    org,
+    `${TEAM_NAMES[index % TEAM_NAMES.length]}${index >= TEAM_NAMES.length ? ` ${Math.floor(index / TEAM_NAMES.length) + 1}` : ''}`,
+    3_300_000 + index * 23,
+  )
   const parentCandidate = teams.find((candidate) => candidate.organization.id === org.id)
   const created = START - random.int(10, 400) * DAY
   teams.push({
@@ -126,7 +137,9 @@ const activity = makeActivity(
     users,
     labels: makeLabels(random),
     milestones: makeMilestones(random, users, START),
-    teams: teams.map(({ organization: _o, members_count: _m, repos_count: _r, created_at: _c, updated_at: _u, ...simple }) => simple),
+    teams: teams.map(
+      ({ organization: _o, members_count: _m, repos_count: _r, created_at: _c, updated_at: _u, ...simple }) => simple,
+    ),
     repository,
     end: END,
   },
@@ -136,7 +149,9 @@ const activity = makeActivity(
 
 /** Bulk edits: groups of issues (and comments) sharing one `updated_at`, including one wider than a page. */
 function tie(records: Json[], size: number, at: number): void {
-  const candidates = records.filter((record) => Date.parse(record.created_at) < at && Date.parse(record.updated_at) <= at)
+  const candidates = records.filter(
+    (record) => Date.parse(record.created_at) < at && Date.parse(record.updated_at) <= at,
+  )
   for (const record of random.sample(candidates, size)) record.updated_at = iso(at)
 }
 tie(activity.issues, 12, Date.parse('2023-09-14T09:30:00Z'))
@@ -153,12 +168,21 @@ const repositories = [repository]
 const REPO_NAMES = ['api', 'web', 'cli', 'docs', 'infra', 'sdk', 'worker', 'gateway', 'billing', 'search']
 for (let index = 1; index < 120; index++) {
   const name = `${REPO_NAMES[index % REPO_NAMES.length]}-${Math.floor(index / REPO_NAMES.length) + 1}`
-  repositories.push(repositoryObject(random, organization, name, REPO_ID + index * 41, START - random.int(0, 600) * DAY))
+  repositories.push(
+    repositoryObject(random, organization, name, REPO_ID + index * 41, START - random.int(0, 600) * DAY),
+  )
 }
 
 const branches: Json[] = []
 for (let index = 0; index < 120; index++) {
-  const name = index === 0 ? 'main' : index === 1 ? 'develop' : index < 8 ? `release/1.${index - 2}` : `feature/${random.pick(['parser', 'storage', 'cli', 'docs'])}-${index}`
+  const name =
+    index === 0
+      ? 'main'
+      : index === 1
+        ? 'develop'
+        : index < 8
+          ? `release/1.${index - 2}`
+          : `feature/${random.pick(['parser', 'storage', 'cli', 'docs'])}-${index}`
   const sha = random.hex(40)
   const isProtected = index < 8
   branches.push({
@@ -168,7 +192,14 @@ for (let index = 0; index < 120; index++) {
     protection: {
       enabled: isProtected,
       required_status_checks: isProtected
-        ? { enforcement_level: 'non_admins', contexts: ['ci/test', 'ci/lint'], checks: [{ context: 'ci/test', app_id: 15368 }, { context: 'ci/lint', app_id: null }] }
+        ? {
+            enforcement_level: 'non_admins',
+            contexts: ['ci/test', 'ci/lint'],
+            checks: [
+              { context: 'ci/test', app_id: 15368 },
+              { context: 'ci/lint', app_id: null },
+            ],
+          }
         : { enforcement_level: 'off', contexts: [], checks: [] },
     },
     protection_url: `${API}/repos/${ORG}/${REPO}/branches/${encodeURIComponent(name)}/protection`,
@@ -216,7 +247,12 @@ const authenticatedUser = {
 const RESET = Math.floor(Date.parse('2024-06-01T01:00:00Z') / 1000)
 const bucket = (limit: number, used: number) => ({ limit, used, remaining: limit - used, reset: RESET })
 const rateLimit = {
-  resources: { core: bucket(5000, 13), search: bucket(30, 0), graphql: bucket(5000, 0), integration_manifest: bucket(5000, 0) },
+  resources: {
+    core: bucket(5000, 13),
+    search: bucket(30, 0),
+    graphql: bucket(5000, 0),
+    integration_manifest: bucket(5000, 0),
+  },
   rate: bucket(5000, 13),
 }
 
@@ -241,7 +277,9 @@ const directory = join(dirname(fileURLToPath(import.meta.url)), 'corpus')
 mkdirSync(directory, { recursive: true })
 for (const [name, value] of Object.entries(corpus)) {
   // One record per line: small diffs when the generator changes.
-  const text = Array.isArray(value) ? `[\n${value.map((record) => JSON.stringify(record)).join(',\n')}\n]\n` : `${JSON.stringify(value, null, 2)}\n`
+  const text = Array.isArray(value)
+    ? `[\n${value.map((record) => JSON.stringify(record)).join(',\n')}\n]\n`
+    : `${JSON.stringify(value, null, 2)}\n`
   writeFileSync(join(directory, `${name}.json`), text)
   console.log(`${name}.json: ${Array.isArray(value) ? `${value.length} records` : 'one object'}`)
 }

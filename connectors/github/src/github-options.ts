@@ -92,10 +92,7 @@ const state = Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Lit
 })
 
 /** Options of tables scoped to one repository and read in full (assignees, branches, collaborators). */
-export const RepositoryTableOptions = Type.Object(
-  { owner, repo, per_page: perPage },
-  { additionalProperties: false },
-)
+export const RepositoryTableOptions = Type.Object({ owner, repo, per_page: perPage }, { additionalProperties: false })
 /** Parsed `RepositoryTableOptions`. */
 export type RepositoryTableOptions = Static<typeof RepositoryTableOptions>
 

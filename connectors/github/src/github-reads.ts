@@ -61,7 +61,9 @@ export function offsetTimeOf(offset: Offset | null, key: string, table: string):
 
 /** The cursor a read starts from: the offset's `cursor`, else `start_date`, else none. */
 export function initialCursor(offset: Offset | null, startDate: string | undefined, table: string): number | undefined {
-  return offsetTimeOf(offset, 'cursor', table) ?? (startDate === undefined ? undefined : parseTime(startDate, 'start_date'))
+  return (
+    offsetTimeOf(offset, 'cursor', table) ?? (startDate === undefined ? undefined : parseTime(startDate, 'start_date'))
+  )
 }
 
 /** Adds the repository columns to a record (in place: the record is ours). */
@@ -93,7 +95,8 @@ export async function* readListing(
  */
 function startBounds(offset: Offset | null, spec: ListingSpec): { newAfter?: number; floor?: number } {
   const cursor = offsetTimeOf(offset, 'cursor', spec.table)
-  if (cursor !== undefined) return { newAfter: cursor, floor: addSeconds(cursor, -(spec.options.lookback_seconds ?? 0)) }
+  if (cursor !== undefined)
+    return { newAfter: cursor, floor: addSeconds(cursor, -(spec.options.lookback_seconds ?? 0)) }
   if (spec.options.start_date === undefined) return {}
   const start = addSeconds(parseTime(spec.options.start_date, 'start_date'), -1)
   return { newAfter: start, floor: start }
@@ -110,7 +113,11 @@ function recordId(record: RawRecord): unknown {
  * record onto a page already read. With `max_records_per_batch`, stops at the first change
  * of `updated_at` after the cap, so the cursor never splits records sharing one time.
  */
-export async function* readUpdatedAscending(context: GithubContext, offset: Offset | null, spec: ListingSpec): TableRead {
+export async function* readUpdatedAscending(
+  context: GithubContext,
+  offset: Offset | null,
+  spec: ListingSpec,
+): TableRead {
   const { api } = context
   const unchanged = offset ?? {}
   const { newAfter, floor } = startBounds(offset, spec)
@@ -137,7 +144,8 @@ export async function* readUpdatedAscending(context: GithubContext, offset: Offs
     let progressed = false
     for (const record of result.records) {
       const time = recordTime(record, 'updated_at')
-      if (time > cap || (stopAt !== undefined && time !== stopAt)) return newest === undefined ? unchanged : { cursor: formatTime(newest) }
+      if (time > cap || (stopAt !== undefined && time !== stopAt))
+        return newest === undefined ? unchanged : { cursor: formatTime(newest) }
       if (floor !== undefined && time <= floor) continue
       if (time < lastTime || (time === lastTime && seenAtLastTime.has(recordId(record)))) continue
       if (time !== lastTime) seenAtLastTime.clear()
@@ -228,7 +236,11 @@ export function scanResumeOf(offset: Offset | null, table: string): ScanResume |
  * next read resumes the same pass below `upper`; the finished pass moves `cursor` to
  * `high`, the newest time it read.
  */
-export async function* readUpdatedDescending(context: GithubContext, offset: Offset | null, spec: ListingSpec): TableRead {
+export async function* readUpdatedDescending(
+  context: GithubContext,
+  offset: Offset | null,
+  spec: ListingSpec,
+): TableRead {
   const { api } = context
   const unchanged = offset ?? {}
   const { newAfter, floor } = startBounds(offset, spec)

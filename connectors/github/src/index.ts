@@ -1,4 +1,10 @@
-export { GITHUB_API_VERSION, GithubApi, type GithubApiSettings, type GithubPage, type GithubParams } from './github-api.ts'
+export {
+  GITHUB_API_VERSION,
+  GithubApi,
+  type GithubApiSettings,
+  type GithubPage,
+  type GithubParams,
+} from './github-api.ts'
 export { connector, createGithubConnector, GITHUB_TABLES } from './github-connector.ts'
 export type { GithubContext, GithubTable } from './github-context.ts'
 export {

@@ -82,7 +82,10 @@ export function toCommitRecord(raw: Json, owner: string, repo: string): RawRecor
 /** The oldest commit time, from the last page of the history (GitHub lists newest first). */
 async function oldestCommitTime(context: GithubContext, path: string): Promise<number | undefined> {
   const first = await context.api.getPage(path, { per_page: 1 })
-  const last = first.lastPage !== undefined && first.lastPage > 1 ? await context.api.getPage(path, { per_page: 1, page: first.lastPage }) : first
+  const last =
+    first.lastPage !== undefined && first.lastPage > 1
+      ? await context.api.getPage(path, { per_page: 1, page: first.lastPage })
+      : first
   const commit = last.records.at(-1) as Json | undefined
   const date = commit?.commit?.committer?.date ?? commit?.commit?.author?.date
   return typeof date === 'string' ? parseTime(date, 'commit date') : undefined

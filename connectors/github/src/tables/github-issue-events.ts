@@ -60,7 +60,11 @@ async function* readIssueEvents(
 ): TableRead {
   const unchanged = offset ?? {}
   const fromOffset = offsetTimeOf(offset, 'cursor', 'issue_events')
-  const cursor = fromOffset ?? (options.start_date === undefined ? undefined : addSeconds(initialCursor(null, options.start_date, 'issue_events')!, -1))
+  const cursor =
+    fromOffset ??
+    (options.start_date === undefined
+      ? undefined
+      : addSeconds(initialCursor(null, options.start_date, 'issue_events')!, -1))
   const resume = scanResumeOf(offset, 'issue_events')
   let high = offsetTimeOf(offset, 'high', 'issue_events')
   const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
@@ -68,11 +72,22 @@ async function* readIssueEvents(
   let count = 0
   let stopAt: number | undefined
   let cap: number | undefined
-  for await (const item of scanDescending(context.api, path, { per_page: options.per_page }, 'created_at', cursor, resume)) {
+  for await (const item of scanDescending(
+    context.api,
+    path,
+    { per_page: options.per_page },
+    'created_at',
+    cursor,
+    resume,
+  )) {
     cap ??= await context.api.cap()
     if (item.time > cap) continue
     if (stopAt !== undefined && item.time !== stopAt) {
-      const pending: Record<string, string | number> = { upper: formatTime(stopAt), page: item.page, high: formatTime(high!) }
+      const pending: Record<string, string | number> = {
+        upper: formatTime(stopAt),
+        page: item.page,
+        high: formatTime(high!),
+      }
       if (typeof offset?.cursor === 'string') pending.cursor = offset.cursor
       return pending
     }

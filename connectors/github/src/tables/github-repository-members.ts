@@ -54,8 +54,11 @@ export const collaboratorsTable: GithubTable<typeof RepositoryTableOptions> = {
   schema: collaboratorsSchema,
   metadata: memberMetadata,
   read(context, _startOffset, options) {
-    return readListing(context.api, repositoryPath(options, 'collaborators'), { per_page: options.per_page }, (record) =>
-      withRepository(record, options.owner, options.repo),
+    return readListing(
+      context.api,
+      repositoryPath(options, 'collaborators'),
+      { per_page: options.per_page },
+      (record) => withRepository(record, options.owner, options.repo),
     )
   },
 }
