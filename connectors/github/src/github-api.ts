@@ -17,7 +17,7 @@ import {
   type ResponseMeta,
   type RetryOptions,
 } from '@lakeflow/core/http'
-import type { GithubOptions } from './github-options.ts'
+import { checkBaseUrl, type GithubOptions } from './github-options.ts'
 import { formatTime } from './github-time.ts'
 
 /** The REST API version the schemas follow. */
@@ -78,11 +78,6 @@ function hasNextLink(link: string | null): boolean {
   return link !== null && /rel="?next"?/i.test(link)
 }
 
-/** Removes a trailing `/` so `https://ghe.example.com/api/v3/` and `.../api/v3` behave alike. */
-export function normalizeBaseUrl(baseUrl: string): string {
-  return baseUrl.replace(/\/+$/, '')
-}
-
 /**
  * GitHub's rate limits, read from each response (GitHub's "Rate limits for the REST API"):
  * `x-ratelimit-remaining: 0` means wait until `x-ratelimit-reset` (epoch seconds, compared
@@ -125,7 +120,7 @@ export class GithubApi {
   readonly #maxWaitMs: number
 
   constructor(options: GithubOptions, settings: GithubApiSettings = {}) {
-    this.baseUrl = normalizeBaseUrl(options.base_url)
+    this.baseUrl = checkBaseUrl(options.base_url)
     this.#maxWaitMs = options.max_rate_limit_wait_seconds * 1000
     this.client = createHttpClient({
       baseUrl: this.baseUrl,
@@ -150,9 +145,8 @@ export class GithubApi {
       await this.#call(() => this.client.getJson('/rate_limit', { allowStatuses: [404] }))
       this.#rateLimit.firstServerTime ??= Date.now()
     }
-    // The last whole second that has fully elapsed: a record stamped with the current second
-    // may still be written after this read, so it belongs to the next one.
-    return Math.floor(this.#rateLimit.firstServerTime / 1000) * 1000 - 1000
+    // GitHub's times have whole seconds: the cap is the server's current second, inclusive.
+    return Math.floor(this.#rateLimit.firstServerTime / 1000) * 1000
   }
 
   /** GETs one JSON document. */

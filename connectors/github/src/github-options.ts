@@ -4,6 +4,7 @@
  * strings (Spark passes strings); numbers are coerced and validated, so `per_page: "500"`
  * is an error naming the key rather than a silent default as in the Python original.
  */
+import { InvalidOptionsError, redactUrl } from '@lakeflow/core/errors'
 import { defineOptions, secret } from '@lakeflow/core/options'
 import Type, { type Static } from 'typebox'
 
@@ -22,7 +23,6 @@ export const GithubOptions = defineOptions({
   ),
   base_url: Type.String({
     default: DEFAULT_BASE_URL,
-    pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
     description:
       'REST API base URL. `https://api.github.com` for github.com; `https://<host>/api/v3` for GitHub Enterprise ' +
       'Server. A trailing `/` is ignored.',
@@ -40,6 +40,47 @@ export const GithubOptions = defineOptions({
 
 /** Parsed connection options. */
 export type GithubOptions = Static<typeof GithubOptions>
+
+/**
+ * Checks what the schema cannot say clearly: `base_url` is an absolute http(s) URL without
+ * query or fragment. Returns it without a trailing `/`.
+ */
+export function checkBaseUrl(baseUrl: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(baseUrl)
+  } catch {
+    url = undefined
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new InvalidOptionsError({
+      key: 'base_url',
+      where: 'connector github',
+      problem: `expected an http(s) URL such as "${DEFAULT_BASE_URL}" or "https://ghe.example.com/api/v3" (no query, fragment or credentials), got ${JSON.stringify(redactUrl(baseUrl))}`,
+    })
+  }
+  return baseUrl.replace(/\/+$/, '')
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
+
+/** Parses `start_date` (`2024-01-01` or `2024-01-01T00:00:00Z`) to epoch ms, or throws naming the table. */
+export function parseStartDate(value: string, table: string): number {
+  const time = DATE.test(value)
+    ? Date.parse(`${value}T00:00:00Z`)
+    : DATE_TIME.test(value)
+      ? Date.parse(value)
+      : Number.NaN
+  if (Number.isNaN(time)) {
+    throw new InvalidOptionsError({
+      key: 'start_date',
+      where: `table ${table} of connector github`,
+      problem: `expected a date such as "2024-01-01" or a date-time such as "2024-01-01T00:00:00Z", got ${JSON.stringify(value)}`,
+    })
+  }
+  return time
+}
 
 /** `owner`: the account that owns the repository. */
 const owner = Type.String({
@@ -72,7 +113,6 @@ const lookbackSeconds = Type.Integer({
 
 /** `start_date`: a date or an ISO 8601 UTC date-time. */
 const startDate = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2}))?$',
   description:
     'Where a new stream starts: `2024-01-01` or `2024-01-01T00:00:00Z`. Records updated (or, for commits and ' +
     'events, created) before it are not read. Unset: from the beginning.',

@@ -12,7 +12,8 @@ import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
 import { InvalidOffsetError } from '@lakeflow/core/errors'
 import type { GithubApi, GithubParams } from './github-api.ts'
 import type { GithubContext } from './github-context.ts'
-import { addSeconds, formatTime, offsetTime, parseTime, recordTime } from './github-time.ts'
+import { parseStartDate } from './github-options.ts'
+import { addSeconds, formatTime, offsetTime, recordTime } from './github-time.ts'
 
 /** Options the incremental reads take from the table options. */
 export interface IncrementalOptions {
@@ -62,7 +63,7 @@ export function offsetTimeOf(offset: Offset | null, key: string, table: string):
 /** The cursor a read starts from: the offset's `cursor`, else `start_date`, else none. */
 export function initialCursor(offset: Offset | null, startDate: string | undefined, table: string): number | undefined {
   return (
-    offsetTimeOf(offset, 'cursor', table) ?? (startDate === undefined ? undefined : parseTime(startDate, 'start_date'))
+    offsetTimeOf(offset, 'cursor', table) ?? (startDate === undefined ? undefined : parseStartDate(startDate, table))
   )
 }
 
@@ -89,6 +90,9 @@ export async function* readListing(
   return {}
 }
 
+/** A record's `updated_at` as epoch ms. */
+export const updatedAt = (record: RawRecord): number => recordTime(record, 'updated_at')
+
 /**
  * Where a read starts in time. `newAfter`: records updated after it are new. `floor`: the
  * lookback lower bound (records in `(floor, newAfter]` are re-read), both exclusive.
@@ -98,7 +102,7 @@ function startBounds(offset: Offset | null, spec: ListingSpec): { newAfter?: num
   if (cursor !== undefined)
     return { newAfter: cursor, floor: addSeconds(cursor, -(spec.options.lookback_seconds ?? 0)) }
   if (spec.options.start_date === undefined) return {}
-  const start = addSeconds(parseTime(spec.options.start_date, 'start_date'), -1)
+  const start = addSeconds(parseStartDate(spec.options.start_date, spec.table), -1)
   return { newAfter: start, floor: start }
 }
 
@@ -169,7 +173,7 @@ export async function* readUpdatedAscending(
   return newest === undefined ? unchanged : { cursor: formatTime(newest) }
 }
 
-/** Where a newest-first scan resumes: after the records at or above `upper`, from `page`. */
+/** Where a newest-first scan resumes: after the records keyed at or above `upper`, from `page`. */
 export interface ScanResume {
   readonly upper: number
   readonly page: number
@@ -178,49 +182,62 @@ export interface ScanResume {
 /** One record of a newest-first scan. */
 export interface ScannedRecord {
   readonly record: RawRecord
-  /** The record's time (epoch ms). */
-  readonly time: number
+  /** The record's ordering key (a time in epoch ms, or an id). */
+  readonly key: number
   /** The page it was on. */
   readonly page: number
 }
 
+/** What {@link scanDescending} walks and where it stops. */
+export interface DescendingScan {
+  readonly path: string
+  readonly params: GithubParams
+  /** The key the listing is ordered by, newest (largest) first. */
+  readonly keyOf: (record: RawRecord) => number
+  /** True for the first record that was already read by an earlier pass: the scan ends there. */
+  readonly isOld: (record: RawRecord, key: number) => boolean
+  /** Resume point of a pending pass. */
+  readonly resume?: ScanResume | undefined
+}
+
 /**
- * Walks a newest-first listing (page numbers, `Link` header for the end) down to `floor`
- * (exclusive). When resuming, skips records at or above `resume.upper` (read before) and,
- * if records moved up past the resume page (a record left the listing), steps back a page.
+ * Walks a newest-first listing (page numbers, `Link` header for the end) down to the first
+ * old record. When resuming, skips records keyed at or above `resume.upper` (read before)
+ * and, if records moved up past the resume page (one left the listing), steps back a page.
  */
 export async function* scanDescending(
   api: GithubApi,
-  path: string,
-  params: GithubParams,
-  timeField: string,
-  floor: number | undefined,
-  resume: ScanResume | undefined,
+  scan: DescendingScan,
 ): AsyncGenerator<ScannedRecord, void, undefined> {
+  const { resume } = scan
   let page = resume?.page ?? 1
   let checkResume = resume !== undefined && page > 1
   for (;;) {
-    const result = await api.getPage(path, { ...params, page: page > 1 ? page : undefined })
+    const result = await api.getPage(scan.path, { ...scan.params, page: page > 1 ? page : undefined })
     const head = result.records[0]
-    if (checkResume && head !== undefined && recordTime(head, timeField) < resume!.upper && page > 1) {
+    if (checkResume && head !== undefined && scan.keyOf(head) < resume!.upper && page > 1) {
       page--
       continue
     }
     checkResume = false
     for (const record of result.records) {
-      const time = recordTime(record, timeField)
-      if (floor !== undefined && time <= floor) return
-      if (resume !== undefined && time >= resume.upper) continue
-      yield { record, time, page }
+      const key = scan.keyOf(record)
+      if (scan.isOld(record, key)) return
+      if (resume !== undefined && key >= resume.upper) continue
+      yield { record, key, page }
     }
     if (!result.hasNext) return
     page++
   }
 }
 
-/** Reads the resume point of a pending newest-first pass from an offset. */
-export function scanResumeOf(offset: Offset | null, table: string): ScanResume | undefined {
-  const upper = offsetTimeOf(offset, 'upper', table)
+/** Reads the resume point of a pending newest-first pass from an offset (`upper` parsed by `parse`). */
+export function scanResumeOf(
+  offset: Offset | null,
+  table: string,
+  parse: (offset: Offset | null, key: string, table: string) => number | undefined = offsetTimeOf,
+): ScanResume | undefined {
+  const upper = parse(offset, 'upper', table)
   const page = offsetNumber(offset, 'page', table)
   if (upper === undefined && page === undefined) return undefined
   if (upper === undefined || page === undefined) {
@@ -257,17 +274,24 @@ export async function* readUpdatedDescending(
     if (typeof offset?.cursor === 'string') next.cursor = offset.cursor
     return next
   }
-  for await (const item of scanDescending(api, spec.path, params, 'updated_at', floor, resume)) {
+  const scan = {
+    path: spec.path,
+    params,
+    keyOf: updatedAt,
+    isOld: (_: RawRecord, key: number) => floor !== undefined && key <= floor,
+    resume,
+  }
+  for await (const { record, key: time, page } of scanDescending(api, scan)) {
     cap ??= await api.cap()
-    if (item.time > cap) continue
-    const isNew = newAfter === undefined || item.time > newAfter
+    if (time > cap) continue
+    const isNew = newAfter === undefined || time > newAfter
     if (!isNew && !passHasNew) return unchanged // only re-reads left: nothing new in this pass
-    if (stopAt !== undefined && item.time !== stopAt) return pending(stopAt, item.page)
-    yield withRepository(item.record, spec.owner, spec.repo)
+    if (stopAt !== undefined && time !== stopAt) return pending(stopAt, page)
+    yield withRepository(record, spec.owner, spec.repo)
     if (isNew) {
       passHasNew = true
-      high = Math.max(high ?? item.time, item.time)
-      if (++count >= limit) stopAt ??= item.time
+      high = Math.max(high ?? time, time)
+      if (++count >= limit) stopAt ??= time
     }
   }
   if (high === undefined) return unchanged

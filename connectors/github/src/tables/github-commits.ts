@@ -9,8 +9,8 @@ import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
 import { Spark } from '@lakeflow/core/schema'
 import type { GithubContext, GithubTable } from '../github-context.ts'
 import { CommitTableOptions } from '../github-options.ts'
-import { initialCursor, offsetNumber, offsetString } from '../github-reads.ts'
-import { addSeconds, formatTime, parseTime } from '../github-time.ts'
+import { initialCursor, offsetNumber, offsetTimeOf } from '../github-reads.ts'
+import { addSeconds, formatTime, tryParseTime } from '../github-time.ts'
 import { repositoryColumns, user } from './github-shapes.ts'
 
 /** Spark schema of the `commits` table: GitHub's `commit`, with the git commit flattened as upstream does. */
@@ -88,7 +88,7 @@ async function oldestCommitTime(context: GithubContext, path: string): Promise<n
       : first
   const commit = last.records.at(-1) as Json | undefined
   const date = commit?.commit?.committer?.date ?? commit?.commit?.author?.date
-  return typeof date === 'string' ? parseTime(date, 'commit date') : undefined
+  return typeof date === 'string' ? tryParseTime(date) : undefined
 }
 
 /** Slack before the discovered oldest commit: committer clocks are not monotonic along history. */
@@ -110,9 +110,8 @@ async function* readCommits(
   const cap = await context.api.cap()
   if (windowStart >= cap) return unchanged
   let page = offsetNumber(startOffset, 'page', 'commits') ?? 1
-  const pendingEnd = offsetString(startOffset, 'until', 'commits')
-  let windowEnd = pendingEnd !== undefined ? parseTime(pendingEnd, 'offset "until" of table commits') : 0
-  if (pendingEnd === undefined) windowEnd = Math.min(addSeconds(windowStart, options.window_seconds), cap)
+  const pendingEnd = offsetTimeOf(startOffset, 'until', 'commits')
+  let windowEnd = pendingEnd ?? Math.min(addSeconds(windowStart, options.window_seconds), cap)
   const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
   let count = 0
   for (;;) {

@@ -3,14 +3,15 @@
  * reopened, labeled, assigned, merged, renamed, ...), append-only by `created_at`, key
  * `id`. Not in the Python original: it is the history behind cycle-time and triage
  * metrics, which the `issues` table (current state only) cannot give. GitHub lists events
- * newest first with no time filter, so a read walks down to its cursor, like pull requests.
+ * newest first with no time filter, so a read walks down to the last event it read (by id),
+ * like pull requests; a capped read resumes below the last id it emitted.
  */
-import type { Offset, TableRead } from '@lakeflow/core/connector'
+import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
 import { Spark } from '@lakeflow/core/schema'
 import type { GithubContext, GithubTable } from '../github-context.ts'
-import { IssueEventTableOptions } from '../github-options.ts'
-import { initialCursor, offsetTimeOf, scanDescending, scanResumeOf, withRepository } from '../github-reads.ts'
-import { addSeconds, formatTime } from '../github-time.ts'
+import { IssueEventTableOptions, parseStartDate } from '../github-options.ts'
+import { offsetNumber, offsetTimeOf, scanDescending, scanResumeOf, withRepository } from '../github-reads.ts'
+import { formatTime, recordTime } from '../github-time.ts'
 import { issueFields } from './github-issues.ts'
 import { githubApp, repositoryColumns, team, user } from './github-shapes.ts'
 
@@ -59,44 +60,47 @@ async function* readIssueEvents(
   options: IssueEventTableOptions,
 ): TableRead {
   const unchanged = offset ?? {}
-  const fromOffset = offsetTimeOf(offset, 'cursor', 'issue_events')
-  const cursor =
-    fromOffset ??
-    (options.start_date === undefined
-      ? undefined
-      : addSeconds(initialCursor(null, options.start_date, 'issue_events')!, -1))
-  const resume = scanResumeOf(offset, 'issue_events')
-  let high = offsetTimeOf(offset, 'high', 'issue_events')
+  // Event ids grow with creation, so the id (not the second-resolution time) is the cursor:
+  // an event created in the same second as a read, after it, still has a larger id.
+  const lastId = offsetNumber(offset, 'last_id', 'issue_events')
+  const startDate = options.start_date === undefined ? undefined : parseStartDate(options.start_date, 'issue_events')
+  const resume = scanResumeOf(offset, 'issue_events', offsetNumber)
+  let high = offsetNumber(offset, 'high', 'issue_events')
+  let highTime = offsetTimeOf(offset, 'high_time', 'issue_events')
   const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
   const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/issues/events`
+  const isOld = (record: RawRecord, id: number) =>
+    lastId !== undefined ? id <= lastId : startDate !== undefined && recordTime(record, 'created_at') < startDate
+  const scan = { path, params: { per_page: options.per_page }, keyOf: eventId, isOld, resume }
   let count = 0
   let stopAt: number | undefined
   let cap: number | undefined
-  for await (const item of scanDescending(
-    context.api,
-    path,
-    { per_page: options.per_page },
-    'created_at',
-    cursor,
-    resume,
-  )) {
+  for await (const { record, key: id, page } of scanDescending(context.api, scan)) {
     cap ??= await context.api.cap()
-    if (item.time > cap) continue
-    if (stopAt !== undefined && item.time !== stopAt) {
+    const created = recordTime(record, 'created_at')
+    if (created > cap) continue
+    if (stopAt !== undefined) {
       const pending: Record<string, string | number> = {
-        upper: formatTime(stopAt),
-        page: item.page,
-        high: formatTime(high!),
+        upper: stopAt,
+        page,
+        high: high!,
+        high_time: formatTime(highTime!),
       }
-      if (typeof offset?.cursor === 'string') pending.cursor = offset.cursor
+      if (lastId !== undefined) pending.last_id = lastId
       return pending
     }
-    yield withRepository(item.record, options.owner, options.repo)
-    high = Math.max(high ?? item.time, item.time)
-    if (++count >= limit) stopAt ??= item.time
+    yield withRepository(record, options.owner, options.repo)
+    if (high === undefined || id > high) {
+      high = id
+      highTime = created
+    }
+    if (++count >= limit) stopAt = id
   }
-  return high === undefined ? unchanged : { cursor: formatTime(high) }
+  if (high === undefined) return unchanged
+  return { last_id: high, cursor: formatTime(highTime!) }
 }
+
+const eventId = (record: RawRecord): number => Number(record.id)
 
 /** The `issue_events` table: `GET /repos/{owner}/{repo}/issues/events`. */
 export const issueEventsTable: GithubTable<typeof IssueEventTableOptions> = {

@@ -10,9 +10,9 @@
 import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
 import { Spark } from '@lakeflow/core/schema'
 import type { GithubContext, GithubTable } from '../github-context.ts'
-import { ReviewTableOptions } from '../github-options.ts'
-import { offsetTimeOf, scanDescending, scanResumeOf, withRepository } from '../github-reads.ts'
-import { addSeconds, formatTime, parseTime, recordTime } from '../github-time.ts'
+import { parseStartDate, ReviewTableOptions } from '../github-options.ts'
+import { offsetTimeOf, scanDescending, scanResumeOf, updatedAt, withRepository } from '../github-reads.ts'
+import { addSeconds, formatTime, recordTime } from '../github-time.ts'
 import { link, repositoryColumns, user } from './github-shapes.ts'
 
 /** Spark schema of the `reviews` table (GitHub's `pull-request-review`). */
@@ -58,13 +58,13 @@ async function* reviewsOf(
 function startCursor(offset: Offset | null, options: Options): number | undefined {
   const cursor = offsetTimeOf(offset, 'cursor', 'reviews')
   if (cursor !== undefined) return cursor
-  return options.start_date === undefined ? undefined : addSeconds(parseTime(options.start_date, 'start_date'), -1)
+  return options.start_date === undefined ? undefined : addSeconds(parseStartDate(options.start_date, 'reviews'), -1)
 }
 
 /** Reads one pull request's reviews: `{cursor}` is the newest `submitted_at` read. */
 async function* readPullRequestReviews(context: GithubContext, offset: Offset | null, options: Options): TableRead {
   const after = startCursor(offset, options)
-  const cap = await context.api.cap()
+  const cap = addSeconds(await context.api.cap(), -1)
   let newest: number | undefined
   for await (const review of reviewsOf(context, options, options.pull_number!, after, cap)) {
     newest = Math.max(newest ?? 0, recordTime(review, 'submitted_at'))
@@ -88,9 +88,17 @@ async function* readReviews(context: GithubContext, offset: Offset | null, optio
   let sawNew = resume !== undefined
   let count = 0
   let stopAt: number | undefined
-  for await (const item of scanDescending(context.api, path, params, 'updated_at', floor, resume)) {
-    passCap ??= await context.api.cap()
-    if (stopAt !== undefined && item.time !== stopAt) {
+  const scan = {
+    path,
+    params,
+    keyOf: updatedAt,
+    isOld: (_: unknown, key: number) => floor !== undefined && key <= floor,
+    resume,
+  }
+  for await (const item of scanDescending(context.api, scan)) {
+    // The current second may still gain reviews after this read: read up to the one before.
+    passCap ??= addSeconds(await context.api.cap(), -1)
+    if (stopAt !== undefined && item.key !== stopAt) {
       const pending: Record<string, string | number> = {
         pass_cap: formatTime(passCap),
         upper: formatTime(stopAt),
@@ -100,12 +108,12 @@ async function* readReviews(context: GithubContext, offset: Offset | null, optio
       return pending
     }
     // Pull requests updated after the cap are read too: one of their reviews may predate it.
-    if (after === undefined || item.time > after) sawNew = true
+    if (after === undefined || item.key > after) sawNew = true
     for await (const review of reviewsOf(context, options, Number(item.record.number), after, passCap)) {
       yield review
       count++
     }
-    if (count >= limit) stopAt ??= item.time
+    if (count >= limit) stopAt ??= item.key
   }
   if (!sawNew || passCap === undefined) return unchanged
   return { cursor: formatTime(passCap) }
