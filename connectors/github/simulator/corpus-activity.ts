@@ -7,6 +7,7 @@
  * commit time, unmatched commit authors (`null` and `{}`), pending reviews.
  */
 import { API, githubApp, iso, ORG, type Random, REPO, reactions, WEB } from './corpus-people.ts'
+import { pullRequest } from './corpus-pulls.ts'
 
 type Json = Record<string, any>
 
@@ -34,7 +35,7 @@ export interface Activity {
   events: Json[]
 }
 
-interface Context {
+export interface Context {
   random: Random
   users: Json[]
   labels: Json[]
@@ -301,137 +302,6 @@ function event(random: Random, kind: string, at: number, issue: Json, extra: Jso
     ...extra,
     _sort: at,
   }
-}
-
-function pullRequest(context: Context, issue: Json, number: number, merged: boolean): Json {
-  const { random } = context
-  const headSha = random.hex(40)
-  const fork = random.chance(0.2)
-  const headRepo = fork
-    ? random.chance(0.2)
-      ? null
-      : { ...context.repository, fork: true, full_name: `${issue.user.login}/${REPO}`, owner: issue.user }
-    : context.repository
-  const branch = `feature/${number}-${issue.title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 24)}`
-  const links = (path: string) => ({ href: path })
-  const mergedAt = merged ? issue.closed_at : null
-  return {
-    url: `${REPO_API}/pulls/${number}`,
-    id: 1_650_000_000 + number * 13,
-    node_id: random.nodeId('PR'),
-    html_url: `${REPO_WEB}/pull/${number}`,
-    diff_url: `${REPO_WEB}/pull/${number}.diff`,
-    patch_url: `${REPO_WEB}/pull/${number}.patch`,
-    issue_url: `${REPO_API}/issues/${number}`,
-    commits_url: `${REPO_API}/pulls/${number}/commits`,
-    review_comments_url: `${REPO_API}/pulls/${number}/comments`,
-    review_comment_url: `${REPO_API}/pulls/comments{/number}`,
-    comments_url: `${REPO_API}/issues/${number}/comments`,
-    statuses_url: `${REPO_API}/statuses/${headSha}`,
-    number,
-    state: issue.state,
-    locked: issue.locked,
-    title: issue.title,
-    user: issue.user,
-    body: issue.body,
-    labels: issue.labels,
-    milestone: issue.milestone,
-    active_lock_reason: issue.active_lock_reason,
-    created_at: issue.created_at,
-    updated_at: issue.updated_at,
-    closed_at: issue.closed_at,
-    merged_at: mergedAt,
-    merge_commit_sha: issue.state === 'open' && random.chance(0.5) ? null : random.hex(40),
-    assignee: issue.assignee,
-    assignees: issue.assignees,
-    requested_reviewers: issue.state === 'open' ? random.sample(context.users, random.int(0, 2)) : [],
-    requested_teams: issue.state === 'open' && random.chance(0.25) ? random.sample(context.teams, 1) : [],
-    head: {
-      label: `${(headRepo?.owner ?? issue.user).login}:${branch}`,
-      ref: branch,
-      sha: headSha,
-      user: headRepo?.owner ?? issue.user,
-      repo: headRepo,
-    },
-    base: {
-      label: `${ORG}:main`,
-      ref: 'main',
-      sha: random.hex(40),
-      user: context.repository.owner,
-      repo: context.repository,
-    },
-    _links: {
-      self: links(`${REPO_API}/pulls/${number}`),
-      html: links(`${REPO_WEB}/pull/${number}`),
-      issue: links(`${REPO_API}/issues/${number}`),
-      comments: links(`${REPO_API}/issues/${number}/comments`),
-      review_comments: links(`${REPO_API}/pulls/${number}/comments`),
-      review_comment: links(`${REPO_API}/pulls/comments{/number}`),
-      commits: links(`${REPO_API}/pulls/${number}/commits`),
-      statuses: links(`${REPO_API}/statuses/${headSha}`),
-    },
-    author_association: issue.author_association,
-    auto_merge:
-      issue.state === 'open' && random.chance(0.15)
-        ? { enabled_by: issue.user, merge_method: 'squash', commit_title: issue.title, commit_message: '' }
-        : null,
-    draft: issue.state === 'open' && random.chance(0.2),
-  }
-}
-
-/** A linear commit history: increasing committer times, a rebase burst sharing one time, commits at midnight. */
-export function makeCommits(random: Random, users: Json[], count: number, start: number, end: number): Json[] {
-  const commits: Json[] = []
-  let time = start
-  let parent: string | undefined
-  const step = Math.floor((end - start) / count)
-  for (let index = 0; index < count; index++) {
-    const burst = index >= 200 && index < 206 // a rebase: six commits with one committer time
-    if (!burst || index === 200) time += random.int(Math.floor(step / 4), Math.floor(step * 1.6))
-    // Every 25th commit lands exactly on a day boundary, where commit windows meet.
-    const at = index % 25 === 0 && !burst ? Math.floor(time / DAY) * DAY : Math.floor(time / 1000) * 1000
-    const sha = random.hex(40)
-    const who = random.pick(users)
-    const unmatched = random.chance(0.06)
-    const author = unmatched ? (random.chance(0.5) ? null : {}) : who
-    const signed = random.chance(0.3)
-    commits.push({
-      sha,
-      node_id: random.nodeId('C'),
-      commit: {
-        author: {
-          name: who.login.replace('-', ' '),
-          email: `${who.login}@users.noreply.example.com`,
-          date: iso(at - random.int(0, 3) * 3_600_000),
-        },
-        committer: { name: 'Sim Merge Queue', email: 'noreply@example.com', date: iso(at) },
-        message: `${random.pick(['Fix', 'Add', 'Update', 'Remove', 'Refactor'])} ${random.pick(SUBJECTS)}\n\nPart of the ${random.pick(['v1.1', 'v2.0'])} work.`,
-        tree: { sha: random.hex(40), url: `${REPO_API}/git/trees/${sha}` },
-        url: `${REPO_API}/git/commits/${sha}`,
-        comment_count: random.chance(0.05) ? random.int(1, 3) : 0,
-        verification: {
-          verified: signed,
-          reason: signed ? 'valid' : 'unsigned',
-          signature: signed ? '-----BEGIN PGP SIGNATURE-----\nsimulated\n-----END PGP SIGNATURE-----' : null,
-          payload: signed ? `tree ${sha}\nsimulated payload` : null,
-          verified_at: signed ? iso(at) : null,
-        },
-      },
-      url: `${REPO_API}/commits/${sha}`,
-      html_url: `${REPO_WEB}/commit/${sha}`,
-      comments_url: `${REPO_API}/commits/${sha}/comments`,
-      author,
-      committer: random.chance(0.9) ? users[users.length - 1] : null,
-      parents: parent
-        ? [{ sha: parent, url: `${REPO_API}/commits/${parent}`, html_url: `${REPO_WEB}/commit/${parent}` }]
-        : [],
-    })
-    parent = sha
-  }
-  return commits
 }
 
 /** Assigns ids in time order (GitHub ids grow with creation) and the URLs that embed them. */

@@ -12,7 +12,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { finishActivity, makeActivity, makeCommits } from './corpus-activity.ts'
+import { finishActivity, makeActivity } from './corpus-activity.ts'
+import { makeCommits } from './corpus-commits.ts'
 import {
   API,
   account,
