@@ -1,0 +1,46 @@
+import { once } from 'node:events'
+import type { ConnectorDefinition } from '@lakeflow/core/connector'
+import packageJson from '../../package.json' with { type: 'json' }
+import { loadConnector } from './load-connector.ts'
+import { serveBridge } from './server.ts'
+
+/** Settings of {@link serveStdio}. */
+export interface ServeStdioSettings {
+  /**
+   * The connector: a definition, or a module to load it from — a path, a package name, or
+   * a short name (`github` → `@lakeflow/connector-github`) resolved from `cwd`.
+   */
+  connector: ConnectorDefinition | string
+  /** Where package names are resolved from. @default process.cwd() */
+  cwd?: string
+}
+
+/**
+ * Serves the bridge protocol on this process's stdin/stdout until stdin closes — what the
+ * Python data source runs (`lakeflow-bridge --connector <name>`, `lakeflow serve --stdio`).
+ * stdout carries only protocol frames: anything else written to it (a connector's
+ * `console.log`) is redirected to stderr, which the Python side keeps for error reports.
+ * @example
+ * await serveStdio({ connector: 'github' })
+ */
+export async function serveStdio(settings: ServeStdioSettings): Promise<void> {
+  const stdout = process.stdout
+  const writeFrame = stdout.write.bind(stdout) as (chunk: Uint8Array) => boolean
+  // Keep stray writes (console.log in a connector or a library) out of the frame stream.
+  stdout.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) =>
+    (process.stderr.write as (...args: unknown[]) => boolean)(chunk, encoding, callback)) as typeof stdout.write
+  const log = (line: string) => process.stderr.write(`${line}\n`)
+  try {
+    const definition =
+      typeof settings.connector === 'string' ? await loadConnector(settings.connector, settings.cwd) : settings.connector
+    await serveBridge({
+      definition,
+      input: process.stdin,
+      output: { write: writeFrame, drain: () => once(stdout, 'drain').then(() => undefined) },
+      bridgeVersion: packageJson.version,
+      log,
+    })
+  } finally {
+    stdout.write = writeFrame as typeof stdout.write
+  }
+}
