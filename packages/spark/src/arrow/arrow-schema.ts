@@ -1,6 +1,7 @@
 import type { AnySparkNode, SparkArray, SparkDecimal, SparkMap, SparkStruct, TableSchema } from '@lakeflow/core/schema'
 import {
   Binary,
+  Bool as Boolean_,
   type DataType,
   DateDay,
   Decimal,
@@ -16,7 +17,6 @@ import {
   Schema,
   Struct,
   TimestampMicrosecond,
-  Bool as Boolean_,
   Utf8,
 } from 'apache-arrow'
 

@@ -155,7 +155,7 @@ class Int64Builder extends BaseBuilder {
     if (typeof value === 'number') {
       if (!Number.isInteger(value)) throw new ArrowValueError(this.path, 'an integer', value)
       // Little-endian: low word, then high word (floor division keeps two's complement for negatives).
-      words[index * 2] = value % TWO_32 | 0
+      words[index * 2] = (value % TWO_32) | 0
       words[index * 2 + 1] = Math.floor(value / TWO_32) | 0
     } else if (typeof value === 'bigint') {
       words[index * 2] = Number(BigInt.asIntN(32, value))
@@ -182,7 +182,8 @@ class Int64Builder extends BaseBuilder {
     const validity = this.takeValidity()
     const bytes = this.values.take(length)
     this.length = 0
-    return makeData({ type: this.type as never, length, ...validity, data: new BigInt64Array(bytes.buffer, 0, length) })
+    const data = new BigInt64Array(bytes.buffer, 0, length)
+    return makeData({ type: this.type as never, length, ...validity, data } as never)
   }
 }
 
@@ -235,7 +236,8 @@ class DecimalBuilder extends BaseBuilder {
     const validity = this.takeValidity()
     const bytes = this.values.take(length)
     this.length = 0
-    return makeData({ type: this.type as never, length, ...validity, data: new Uint32Array(bytes.buffer, 0, length * 4) })
+    const data = new Uint32Array(bytes.buffer, 0, length * 4)
+    return makeData({ type: this.type as never, length, ...validity, data } as never)
   }
 }
 

@@ -169,7 +169,7 @@ function encodeArray(items: readonly Uint8Array[]): Uint8Array {
   const offsetSize = sizeFor(total)
   const header = 1 + countSize + offsetSize * (items.length + 1)
   const out = new Uint8Array(header + total)
-  out[0] = (((large ? 1 : 0) << 2) | (offsetSize - 1)) << 2 | ARRAY
+  out[0] = ((((large ? 1 : 0) << 2) | (offsetSize - 1)) << 2) | ARRAY
   writeUint(out, 1, items.length, countSize)
   let position = 1 + countSize
   let offset = 0

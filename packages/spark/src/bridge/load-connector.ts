@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -12,7 +13,8 @@ import { assertConnectorDefinition, type ConnectorDefinition } from '@lakeflow/c
 export async function loadConnector(specifier: string, cwd = process.cwd()): Promise<ConnectorDefinition> {
   const url = resolveSpecifier(specifier, cwd)
   const module = (await import(url)) as { connector?: unknown; default?: unknown }
-  const candidate = module.connector ?? (module.default as { connector?: unknown } | undefined)?.connector ?? module.default
+  const candidate =
+    module.connector ?? (module.default as { connector?: unknown } | undefined)?.connector ?? module.default
   assertConnectorDefinition(candidate, specifier)
   return candidate
 }
@@ -20,7 +22,9 @@ export async function loadConnector(specifier: string, cwd = process.cwd()): Pro
 /** The import URL for a connector specifier (see {@link loadConnector}). */
 export function resolveSpecifier(specifier: string, cwd: string): string {
   if (specifier.startsWith('file:')) return specifier
-  if (specifier.startsWith('.') || isAbsolute(specifier)) return pathToFileURL(resolve(cwd, specifier)).href
+  if (specifier.startsWith('.') || isAbsolute(specifier) || existsSync(resolve(cwd, specifier))) {
+    return pathToFileURL(resolve(cwd, specifier)).href
+  }
   const name = /^[a-z0-9][a-z0-9._-]*$/.test(specifier) ? `@lakeflow/connector-${specifier}` : specifier
   try {
     return pathToFileURL(createRequire(join(cwd, 'package.json')).resolve(name)).href

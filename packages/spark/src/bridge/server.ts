@@ -4,6 +4,7 @@ import {
   assertOffset,
   type ConnectorDefinition,
   isPartitionedTable,
+  type LakeflowConnector,
   type Offset,
   supportsDeletes,
   supportsNamespaces,
@@ -15,6 +16,7 @@ import { toSparkJson } from '@lakeflow/core/schema'
 import { encodeBatch, RecordBatchBuilder } from '../arrow/batch-builder.ts'
 import { frameHeader, jsonFrame } from '../protocol/framing.ts'
 import {
+  type Capabilities,
   type DescribeResult,
   FRAME_ARROW,
   type HelloResult,
@@ -24,6 +26,7 @@ import {
   type RequestParams,
   type ResponseMessage,
 } from '../protocol/messages.ts'
+import { BRIDGE_VERSION } from '../version.ts'
 import { tableOptionsOf } from './options.ts'
 import { type Session, Sessions, tableOf } from './sessions.ts'
 import { toWireError } from './wire-errors.ts'
@@ -44,8 +47,8 @@ export interface BridgeServerSettings {
   input: Readable
   /** Response frames (stdout). */
   output: FrameSink
-  /** Version reported by `hello`. */
-  bridgeVersion: string
+  /** Version reported by `hello`. @default the package version */
+  bridgeVersion?: string
   /** Diagnostics (stderr). */
   log?: (line: string) => void
 }
@@ -75,21 +78,21 @@ export async function serveBridge(settings: BridgeServerSettings): Promise<void>
   const handlers: { [M in keyof RequestParams]?: (params: RequestParams[M], id: number) => Promise<unknown> } = {
     hello: async (): Promise<HelloResult> => ({
       protocol: PROTOCOL_VERSION,
-      bridgeVersion: settings.bridgeVersion,
+      bridgeVersion: settings.bridgeVersion ?? BRIDGE_VERSION,
       node: process.version,
       connector: { name: definition.name, packageName: definition.packageName, version: definition.version },
     }),
     listTables: (params) => sessions.with(params.options, params.instance, (session) => session.connector.listTables()),
+    capabilities: (params) =>
+      sessions.with(params.options, params.instance, async (session) => capabilitiesOf(session.connector)),
     describe: (params) =>
       sessions.with(params.options, params.instance, async (session): Promise<DescribeResult> => {
         const { schema } = await tableOf(session, params.tableName)
         const connector = session.connector
         return {
+          ...capabilitiesOf(connector),
           schema: toSparkJson(schema),
-          partitions: supportsPartitions(connector),
           partitionedStream: supportsPartitionedStream(connector) && isPartitionedTable(connector, params.tableName),
-          deletes: supportsDeletes(connector),
-          namespaces: supportsNamespaces(connector),
         }
       }),
     readTableMetadata: (params) =>
@@ -185,6 +188,15 @@ export async function serveBridge(settings: BridgeServerSettings): Promise<void>
   await Promise.allSettled([...pending])
   await sessions.closeAll()
   if (!shuttingDown) log('[lakeflow-bridge] input closed; exiting')
+}
+
+function capabilitiesOf(connector: LakeflowConnector): Capabilities {
+  return {
+    partitions: supportsPartitions(connector),
+    partitionedStream: supportsPartitionedStream(connector),
+    deletes: supportsDeletes(connector),
+    namespaces: supportsNamespaces(connector),
+  }
 }
 
 function unsupported(operation: string, connector: string): UnsupportedOperationError {

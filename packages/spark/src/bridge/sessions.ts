@@ -1,4 +1,4 @@
-import { canonicalOffset, type ConnectorDefinition, type LakeflowConnector } from '@lakeflow/core/connector'
+import { type ConnectorDefinition, canonicalOffset, type LakeflowConnector } from '@lakeflow/core/connector'
 import { type Converter, compileConverter } from '@lakeflow/core/convert'
 import type { TableSchema } from '@lakeflow/core/schema'
 import type { RawOptions } from '../protocol/messages.ts'

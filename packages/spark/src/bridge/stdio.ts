@@ -1,6 +1,5 @@
 import { once } from 'node:events'
 import type { ConnectorDefinition } from '@lakeflow/core/connector'
-import packageJson from '../../package.json' with { type: 'json' }
 import { loadConnector } from './load-connector.ts'
 import { serveBridge } from './server.ts'
 
@@ -32,12 +31,13 @@ export async function serveStdio(settings: ServeStdioSettings): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`)
   try {
     const definition =
-      typeof settings.connector === 'string' ? await loadConnector(settings.connector, settings.cwd) : settings.connector
+      typeof settings.connector === 'string'
+        ? await loadConnector(settings.connector, settings.cwd)
+        : settings.connector
     await serveBridge({
       definition,
       input: process.stdin,
       output: { write: writeFrame, drain: () => once(stdout, 'drain').then(() => undefined) },
-      bridgeVersion: packageJson.version,
       log,
     })
   } finally {

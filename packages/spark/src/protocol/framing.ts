@@ -1,4 +1,4 @@
-import { FRAME_ARROW, FRAME_HEADER_BYTES, FRAME_JSON, type ResponseMessage } from './messages.ts'
+import { FRAME_HEADER_BYTES, FRAME_JSON, type ResponseMessage } from './messages.ts'
 
 /** Encodes one frame: kind, request id, payload length (both uint32 little-endian), payload. */
 export function encodeFrame(kind: number, id: number, payload: Uint8Array): Buffer {
@@ -22,11 +22,6 @@ export function frameHeader(kind: number, id: number, length: number): Buffer {
 /** A JSON frame for a response message. */
 export function jsonFrame(message: ResponseMessage): Buffer {
   return encodeFrame(FRAME_JSON, message.id, Buffer.from(JSON.stringify(message, bigintReplacer), 'utf8'))
-}
-
-/** An Arrow frame carrying one IPC stream. */
-export function arrowFrame(id: number, ipc: Uint8Array): Buffer {
-  return encodeFrame(FRAME_ARROW, id, ipc)
 }
 
 function bigintReplacer(_key: string, value: unknown): unknown {
@@ -69,5 +64,3 @@ export class FrameDecoder {
     return this.pending.length
   }
 }
-
-export { FRAME_ARROW, FRAME_JSON }

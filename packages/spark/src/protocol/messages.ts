@@ -44,6 +44,8 @@ export interface RequestParams {
   hello: Record<string, never>
   /** `listTables()` → `string[]`. */
   listTables: { options: RawOptions; instance?: string }
+  /** What the connector implements → {@link Capabilities}. */
+  capabilities: { options: RawOptions; instance?: string }
   /** Schema and capabilities of a table → {@link DescribeResult}. */
   describe: TableCall
   /**
@@ -95,18 +97,24 @@ export interface HelloResult {
   connector: { name: string; packageName: string; version: string }
 }
 
+/** `capabilities` result: the optional parts of the interface a connector implements. */
+export interface Capabilities {
+  /** `getPartitions`/`readPartition`. */
+  partitions: boolean
+  /** `latestOffset`/`isPartitioned` as well (partitioned streams). */
+  partitionedStream: boolean
+  /** `readTableDeletes`. */
+  deletes: boolean
+  /** `listNamespaces`/`listTablesInNamespace`. */
+  namespaces: boolean
+}
+
 /** `describe` result. */
-export interface DescribeResult {
+export interface DescribeResult extends Capabilities {
   /** The table schema as Spark JSON (`StructType.fromJson` input), from core's `toSparkJson`. */
   schema: string
-  /** The connector implements `getPartitions`/`readPartition`. */
-  partitions: boolean
-  /** The connector implements partitioned streams and `isPartitioned(table)` is true. */
+  /** For this table: partitioned streams apply (`isPartitioned(table)` is true). */
   partitionedStream: boolean
-  /** The connector implements `readTableDeletes`. */
-  deletes: boolean
-  /** The connector implements namespaces. */
-  namespaces: boolean
 }
 
 /** The `end` of a read. */

@@ -1,0 +1,192 @@
+"""A long-lived PySpark driver for the vitest suites: one SparkSession (local[2]) per process.
+
+Commands arrive as JSON lines on stdin ({"id", "op", "args"}); each answer is one JSON line
+({"id", "ok", "result"} or {"id", "ok": false, "error"}) on the file descriptor that was
+stdout at start. The real stdout is pointed at stderr, so JVM and Spark output never mixes
+with answers. Rows come back normalised (see ``normalise``) for exact comparison in
+TypeScript.
+"""
+
+import base64
+import datetime
+import decimal
+import json
+import math
+import os
+import sys
+import time
+import traceback
+
+answers = os.fdopen(os.dup(1), "w", buffering=1)
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+from pyspark.sql import SparkSession  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
+from pyspark.sql.types import (  # noqa: E402
+    ArrayType,
+    BinaryType,
+    DateType,
+    DecimalType,
+    DoubleType,
+    FloatType,
+    MapType,
+    StructType,
+    TimestampNTZType,
+    TimestampType,
+    VariantType,
+)
+
+EPOCH = datetime.datetime(1970, 1, 1)
+EPOCH_DATE = datetime.date(1970, 1, 1)
+SAFE = 2**53 - 1
+
+spark = (
+    SparkSession.builder.master("local[2]")
+    .appName("lakeflow-spark-tests")
+    .config("spark.ui.enabled", "false")
+    .config("spark.sql.session.timeZone", "UTC")
+    .config("spark.sql.shuffle.partitions", "2")
+    .config("spark.driver.memory", "1g")
+    .config("spark.sql.streaming.stopActiveRunOnRestart", "true")
+    .getOrCreate()
+)
+spark.sparkContext.setLogLevel("ERROR")
+
+
+def normalise(value, data_type):
+    """A JSON-safe, type-exact form of a Spark value (mirrored by the TypeScript side)."""
+    if value is None:
+        return None
+    if isinstance(data_type, StructType):
+        return {field.name: normalise(value[field.name], field.dataType) for field in data_type.fields}
+    if isinstance(data_type, ArrayType):
+        return [normalise(item, data_type.elementType) for item in value]
+    if isinstance(data_type, MapType):
+        return [[normalise(k, data_type.keyType), normalise(v, data_type.valueType)] for k, v in value.items()]
+    if isinstance(data_type, TimestampType) or isinstance(data_type, TimestampNTZType):
+        naive = value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        delta = naive - EPOCH
+        return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+    if isinstance(data_type, DateType):
+        return (value - EPOCH_DATE).days
+    if isinstance(data_type, DecimalType):
+        return format(value, "f")
+    if isinstance(data_type, BinaryType):
+        return {"$binary": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(data_type, VariantType):
+        return {"$variant": json.loads(value.toJson())}
+    if isinstance(data_type, (FloatType, DoubleType)):
+        if math.isnan(value) or math.isinf(value):
+            return {"$float": str(value)}
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > SAFE:
+        return {"$bigint": str(value)}
+    return value
+
+
+def rows_of(df, schema=None):
+    schema = schema or df.schema
+    return [normalise(row, schema) for row in df.collect()]
+
+
+def op_register(args):
+    from lakeflow_spark import register
+
+    cls = register(spark, args["connector"], command=args.get("command"), cwd=args.get("cwd"))
+    return {"class": cls.__name__, "module": cls.__module__}
+
+
+def _reader(args, stream=False):
+    reader = (spark.readStream if stream else spark.read).format("lakeflow_connect")
+    return reader.options(**args.get("options", {}))
+
+
+def op_batch(args):
+    df = _reader(args).load()
+    result = {"schema": df.schema.json()}
+    if args.get("partition_ids"):
+        tagged = df.withColumn("__partition", F.spark_partition_id())
+        collected = tagged.collect()
+        result["rows"] = [normalise(row, df.schema) for row in collected]
+        result["partitions"] = [row["__partition"] for row in collected]
+    else:
+        result["rows"] = rows_of(df)
+    return result
+
+
+def op_count(args):
+    started = time.time()
+    count = _reader(args).load().count()
+    return {"count": count, "seconds": time.time() - started}
+
+
+def op_stream(args):
+    """Runs a Trigger.AvailableNow query into foreachBatch; returns each batch's rows."""
+    df = _reader(args, stream=True).load()
+    schema = df.schema
+    batches = []
+
+    def collect(batch_df, batch_id):
+        batches.append({"batch_id": batch_id, "rows": rows_of(batch_df, schema)})
+
+    query = (
+        df.writeStream.foreachBatch(collect)
+        .option("checkpointLocation", args["checkpoint"])
+        .trigger(availableNow=True)
+        .start()
+    )
+    try:
+        query.awaitTermination(args.get("timeout", 300))
+        if query.exception() is not None:
+            raise RuntimeError(str(query.exception()))
+    finally:
+        query.stop()
+    progress = [
+        {
+            "batchId": p["batchId"],
+            "numInputRows": p["numInputRows"],
+            "startOffset": p["sources"][0].get("startOffset"),
+            "endOffset": p["sources"][0].get("endOffset"),
+        }
+        for p in query.recentProgress
+    ]
+    return {"batches": batches, "progress": progress}
+
+
+def op_struct_roundtrip(args):
+    out = []
+    for text in args["schemas"]:
+        parsed = StructType.fromJson(json.loads(text))
+        out.append(parsed.json())
+    return out
+
+
+def op_sql(args):
+    return rows_of(spark.sql(args["query"]))
+
+
+OPS = {name[3:]: fn for name, fn in globals().items() if name.startswith("op_")}
+
+
+def main():
+    answers.write(json.dumps({"id": 0, "ok": True, "result": {"ready": True, "spark": spark.version}}) + "\n")
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        try:
+            result = OPS[request["op"]](request.get("args") or {})
+            answer = {"id": request["id"], "ok": True, "result": result}
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            answer = {
+                "id": request["id"],
+                "ok": False,
+                "error": {"type": type(error).__name__, "message": str(error), "trace": traceback.format_exc()},
+            }
+        answers.write(json.dumps(answer) + "\n")
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()
