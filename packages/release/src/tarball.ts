@@ -73,12 +73,9 @@ function sourceMapProblems(packageDir: string, mapFile: string, shipped: Readonl
   const embedded =
     Array.isArray(map.sourcesContent) && map.sourcesContent.every((content) => typeof content === 'string')
   if (embedded) return []
-  const missing = sources.filter((source) => {
-    const resolved = normalize(join(dirname(mapFile), source))
-      .split('\\')
-      .join('/')
-    return resolved.startsWith('..') || !shipped.has(resolved)
-  })
+  const missing = sources
+    .map((source) => normalize(join(dirname(mapFile), source)).replaceAll('\\', '/'))
+    .filter((resolved) => resolved.startsWith('..') || !shipped.has(resolved))
   return missing.length === 0
     ? []
     : [
