@@ -1,0 +1,232 @@
+/**
+ * End to end with a real registry: Verdaccio on 127.0.0.1, the real `pnpm release` run in a copy
+ * of this repository, a fresh consumer project outside the workspace that installs and runs the
+ * published packages, then a patch release of one connector alone and its upgrade.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkReleasePolicy } from '../src/policy.ts'
+import { publishedVersions } from '../src/registry.ts'
+import { packFileList, tarballProblems } from '../src/tarball.ts'
+import { publishedPackages } from '../src/workspace.ts'
+import { childEnv, copyWorkingTree, run } from './helpers/processes.ts'
+import { ensureVerdaccio, type RunningRegistry, startVerdaccio } from './helpers/verdaccio.ts'
+
+const REPO_ROOT = join(import.meta.dirname, '../../..')
+const has = (dir: string) => existsSync(join(REPO_ROOT, dir, 'package.json'))
+/** The CLI and the example connector may land after this test; until then it consumes what exists. */
+const HAS_CLI = has('packages/cli') && has('connectors/example')
+const PATCHED = has('connectors/example') ? '@lakeflow/connector-example' : '@lakeflow/core'
+const CONSUMED = [...new Set([...(HAS_CLI ? ['@lakeflow/cli', '@lakeflow/connector-example'] : []), '@lakeflow/core'])]
+
+const timings: [string, number][] = []
+const timed = <T>(label: string, action: () => T): T => {
+  const started = performance.now()
+  try {
+    return action()
+  } finally {
+    timings.push([label, (performance.now() - started) / 1000])
+  }
+}
+
+let registry: RunningRegistry
+let work: string
+let repo: string
+let consumer: string
+let repoEnv: NodeJS.ProcessEnv
+let consumerEnv: NodeJS.ProcessEnv
+let firstRelease: string
+
+const nextPatch = (version: string) => version.replace(/\d+$/, (patch) => String(Number(patch) + 1))
+
+/** The turbo cache of this checkout (turbo keeps it beside the main worktree's `.git`). */
+function turboCacheDir(): string {
+  const common = run('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
+    cwd: REPO_ROOT,
+    env: process.env,
+  })
+  return join(dirname(common.stdout.trim()), '.turbo', 'cache')
+}
+
+/** What the consumer has installed, from `pnpm list`: name → version and where it came from. */
+function installedDetails(): Record<string, { version: string; resolved: string }> {
+  const [project] = JSON.parse(
+    run('pnpm', ['list', '--json', '--depth', '0'], { cwd: consumer, env: consumerEnv }).stdout,
+  )
+  return project.dependencies ?? {}
+}
+/** Versions the consumer has installed. */
+const installed = () => Object.fromEntries(Object.entries(installedDetails()).map(([name, d]) => [name, d.version]))
+
+beforeAll(async () => {
+  const entry = timed('verdaccio install (cached after the first run)', () => ensureVerdaccio(REPO_ROOT))
+  const started = performance.now()
+  registry = await startVerdaccio(entry)
+  timings.push(['verdaccio start', (performance.now() - started) / 1000])
+  work = mkdtempSync(join(tmpdir(), 'lakeflow-e2e-'))
+  repo = join(work, 'repo')
+  consumer = join(work, 'consumer')
+  mkdirSync(repo)
+  mkdirSync(consumer)
+  timed('copy the working tree', () => copyWorkingTree(REPO_ROOT, repo))
+  // The release side: exactly what CI sets (docs/publishing.md), nothing else.
+  repoEnv = childEnv([join(repo, '.tools/bin'), join(repo, 'node_modules/.bin')], {
+    LAKEFLOW_REGISTRY_URL: registry.url,
+    NPM_TOKEN: registry.token,
+    // Share this checkout's turbo cache: CI builds before testing, so the copy's build is a cache hit.
+    TURBO_CACHE_DIR: turboCacheDir(),
+  })
+  firstRelease = timed('pnpm release (install, build, publish everything)', () =>
+    run('pnpm', ['release'], { cwd: repo, env: repoEnv, timeoutMs: 300_000 }),
+  ).stdout
+  // The consumer side: a literal scope registry in the project .npmrc, the token in a user-level file.
+  const authFile = join(work, 'consumer-auth.npmrc')
+  writeFileSync(authFile, `//127.0.0.1:${registry.port}/:_authToken=\${NPM_TOKEN}\n`)
+  writeFileSync(join(consumer, '.npmrc'), `@lakeflow:registry=${registry.url}\n`)
+  writeFileSync(
+    join(consumer, 'package.json'),
+    `${JSON.stringify({ name: 'consumer', private: true, type: 'module' })}\n`,
+  )
+  // pnpm ≥ 11 waits a day before adopting a new release; our own private scope is trusted.
+  writeFileSync(join(consumer, 'pnpm-workspace.yaml'), "minimumReleaseAgeExclude:\n  - '@lakeflow/*'\n")
+  consumerEnv = childEnv([join(REPO_ROOT, '.tools/bin')], {
+    NPM_TOKEN: registry.token,
+    PNPM_CONFIG_NPMRC_AUTH_FILE: authFile,
+  })
+}, 400_000)
+
+afterAll(async () => {
+  await registry?.stop()
+  // LAKEFLOW_E2E_KEEP=1 keeps the repository copy and the consumer for a look afterwards.
+  if (work && !process.env.LAKEFLOW_E2E_KEEP) rmSync(work, { recursive: true, force: true })
+  else if (work) console.log(`kept ${work}`)
+  const width = Math.max(...timings.map(([label]) => label.length))
+  console.log(
+    `release e2e timings:\n${timings.map(([label, s]) => `  ${label.padEnd(width)}  ${s.toFixed(1)} s`).join('\n')}`,
+  )
+})
+
+describe('publishing to a real registry and consuming from it', () => {
+  it('pnpm release publishes every public package at its version and tags it', () => {
+    for (const workspacePackage of publishedPackages(repo)) {
+      const id = `${workspacePackage.name}@${workspacePackage.version}`
+      expect(firstRelease).toContain(`published ${id}`)
+      expect(publishedVersions(workspacePackage.name, { cwd: consumer, env: consumerEnv })).toEqual([
+        workspacePackage.version,
+      ])
+      expect(run('git', ['tag', '--list', id], { cwd: repo, env: repoEnv }).stdout.trim()).toBe(id)
+    }
+    const again = run('pnpm', ['release'], { cwd: repo, env: repoEnv }).stdout
+    expect(again).toContain('Nothing to publish.')
+  })
+
+  it('the registry refuses the scope without the token (it really is private)', () => {
+    const anonymous = { ...consumerEnv, NPM_TOKEN: 'not-a-token' }
+    expect(() => publishedVersions('@lakeflow/core', { cwd: consumer, env: anonymous })).toThrow(/401|Unauthorized/)
+  })
+
+  it('every published tarball is clean and the release policy passes against the tags', () => {
+    for (const workspacePackage of publishedPackages(repo)) {
+      expect({
+        [workspacePackage.name]: tarballProblems(workspacePackage.dir, packFileList(workspacePackage.dir, repoEnv)),
+      }).toEqual({
+        [workspacePackage.name]: [],
+      })
+    }
+    const verdicts = checkReleasePolicy({ root: repo, lookup: null, checkTarballs: false })
+    expect(verdicts.every((verdict) => verdict.basis.startsWith('released as tag'))).toBe(true)
+    expect(verdicts.flatMap((verdict) => verdict.violations)).toEqual([])
+  })
+
+  it('a fresh project outside the workspace installs the packages from the registry', () => {
+    const added = timed(`pnpm add ${CONSUMED.join(' ')}`, () =>
+      run('pnpm', ['add', ...CONSUMED], { cwd: consumer, env: consumerEnv }),
+    )
+    expect(added.status).toBe(0)
+    const versions = installed()
+    for (const name of CONSUMED)
+      expect(versions[name]).toBe(publishedPackages(repo).find((p) => p.name === name)!.version)
+    for (const [name, detail] of Object.entries(installedDetails())) {
+      expect(detail.resolved, name).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${registry.port}/${name}/-/`))
+    }
+  })
+
+  it('a TypeScript consumer type-checks against the published .d.ts and runs', () => {
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2023',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          types: [],
+          skipLibCheck: true,
+          allowImportingTsExtensions: true,
+        },
+        include: ['main.ts'],
+      }),
+    )
+    writeFileSync(
+      join(consumer, 'main.ts'),
+      [
+        "import { SPECIFICATION_VERSION, Spark, type Row, toDdl } from '@lakeflow/core'",
+        "import { UnknownTableError } from '@lakeflow/core/errors'",
+        '',
+        'const Issue = Spark.table({ id: Spark.long({ nullable: false }), title: Spark.string() })',
+        'const row: Row<typeof Issue> = { id: 1, title: null }',
+        '// @ts-expect-error id is a long: a number, never a string (fails if the published types were `any`)',
+        "const wrong: Row<typeof Issue> = { id: 'one', title: null }",
+        "const error = new UnknownTableError('nope', ['issues'], 'example')",
+        'console.log(JSON.stringify({ spec: SPECIFICATION_VERSION, ddl: toDdl(Issue), row, wrong: typeof wrong, unknown: UnknownTableError.isInstance(error) }))',
+        '',
+      ].join('\n'),
+    )
+    const check = timed('tsc against the published .d.ts', () =>
+      run(join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], {
+        cwd: consumer,
+        env: consumerEnv,
+        allowFailure: true,
+      }),
+    )
+    expect(check.stdout + check.stderr).toBe('')
+    expect(check.status).toBe(0)
+    const output = JSON.parse(run('node', ['main.ts'], { cwd: consumer, env: consumerEnv }).stdout)
+    expect(output).toMatchObject({ spec: 'v1', row: { id: 1, title: null }, unknown: true })
+    expect(output.ddl).toContain('id BIGINT NOT NULL')
+  })
+
+  it(`releases a patch of ${PATCHED} alone, and the consumer upgrades only it`, () => {
+    const before = installed()
+    const others = publishedPackages(repo).filter((p) => p.name !== PATCHED)
+    const versionsBefore = Object.fromEntries(
+      others.map((p) => [p.name, publishedVersions(p.name, { cwd: repo, env: repoEnv })]),
+    )
+    timed('patch: pnpm exec changeset --patch', () => {
+      run('pnpm', ['exec', 'changeset', '--patch', PATCHED, '-m', 'Fix the example table cursor'], {
+        cwd: repo,
+        env: repoEnv,
+      })
+      run('git', ['add', '-A'], { cwd: repo, env: repoEnv })
+      run('git', ['commit', '-q', '-m', 'changeset'], { cwd: repo, env: repoEnv })
+    })
+    timed('patch: release-version --filter --commit', () =>
+      run('node', ['scripts/release-version.ts', '--filter', PATCHED, '--commit'], { cwd: repo, env: repoEnv }),
+    )
+    const released = timed(`patch: pnpm release --filter ${PATCHED}`, () =>
+      run('pnpm', ['release', '--filter', PATCHED], { cwd: repo, env: repoEnv }),
+    ).stdout
+    expect(released.match(/^published .*$/gm)).toEqual([`published ${PATCHED}@${nextPatch(before[PATCHED]!)}`])
+    const patched = publishedPackages(repo).find((p) => p.name === PATCHED)!
+    expect(patched.version).toBe(nextPatch(before[PATCHED]!))
+    expect(readFileSync(join(patched.dir, 'CHANGELOG.md'), 'utf8')).toContain('Fix the example table cursor')
+    expect(
+      Object.fromEntries(others.map((p) => [p.name, publishedVersions(p.name, { cwd: repo, env: repoEnv })])),
+    ).toEqual(versionsBefore)
+    timed(`pnpm update ${PATCHED}`, () => run('pnpm', ['update', PATCHED], { cwd: consumer, env: consumerEnv }))
+    expect(installed()).toEqual({ ...before, [PATCHED]: patched.version })
+  })
+})
