@@ -59,8 +59,3 @@ export function commitThatSetVersion(cwd: string, dir: string, version: string):
   }
   return found
 }
-
-/** Whether the working tree is a git repository with at least one commit. */
-export function hasCommits(cwd: string): boolean {
-  return gitOrNull(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD']) !== null
-}

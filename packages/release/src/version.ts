@@ -9,9 +9,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { type BumpType, readChangesets, renderChangeset, writeChangeset } from './changesets.ts'
 import { git } from './git.ts'
 import { findPackage, listWorkspacePackages, type WorkspacePackage, withWorkspaceDependencies } from './workspace.ts'
@@ -119,7 +119,7 @@ function renameOrCopy(from: string, to: string): void {
 
 /** The changesets CLI entry point (this package depends on `@changesets/cli`), so temp repos need no install. */
 function changesetsBin(): string {
-  const manifestPath = createRequire(import.meta.url).resolve('@changesets/cli/package.json')
+  const manifestPath = fileURLToPath(import.meta.resolve('@changesets/cli/package.json'))
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin: string | Record<string, string> }
   const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.changeset!
   return join(dirname(manifestPath), bin)
