@@ -14,8 +14,8 @@ export const FORBIDDEN_TARBALL_GLOBS: readonly string[] = [
   '**/*.spec.*',
   '**/fixtures/**',
   '**/__fixtures__/**',
-  '**/corpus/**',
-  '**/corpora/**',
+  // Corpus *data*; a module named corpus (the simulator's corpus loader) is code and ships.
+  '**/{corpus,corpora}/**/*.{json,jsonl,ndjson,csv,tsv,txt,gz,yaml,yml}',
   '**/__snapshots__/**',
   '**/*.snap',
   'simulator/**',

@@ -47,11 +47,16 @@ describe('tarball contents', () => {
 
   it('fails when a simulator corpus would ship', () => {
     using fixture = fixturePackage(
-      { 'dist/index.js': '', 'simulator/corpus/issues.json': '[]' },
+      {
+        'dist/index.js': '',
+        'dist/corpus/load-corpus.js': '',
+        'dist/corpus/load-corpus.d.ts': '',
+        'simulator/corpus/issues.json': '[]',
+      },
       { files: ['dist', 'simulator'] },
     )
     expect(fixture.problems()).toEqual([
-      'simulator/corpus/issues.json would be published (matches **/corpus/**: tests, fixtures and corpora never ship)',
+      'simulator/corpus/issues.json would be published (matches **/{corpus,corpora}/**/*.{json,jsonl,ndjson,csv,tsv,txt,gz,yaml,yml}: tests, fixtures and corpora never ship)',
     ])
   })
 

@@ -7,10 +7,14 @@ import { GENERATED_MARKER, REUSABLE_WORKFLOW, syncWorkflows } from '../src/workf
 import { createTempRepo, demoWorkspace } from './helpers/temp-repo.ts'
 
 const REPO_ROOT = join(import.meta.dirname, '../../..')
-// biome-ignore lint/suspicious/noExplicitAny: parsed YAML is inspected structurally
+/** Parsed YAML, inspected structurally. */
 type Yaml = any
 const readYaml = (root: string, file: string): Yaml => parseYaml(readFileSync(join(root, file), 'utf8'))
-const TOKEN_EXPRESSION = ['$', '{{ secrets.NPM_TOKEN }}'].join('')
+/** `${{ expression }}` (spelled without a template placeholder in this source). */
+const actions = (expression: string) => `$${'{'}{ ${expression} }}`
+/** `"${name[@]}"`, a bash array expansion. */
+const bashArray = (name: string) => `"$${'{'}${name}[@]}"`
+const TOKEN_EXPRESSION = actions('secrets.NPM_TOKEN')
 
 function workspaceWithTwoConnectors() {
   return createTempRepo({
@@ -131,8 +135,8 @@ describe('the reusable release workflow', () => {
     expect(test.permissions).toEqual({ contents: 'read' })
     expect(test.steps.map((step: Yaml) => step.uses ?? step.run)).toContain('bash scripts/setup.sh')
     const run = stepNamed(test, 'test projects')
-    expect(run.env.TEST_PROJECTS).toBe('${{ inputs.test-projects }}')
-    expect(run.run).toContain('vitest run "${args[@]}"')
+    expect(run.env.TEST_PROJECTS).toBe(actions('inputs.test-projects'))
+    expect(run.run).toContain(`vitest run ${bashArray('args')}`)
     expect(run.run).toContain('args+=(--project "$project")')
     expect(release.needs).toBe('test')
   })
@@ -147,9 +151,11 @@ describe('the reusable release workflow', () => {
     )
     expect(order.every((index) => index >= 0)).toBe(true)
     expect([...order].sort((a, b) => a - b)).toEqual(order)
-    expect(stepNamed(release, 'Version').run).toContain('node scripts/release-version.ts "${filters[@]}" --commit')
-    expect(stepNamed(release, 'Publish').run).toContain('pnpm release "${filters[@]}"')
-    expect(release.env.LAKEFLOW_REGISTRY_URL).toBe('${{ vars.LAKEFLOW_REGISTRY_URL }}')
+    expect(stepNamed(release, 'Version').run).toContain(
+      `node scripts/release-version.ts ${bashArray('filters')} --commit`,
+    )
+    expect(stepNamed(release, 'Publish').run).toContain(`pnpm release ${bashArray('filters')}`)
+    expect(release.env.LAKEFLOW_REGISTRY_URL).toBe(actions('vars.LAKEFLOW_REGISTRY_URL'))
   })
 
   it('exposes the token to the publish step only, and never asks for an OIDC token (no provenance)', () => {
