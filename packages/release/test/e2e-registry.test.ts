@@ -3,12 +3,13 @@
  * of this repository, a fresh consumer project outside the workspace that installs and runs the
  * published packages, then a patch release of one connector alone and its upgrade.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkReleasePolicy } from '../src/policy.ts'
 import { publishedVersions } from '../src/registry.ts'
+import { parseSnapshotFile } from '../src/schema-diff.ts'
 import { packFileList, tarballProblems } from '../src/tarball.ts'
 import { publishedPackages } from '../src/workspace.ts'
 import { childEnv, copyWorkingTree, run } from './helpers/processes.ts'
@@ -17,9 +18,15 @@ import { ensureVerdaccio, type RunningRegistry, startVerdaccio } from './helpers
 const REPO_ROOT = join(import.meta.dirname, '../../..')
 const has = (dir: string) => existsSync(join(REPO_ROOT, dir, 'package.json'))
 /** The CLI and the example connector may land after this test; until then it consumes what exists. */
-const HAS_CLI = has('packages/cli') && has('connectors/example')
-const PATCHED = has('connectors/example') ? '@lakeflow/connector-example' : '@lakeflow/core'
-const CONSUMED = [...new Set([...(HAS_CLI ? ['@lakeflow/cli', '@lakeflow/connector-example'] : []), '@lakeflow/core'])]
+const HAS_CLI = has('packages/cli')
+const HAS_EXAMPLE = has('connectors/example')
+const FIRST_CONNECTOR = publishedPackages(REPO_ROOT).find((p) => p.relativeDir.startsWith('connectors/'))
+/** The package whose patch release is shown: the example connector, else any connector, else core. */
+const PATCHED = HAS_EXAMPLE ? '@lakeflow/connector-example' : (FIRST_CONNECTOR?.name ?? '@lakeflow/core')
+const CONSUMED = [
+  ...(HAS_CLI ? ['@lakeflow/cli'] : []),
+  ...new Set([...(HAS_EXAMPLE ? ['@lakeflow/connector-example'] : []), PATCHED, '@lakeflow/core']),
+]
 
 const timings: [string, number][] = []
 const timed = <T>(label: string, action: () => T): T => {
@@ -228,5 +235,68 @@ describe('publishing to a real registry and consuming from it', () => {
     ).toEqual(versionsBefore)
     timed(`pnpm update ${PATCHED}`, () => run('pnpm', ['update', PATCHED], { cwd: consumer, env: consumerEnv }))
     expect(installed()).toEqual({ ...before, [PATCHED]: patched.version })
+  })
+
+  it.runIf(HAS_CLI)('lakeflow refuses an installed connector that declares another specificationVersion', () => {
+    const fixture = join(work, 'connector-future')
+    mkdirSync(fixture)
+    const manifest = { name: '@lakeflow/connector-future', version: '1.0.0', type: 'module', exports: './index.js' }
+    writeFileSync(join(fixture, 'package.json'), `${JSON.stringify(manifest)}\n`)
+    writeFileSync(
+      join(fixture, 'index.js'),
+      [
+        '// A connector built for an interface this runner does not know: it must be refused before use.',
+        'export const connector = {',
+        "  specificationVersion: 'v2', name: 'future', packageName: '@lakeflow/connector-future', version: '1.0.0',",
+        "  description: 'declares a future interface', options: { type: 'object', properties: {} }, tableOptionKeys: [],",
+        "  create() { throw new Error('a v2 connector must never be created by a v1 runner') },",
+        '}',
+        '',
+      ].join('\n'),
+    )
+    writeFileSync(join(fixture, '.npmrc'), `@lakeflow:registry=${registry.url}\n`)
+    run('pnpm', ['publish', '--no-git-checks', '--access', 'restricted'], { cwd: fixture, env: consumerEnv })
+    run('pnpm', ['add', '@lakeflow/connector-future'], { cwd: consumer, env: consumerEnv })
+    const refused = run(join(consumer, 'node_modules/.bin/lakeflow'), ['tables', 'future'], {
+      cwd: consumer,
+      env: consumerEnv,
+      allowFailure: true,
+    })
+    expect(refused.status).not.toBe(0)
+    expect(refused.stderr).toContain(
+      'Connector "future" implements specification version "v2", but this framework supports "v1"',
+    )
+    expect(refused.stderr).not.toContain('must never be created')
+  })
+
+  it('pnpm check:release flags a dropped column in a real connector snapshot until a major changeset exists', () => {
+    const snapshot = globSync('connectors/*/test/__snapshots__/**/*.json', { cwd: repo })
+      .sort()
+      .map((file) => ({ file, tables: parseSnapshotFile(file, readFileSync(join(repo, file), 'utf8')) }))
+      .find(({ tables }) => tables.length === 1 && tables[0]!.metadata !== null)
+    if (!snapshot) return // no connector with schema snapshots yet: the unit tests cover the rule
+    const connectorDir = snapshot.file.split('/').slice(0, 2).join('/')
+    const name = publishedPackages(repo).find((p) => p.relativeDir === connectorDir)!.name
+    const json = JSON.parse(readFileSync(join(repo, snapshot.file), 'utf8'))
+    const keys: string[] = snapshot.tables[0]!.metadata!.primary_keys as string[]
+    const dropped = json.schema.fields.find((field: { name: string }) => !keys.includes(field.name)).name
+    json.schema.fields = json.schema.fields.filter((field: { name: string }) => field.name !== dropped)
+    writeFileSync(join(repo, snapshot.file), `${JSON.stringify(json, null, 2)}\n`)
+    const failing = run('pnpm', ['check:release', '--no-pack', '--registry', 'never'], {
+      cwd: repo,
+      env: repoEnv,
+      allowFailure: true,
+    })
+    expect(failing.status).toBe(1)
+    expect(failing.stdout).toContain(`FAIL ${name}`)
+    expect(failing.stdout).toContain(`${snapshot.tables[0]!.table}.${dropped}: column removed`)
+    writeFileSync(join(repo, '.changeset/drop-column.md'), `---\n"${name}": major\n---\n\nDrop ${dropped}\n`)
+    const passing = run('pnpm', ['check:release', '--no-pack', '--registry', 'never'], {
+      cwd: repo,
+      env: repoEnv,
+      allowFailure: true,
+    })
+    expect(passing.stdout).toContain(`ok   ${name}`)
+    expect(passing.status).toBe(0)
   })
 })
