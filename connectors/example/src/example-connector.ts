@@ -1,0 +1,110 @@
+import {
+  createTableConnector,
+  defineConnector,
+  type LakeflowConnector,
+  type Offset,
+  type PartitionedStreamSupport,
+  type TableOptions,
+  tableOptionKeysOf,
+} from '@lakeflow/core/connector'
+import { UnknownTableError, UnsupportedOperationError } from '@lakeflow/core/errors'
+import type { HttpEvent } from '@lakeflow/core/http'
+import { parseOptions } from '@lakeflow/core/options'
+import packageJson from '../package.json' with { type: 'json' }
+import { createExampleApi } from './example-client.ts'
+import type { ExampleContext } from './example-context.ts'
+import { assertExampleAuth, ExampleOptions, ReadingsOptions } from './example-options.ts'
+import { eventsTable } from './tables/example-events.ts'
+import { metricsTable } from './tables/example-metrics.ts'
+import { ordersTable } from './tables/example-orders.ts'
+import { productsTable } from './tables/example-products.ts'
+import {
+  readingsLatestOffset,
+  readingsPartitions,
+  readingsTable,
+  readReadingsPartition,
+} from './tables/example-readings.ts'
+import { usersTable } from './tables/example-users.ts'
+
+const tables = [productsTable, usersTable, ordersTable, eventsTable, metricsTable, readingsTable] as const
+const PARTITIONED = 'readings'
+
+/** The example connector: the five methods plus partitioned streams for `readings`. */
+export type ExampleConnector = LakeflowConnector & PartitionedStreamSupport
+
+/** Settings for {@link createExampleConnector} beyond the options. */
+export interface ExampleConnectorSettings {
+  /**
+   * The init-time cap. Tests may pin it; everyone else leaves it to the clock.
+   * @default the current time
+   */
+  now?: Date
+  /** Receives the HTTP client's request, retry and rate-limit events (redacted). */
+  onEvent?: (event: HttpEvent) => void
+}
+
+/**
+ * Creates an example connector from validated options. Captures `now` as the init-time
+ * cap: reads never return records newer than the moment the instance was made.
+ * @example
+ * const example = createExampleConnector({ base_url, username: 'ada', password })
+ * for await (const record of example.readTable('users', {}, {})) console.log(record)
+ */
+export function createExampleConnector(options: ExampleOptions, settings: ExampleConnectorSettings = {}): ExampleConnector {
+  assertExampleAuth(options)
+  const api = createExampleApi(options, {
+    userAgent: { packageName: packageJson.name, version: packageJson.version },
+    ...(settings.onEvent ? { onEvent: settings.onEvent } : {}),
+  })
+  const context: ExampleContext = { api, cap: (settings.now ?? new Date()).toISOString() }
+  const base = createTableConnector({ name: 'example', context, tables, close: () => api.close() })
+  const where = (tableName: string) => `table ${tableName} of connector example`
+  const partitioned = async (tableName: string) => {
+    const names = await base.listTables()
+    if (!names.includes(tableName)) throw new UnknownTableError(tableName, names, 'example')
+    if (tableName !== PARTITIONED) {
+      throw new UnsupportedOperationError('partitions', `Table "${tableName}" of connector "example" is not partitioned; only readings is`)
+    }
+  }
+  return {
+    ...base,
+    isPartitioned(tableName: string): boolean {
+      if (!tables.some((table) => table.name === tableName)) {
+        throw new UnknownTableError(tableName, tables.map((table) => table.name), 'example')
+      }
+      return tableName === PARTITIONED
+    },
+    async latestOffset(tableName: string, tableOptions: TableOptions, startOffset?: Offset | null) {
+      await partitioned(tableName)
+      parseOptions(ReadingsOptions, tableOptions, where(tableName))
+      return readingsLatestOffset(context, startOffset ?? null)
+    },
+    async getPartitions(tableName, tableOptions, startOffset, endOffset) {
+      await partitioned(tableName)
+      return readingsPartitions(context, parseOptions(ReadingsOptions, tableOptions, where(tableName)), startOffset, endOffset)
+    },
+    readPartition(tableName, partition, tableOptions) {
+      return (async function* () {
+        await partitioned(tableName)
+        parseOptions(ReadingsOptions, tableOptions, where(tableName))
+        yield* readReadingsPartition(context, partition)
+      })()
+    },
+  }
+}
+
+/**
+ * The example connector's definition: what `lakeflow` and the Spark bridge load.
+ * @example
+ * import { connector } from '@lakeflow/connector-example'
+ * const example = connector.create({ base_url: 'http://127.0.0.1:8080', token: process.env.EXAMPLE_TOKEN })
+ */
+export const connector = defineConnector({
+  name: 'example',
+  packageName: packageJson.name,
+  version: packageJson.version,
+  description: 'The reference connector: snapshot, cdc, deletes, append, windowed and partitioned tables.',
+  options: ExampleOptions,
+  tableOptionKeys: tableOptionKeysOf(tables as never),
+  create: (options) => createExampleConnector(options),
+})

@@ -1,0 +1,108 @@
+import { InvalidOptionsError } from '@lakeflow/core/errors'
+import { defineOptions, secret } from '@lakeflow/core/options'
+import Type, { type Static } from 'typebox'
+
+/**
+ * Connection options of the example connector. Authenticate with `username` and
+ * `password` (HTTP basic) or with `token` (bearer); one of the two is required.
+ * @example
+ * connector.create({ base_url: 'http://127.0.0.1:8080', username: 'ada', password: '…' })
+ */
+export const ExampleOptions = defineOptions({
+  base_url: Type.String({
+    pattern: '^https?://[^\\s]+$',
+    description: 'Base URL of the example API, e.g. `http://127.0.0.1:8080` (the simulator prints it).',
+  }),
+  username: Type.Optional(Type.String({ minLength: 1, description: 'User name for HTTP basic auth.' })),
+  password: Type.Optional(
+    secret(Type.String({ minLength: 1, description: 'Password for HTTP basic auth. Secret: redacted everywhere.' })),
+  ),
+  token: Type.Optional(
+    secret(Type.String({ minLength: 1, description: 'Bearer token, instead of username and password. Secret.' })),
+  ),
+  timeout_ms: Type.Optional(
+    Type.Integer({ minimum: 1, default: 30_000, description: 'Per-request timeout in milliseconds. @default 30000' }),
+  ),
+})
+
+/** Validated connection options. */
+export type ExampleOptions = Static<typeof ExampleOptions>
+
+/** Checks what a schema cannot say: exactly one way to authenticate. */
+export function assertExampleAuth(options: ExampleOptions): void {
+  const where = 'connector example'
+  if (options.token !== undefined) {
+    if (options.username !== undefined || options.password !== undefined) {
+      throw new InvalidOptionsError({
+        key: 'token',
+        where,
+        problem: 'give either token (bearer) or username and password (basic), not both',
+      })
+    }
+    return
+  }
+  if (options.username === undefined) {
+    throw new InvalidOptionsError({
+      key: 'username',
+      where,
+      problem: 'required unless token is given (HTTP basic auth needs username and password)',
+    })
+  }
+  if (options.password === undefined) {
+    throw new InvalidOptionsError({ key: 'password', where, problem: 'required with username (HTTP basic auth)' })
+  }
+}
+
+const maxRecordsPerBatch = Type.Integer({
+  minimum: 1,
+  default: 200,
+  description:
+    'Records per call before the read stops at the next cursor boundary (whole tie groups, so it may overshoot). @default 200',
+})
+
+/** Table options of `products` (snapshot). */
+export const ProductsOptions = defineOptions({
+  category: Type.Optional(Type.String({ minLength: 1, description: 'Only products of this category.' })),
+})
+
+/** Table options of the plain cursor tables (`users`). */
+export const CursorTableOptions = defineOptions({ max_records_per_batch: maxRecordsPerBatch })
+
+/** Table options of `orders`. */
+export const OrdersOptions = defineOptions({
+  max_records_per_batch: maxRecordsPerBatch,
+  user_id: Type.Optional(Type.Integer({ minimum: 1, description: 'Only orders of this user.' })),
+  status: Type.Optional(
+    Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'Only these statuses, comma separated: `paid,shipped`.' }),
+  ),
+})
+
+/** Table options of `events` (append). */
+export const EventsOptions = defineOptions({
+  max_records_per_batch: maxRecordsPerBatch,
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size (1–1000). @default 50' }),
+})
+
+/** Table options of `metrics` (windowed cdc). */
+export const MetricsOptions = defineOptions({
+  max_records_per_batch: maxRecordsPerBatch,
+  window_seconds: Type.Integer({
+    minimum: 1,
+    default: 3600,
+    description: 'Width of the time window one call reads, starting at the next record. @default 3600',
+  }),
+  start_timestamp: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Read only records updated after this instant (ISO 8601).' }),
+  ),
+})
+
+/** Table options of `readings` (partitioned). */
+export const ReadingsOptions = defineOptions({
+  max_records_per_batch: maxRecordsPerBatch,
+  num_partitions: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 4,
+    description: 'How many time ranges a partitioned read is split into. @default 4',
+  }),
+})

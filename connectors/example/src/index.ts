@@ -1,0 +1,24 @@
+/**
+ * `@lakeflow/connector-example`: the reference Lakeflow connector. Copy its shape.
+ */
+export {
+  connector,
+  createExampleConnector,
+  type ExampleConnector,
+  type ExampleConnectorSettings,
+} from './example-connector.ts'
+export {
+  CursorTableOptions,
+  EventsOptions,
+  ExampleOptions,
+  MetricsOptions,
+  OrdersOptions,
+  ProductsOptions,
+  ReadingsOptions,
+} from './example-options.ts'
+export { eventsSchema } from './tables/example-events.ts'
+export { metricsSchema } from './tables/example-metrics.ts'
+export { ordersSchema } from './tables/example-orders.ts'
+export { productsSchema } from './tables/example-products.ts'
+export { readingsSchema } from './tables/example-readings.ts'
+export { usersSchema } from './tables/example-users.ts'

@@ -1,0 +1,38 @@
+import { Spark } from '@lakeflow/core/schema'
+import type { PageQuery } from '../example-client.ts'
+import { exampleTable } from '../example-context.ts'
+import { offsetTimestamp } from '../example-offsets.ts'
+import { ProductsOptions } from '../example-options.ts'
+import { readAllPages } from '../example-pagination.ts'
+
+/** Spark schema of `products`. */
+export const productsSchema = Spark.table({
+  product_id: Spark.long({ nullable: false }),
+  sku: Spark.string({ nullable: false }),
+  name: Spark.string(),
+  price: Spark.decimal(10, 2),
+  category: Spark.string(),
+  in_stock: Spark.boolean(),
+  tags: Spark.array(Spark.string()),
+  dimensions: Spark.struct({ width_cm: Spark.double(), height_cm: Spark.double(), depth_cm: Spark.double() }),
+  released_on: Spark.date(),
+})
+
+/**
+ * `products`: a snapshot table. Each read returns the whole catalogue (optionally one
+ * category) and the offset `{snapshot_at: cap}`; reading again from that offset on the same
+ * instance returns nothing, and a later instance takes a fresh snapshot.
+ */
+export const productsTable = exampleTable({
+  name: 'products',
+  options: ProductsOptions,
+  schema: productsSchema,
+  metadata: { primary_keys: ['product_id'], ingestion_type: 'snapshot' },
+  async *read(context, startOffset, options) {
+    const takenAt = offsetTimestamp(startOffset, 'snapshot_at', 'products')
+    if (takenAt !== undefined && takenAt >= context.cap) return startOffset
+    const query: PageQuery = options.category === undefined ? {} : { category: options.category }
+    yield* readAllPages(context.api, '/tables/products/records', query)
+    return { snapshot_at: context.cap }
+  },
+})

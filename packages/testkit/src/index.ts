@@ -1,0 +1,37 @@
+/**
+ * `@lakeflow/testkit`: the contract suite every Lakeflow connector runs. One call in a
+ * connector's `test/contract.test.ts` registers every check against the connector's
+ * simulated source (or the live source with `LAKEFLOW_TEST_MODE=live`).
+ * Suites are plain values: pick checks with `checks: [...baseChecks, ...readChecks]`.
+ */
+export { CheckFailure, CheckSkip, defineCheck, type Finding, Findings } from './check.ts'
+export { describeConnector } from './describe-connector.ts'
+export { CONFIG_JSON_VARIABLE, CONFIG_PATH_VARIABLE, loadLiveConfig, MODE_VARIABLE, resolveMode, SEED_VARIABLE } from './mode.ts'
+export { type CallResult, type Convergence, readCall, readUntilConverged, recordsOf } from './reads.ts'
+export { createSuite, type Suite } from './suite.ts'
+export {
+  allChecks,
+  allPartitionChecks,
+  baseChecks,
+  checkById,
+  completenessChecks,
+  faultChecks,
+  hygieneChecks,
+  memoryChecks,
+  partitionChecks,
+  partitionCoverageChecks,
+  partitionedStreamChecks,
+  readChecks,
+  schemaChecks,
+  simulatorChecks,
+  writeBackChecks,
+} from './suites/index.ts'
+export type {
+  Check,
+  CheckContext,
+  CheckResult,
+  ConnectorTestConfig,
+  MemoryTestConfig,
+  TableTestConfig,
+  TestMode,
+} from './types.ts'

@@ -1,0 +1,225 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  isPartitionedTable,
+  type LakeflowConnector,
+  type TableMetadata,
+  type TableOptions,
+} from '@lakeflow/core/connector'
+import type { TableSchema } from '@lakeflow/core/schema'
+import { createSimulator, loadSpec, type Simulator, type SourceSpec } from '@lakeflow/simulator'
+import { CheckSkip } from './check.ts'
+import { loadLiveConfig, resolveMode, resolveSeed } from './mode.ts'
+import { hashText, seededRandom } from './random.ts'
+import type { Check, CheckContext, CheckResult, ConnectorTestConfig, TestMode } from './types.ts'
+
+/** A configured suite: start it once, run checks (each isolated), stop it. */
+export interface Suite {
+  readonly mode: TestMode
+  readonly checks: readonly Check[]
+  /** Starts the simulator (simulate mode) or loads live credentials. */
+  start(): Promise<void>
+  /** Stops the simulator. */
+  stop(): Promise<void>
+  /** Runs one check against a fresh simulator state and fresh connector instances. */
+  run(check: Check): Promise<CheckResult>
+  /** The running simulator, if any. */
+  readonly simulator: Simulator | undefined
+}
+
+/**
+ * Builds a suite from a connector's test configuration, without registering anything with
+ * a test runner (that is {@link describeConnector}'s job). The self-test uses this to run
+ * single checks against mutants.
+ */
+export function createSuite(config: ConnectorTestConfig, allChecks: readonly Check[]): Suite {
+  const mode = resolveMode(config.mode, config.simulator !== undefined)
+  const checks = config.checks ?? allChecks
+  const seed = resolveSeed(config.seed)
+  let simulator: Simulator | undefined
+  let spec: SourceSpec | undefined
+  let options: Record<string, unknown> | undefined
+  let liveTableOptions: Record<string, TableOptions> | undefined
+
+  const suite: Suite = {
+    mode,
+    checks,
+    get simulator() {
+      return simulator
+    },
+    async start() {
+      if (mode === 'live') {
+        const live = loadLiveConfig()
+        options = live.options
+        liveTableOptions = live.tableOptions
+        return
+      }
+      if (!config.simulator) throw new Error('simulate mode needs `simulator: { spec, corpus }` in the suite configuration')
+      spec = loadSpec(config.simulator.spec).spec
+      simulator = createSimulator({
+        spec: config.simulator.spec,
+        corpus: config.simulator.corpus,
+        now: new Date().toISOString(),
+        seed: config.simulator.seed ?? seed,
+      })
+      const baseUrl = await simulator.start()
+      options = typeof config.options === 'function' ? config.options({ baseUrl }) : config.options
+    },
+    async stop() {
+      await simulator?.stop()
+      simulator = undefined
+    },
+    async run(check) {
+      const started = performance.now()
+      const log: string[] = []
+      const elapsed = () => Math.round(performance.now() - started)
+      const skipReason = config.skip?.[check.id]
+      if (skipReason !== undefined) return { id: check.id, status: 'skipped', reason: skipReason, durationMs: 0, log }
+      if (check.simulatorOnly && mode === 'live') {
+        return { id: check.id, status: 'skipped', reason: 'needs the simulator; skipped in live mode', durationMs: 0, log }
+      }
+      if (options === undefined) throw new Error('call suite.start() before suite.run()')
+      simulator?.reset()
+      const context = createContext({
+        config,
+        mode,
+        simulator,
+        spec,
+        options,
+        tableOptions: liveTableOptions ?? config.tableOptions ?? {},
+        seed: (seed ^ hashText(check.id)) >>> 0,
+        reportedSeed: seed,
+        log,
+      })
+      try {
+        await check.run(context.context)
+        return { id: check.id, status: 'passed', durationMs: elapsed(), log }
+      } catch (error) {
+        if (CheckSkip.isInstance(error)) return { id: check.id, status: 'skipped', reason: error.reason, durationMs: elapsed(), log }
+        return { id: check.id, status: 'failed', error: error as Error, durationMs: elapsed(), log }
+      } finally {
+        await context.close()
+        simulator?.clearFaults()
+      }
+    },
+  }
+  return suite
+}
+
+interface ContextSettings {
+  config: ConnectorTestConfig
+  mode: TestMode
+  simulator: Simulator | undefined
+  spec: SourceSpec | undefined
+  options: Record<string, unknown>
+  tableOptions: Record<string, TableOptions>
+  seed: number
+  reportedSeed: number
+  log: string[]
+}
+
+function createContext(settings: ContextSettings): { context: CheckContext; close(): Promise<void> } {
+  const open: LakeflowConnector[] = []
+  const random = seededRandom(settings.seed)
+  // The latest simulated mutation time: connectors are created strictly after it, so their
+  // init-time cap includes every mutation made before them and none made after.
+  let mutationHorizon = 0
+  let probe: LakeflowConnector | undefined
+  const schemas = new Map<string, Promise<TableSchema>>()
+  const metadata = new Map<string, Promise<TableMetadata>>()
+  let tables: Promise<string[]> | undefined
+  const connect = (options = settings.options): LakeflowConnector => {
+    while (Date.now() <= mutationHorizon && mutationHorizon - Date.now() < 50) {
+      // Spin (at most a couple of milliseconds) so the cap lands after the last mutation.
+    }
+    const connector = settings.config.connector.create(options)
+    open.push(connector)
+    return connector
+  }
+  const probeConnector = () => {
+    probe ??= connect()
+    return probe
+  }
+  const context: CheckContext = {
+    mode: settings.mode,
+    config: settings.config,
+    simulator: settings.simulator,
+    spec: settings.spec,
+    options: settings.options,
+    seed: settings.reportedSeed,
+    random,
+    connect,
+    tables() {
+      tables ??= probeConnector().listTables()
+      return tables
+    },
+    tableOptions(table) {
+      return settings.tableOptions[table] ?? {}
+    },
+    schema(table) {
+      let schema = schemas.get(table)
+      if (!schema) {
+        schema = probeConnector().getTableSchema(table, context.tableOptions(table))
+        schemas.set(table, schema)
+      }
+      return schema
+    },
+    metadata(table) {
+      let found = metadata.get(table)
+      if (!found) {
+        found = probeConnector().readTableMetadata(table, context.tableOptions(table))
+        metadata.set(table, found)
+      }
+      return found
+    },
+    async partitionedTables() {
+      const connector = probeConnector()
+      return (await context.tables()).filter((table) => isPartitionedTable(connector, table))
+    },
+    async plainTables() {
+      const connector = probeConnector()
+      return (await context.tables()).filter((table) => !isPartitionedTable(connector, table))
+    },
+    requireSimulator() {
+      if (!settings.simulator) context.skip('needs the simulator; skipped in live mode')
+      return settings.simulator
+    },
+    syncClock() {
+      const simulator = context.requireSimulator()
+      const current = Date.parse(simulator.clock.now())
+      mutationHorizon = Math.max(Date.now() + 1, current + 1)
+      simulator.clock.set(new Date(mutationHorizon).toISOString())
+    },
+    skip(reason) {
+      throw new CheckSkip(reason)
+    },
+    log(message) {
+      settings.log.push(message)
+    },
+  }
+  return {
+    context,
+    async close() {
+      for (const connector of open.splice(0)) {
+        try {
+          await connector.close?.()
+        } catch {
+          // A failing close must not hide the check's own outcome.
+        }
+      }
+    },
+  }
+}
+
+/** Reads a corpus given as a directory of `<table>.json` files into an object. */
+export function loadCorpusObject(corpus: Record<string, unknown> | string): Record<string, unknown> {
+  if (typeof corpus !== 'string') return { ...corpus }
+  const directory = corpus.startsWith('file:') ? fileURLToPath(corpus) : corpus
+  const out: Record<string, unknown> = {}
+  for (const name of readdirSync(directory)) {
+    if (!name.endsWith('.json')) continue
+    out[name.slice(0, -'.json'.length)] = JSON.parse(readFileSync(join(directory, name), 'utf8'))
+  }
+  return out
+}

@@ -1,0 +1,48 @@
+import type { Check } from '../types.ts'
+import { baseChecks } from './base-checks.ts'
+import { completenessChecks } from './completeness-checks.ts'
+import { faultChecks } from './fault-checks.ts'
+import { hygieneChecks } from './hygiene-checks.ts'
+import { memoryChecks } from './memory-checks.ts'
+import { partitionChecks, partitionedStreamChecks } from './partition-checks.ts'
+import { partitionCoverageChecks } from './partition-coverage-checks.ts'
+import { readChecks } from './read-checks.ts'
+import { schemaChecks } from './schema-checks.ts'
+import { writeBackChecks } from './write-back-checks.ts'
+
+export {
+  baseChecks,
+  completenessChecks,
+  faultChecks,
+  hygieneChecks,
+  memoryChecks,
+  partitionChecks,
+  partitionCoverageChecks,
+  partitionedStreamChecks,
+  readChecks,
+  schemaChecks,
+  writeBackChecks,
+}
+
+/** Every partition check: upstream's two mixins plus disjoint-and-covering. */
+export const allPartitionChecks: readonly Check[] = [...partitionChecks, ...partitionedStreamChecks, ...partitionCoverageChecks]
+
+/** The checks that need the simulator's mutation API, clock, faults or coverage. */
+export const simulatorChecks: readonly Check[] = [...completenessChecks, ...faultChecks, ...hygieneChecks, ...memoryChecks]
+
+/** Every check, in the order they run. */
+export const allChecks: readonly Check[] = [
+  ...baseChecks,
+  ...schemaChecks,
+  ...readChecks,
+  ...allPartitionChecks,
+  ...writeBackChecks,
+  ...simulatorChecks,
+]
+
+/** Looks a check up by id (the self-test runs single checks against mutants). */
+export function checkById(id: string): Check {
+  const check = allChecks.find((candidate) => candidate.id === id)
+  if (!check) throw new Error(`no check "${id}"; known: ${allChecks.map((item) => item.id).join(', ')}`)
+  return check
+}

@@ -1,0 +1,117 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import type { RawRecord } from '@lakeflow/core/connector'
+import { createSimulator, generatedCorpus, type CorpusSpec } from '@lakeflow/simulator'
+import { defineCheck, fail } from '../check.ts'
+import { readUntilConverged } from '../reads.ts'
+import { loadCorpusObject } from '../suite.ts'
+
+let collector: (() => void) | undefined
+
+/** `global.gc`, enabled at run time so no Node flag is needed. */
+function gc(): void {
+  if (!collector) {
+    setFlagsFromString('--expose-gc')
+    collector = runInNewContext('gc') as () => void
+  }
+  collector()
+}
+
+const MIB = 1024 * 1024
+
+/** A cursor value in the corpus's format, `index` milliseconds after `base`. */
+function cursorValue(format: CorpusSpec['cursor_format'], base: number, index: number): string | number {
+  const ms = base + index
+  switch (format) {
+    case 'seconds':
+      return Math.floor(ms / 1000)
+    case 'millis':
+      return ms
+    case 'iso':
+      return `${new Date(ms).toISOString().slice(0, 19)}Z`
+    default:
+      return new Date(ms).toISOString()
+  }
+}
+
+const boundedMemory = defineCheck({
+  id: 'bounded-memory',
+  title: 'streaming a large table keeps the heap bounded and yields before the last page',
+  source: 'contract-checks §4.5 E26',
+  simulatorOnly: true,
+  timeoutMs: 300_000,
+  async run(context) {
+    context.requireSimulator()
+    const settings = context.config.memory
+    if (!settings) context.skip('no memory setting (memory: { table, count })')
+    const table = settings.table
+    const tableConfig = context.config.tables?.[table]
+    if (!tableConfig?.newRecord || !context.config.simulator) {
+      fail(this.id, { where: `table ${table}`, problem: 'the memory check needs a record generator', expected: `tables.${table}.newRecord and the simulator setting`, received: 'none', fix: `add tables.${table} with corpus and newRecord` })
+    }
+    const corpusSpec = context.spec?.corpora?.[tableConfig.corpus]
+    const cursorField = corpusSpec?.cursor_field ?? (await context.metadata(table)).cursor_field
+    const count = settings.count ?? 200_000
+    const base = Date.now() - count - 3_600_000
+    const newRecord = tableConfig.newRecord
+    const template = (index: number): RawRecord => {
+      const record = { ...newRecord(1_000_000 + index) }
+      if (cursorField) record[cursorField] = cursorValue(corpusSpec?.cursor_format, base, index)
+      return record
+    }
+    const corpus = { ...loadCorpusObject(context.config.simulator.corpus), [tableConfig.corpus]: generatedCorpus({ count, template }) }
+    const simulator = createSimulator({ spec: context.config.simulator.spec, corpus, now: new Date().toISOString() })
+    const baseUrl = await simulator.start()
+    try {
+      const options = typeof context.config.options === 'function' ? context.config.options({ baseUrl }) : context.config.options
+      const connector = context.connect(options)
+      gc()
+      const baseline = process.memoryUsage()
+      let peakHeap = 0
+      let peakRss = 0
+      let seen = 0
+      let requestsAtFirst: number | undefined
+      const started = performance.now()
+      const sample = () => {
+        gc()
+        const usage = process.memoryUsage()
+        peakHeap = Math.max(peakHeap, usage.heapUsed - baseline.heapUsed)
+        peakRss = Math.max(peakRss, usage.rss - baseline.rss)
+      }
+      const result = await readUntilConverged({
+        connector,
+        table,
+        start: {},
+        tableOptions: { ...context.tableOptions(table), ...settings.tableOptions },
+        maxIterations: 100_000,
+        callSettings: () => ({
+          keep: false,
+          maxRecords: count * 2,
+          onRecord: () => {
+            if (requestsAtFirst === undefined) requestsAtFirst = simulator.requests.length
+            if (++seen % 10_000 === 0) sample()
+          },
+        }),
+      })
+      sample()
+      const seconds = (performance.now() - started) / 1000
+      const totalRequests = simulator.requests.length
+      context.log(`${seen} records in ${seconds.toFixed(1)} s (${Math.round(seen / seconds)} records/s), ${totalRequests} requests, peak heap +${(peakHeap / MIB).toFixed(1)} MiB, peak RSS +${(peakRss / MIB).toFixed(1)} MiB`)
+      if (!result.converged || seen < count) {
+        fail(this.id, { where: `table ${table}`, problem: 'the large table was not read to the end', expected: `${count} records and a fixed point`, received: `${seen} records, converged: ${result.converged}`, fix: 'see read-terminates and completeness-oracle' })
+      }
+      if (requestsAtFirst === undefined || requestsAtFirst >= totalRequests) {
+        fail(this.id, { where: `table ${table}`, problem: 'the first record arrived only after the last page was fetched', expected: 'records yielded as each page arrives', received: `first record after request ${requestsAtFirst} of ${totalRequests}`, fix: 'yield records page by page (for await … yield*), never collect pages into an array first' })
+      }
+      const limit = (settings.maxHeapGrowthMb ?? 48) * MIB
+      if (peakHeap > limit) {
+        fail(this.id, { where: `table ${table}`, problem: `the heap grew by ${(peakHeap / MIB).toFixed(1)} MiB while streaming ${count} records`, expected: `at most ${limit / MIB} MiB (bounded by a page, not the table)`, received: `${(peakHeap / MIB).toFixed(1)} MiB (RSS +${(peakRss / MIB).toFixed(1)} MiB)`, fix: 'do not keep records after yielding them (no seen-sets, caches or arrays of the table)' })
+      }
+    } finally {
+      await simulator.stop()
+    }
+  },
+})
+
+/** Resource checks (contract-checks §4.5 E26). */
+export const memoryChecks = [boundedMemory] as const

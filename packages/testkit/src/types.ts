@@ -1,0 +1,153 @@
+import type {
+  ConnectorDefinition,
+  LakeflowConnector,
+  RawRecord,
+  TableMetadata,
+  TableOptions,
+} from '@lakeflow/core/connector'
+import type { TableSchema } from '@lakeflow/core/schema'
+import type { Simulator, SourceSpec } from '@lakeflow/simulator'
+
+/** Where the suite runs: against the simulator (offline, the default) or the live source. */
+export type TestMode = 'simulate' | 'live'
+
+/** How the checks may write to a table through the simulator's mutation API. */
+export interface TableTestConfig {
+  /** The simulator corpus that backs the table (its file stem under `corpus/`). */
+  corpus: string
+  /**
+   * A new record for the source, shaped like the corpus (the cursor is set by the
+   * simulator). Record `index` must have a primary key no other index and no corpus record
+   * has. Needed by the insert-based checks (write-back, completeness, ties, memory).
+   * @example (index) => ({ user_id: 10_000 + index, email: `new${index}@example.com` })
+   */
+  newRecord?: (index: number) => RawRecord
+  /**
+   * Field changes for a random update of `record` (the simulator also moves its cursor).
+   * @default no field changes: the update only moves the cursor
+   */
+  update?: (record: RawRecord, random: () => number) => Record<string, unknown>
+  /**
+   * Whether the source can delete this table's records (exercised through the simulator).
+   * @default true for `cdc_with_deletes` and `snapshot` tables
+   */
+  deletes?: boolean
+}
+
+/** Settings of the bounded-memory check. */
+export interface MemoryTestConfig {
+  /** The table to stream; it needs a `tables` entry with `newRecord`. */
+  table: string
+  /** Records in the generated table. @default 200000 */
+  count?: number
+  /** Table options for that read (large pages, no batch limit). */
+  tableOptions?: TableOptions
+  /** Largest heap growth accepted, in MiB. @default 48 */
+  maxHeapGrowthMb?: number
+}
+
+/** What a connector's `test/contract.test.ts` passes to {@link describeConnector}. */
+export interface ConnectorTestConfig {
+  /** The connector definition (what the package exports as `connector`). */
+  connector: ConnectorDefinition
+  /**
+   * Connection options in simulate mode. A function receives the simulator's base URL.
+   * @example ({ baseUrl }) => ({ base_url: baseUrl, username: 'sim', password: 'sim-password' })
+   */
+  options: Record<string, unknown> | ((simulator: { baseUrl: string }) => Record<string, unknown>)
+  /** Table options per table. @default {} for every table */
+  tableOptions?: Record<string, TableOptions>
+  /** The simulated source: spec (object or path to `endpoints.yaml`) and corpus (object or directory). */
+  simulator?: { spec: SourceSpec | string; corpus: Record<string, unknown> | string; seed?: number }
+  /**
+   * The module exporting the definition, as a URL or specifier, for the checks that load
+   * the connector in a fresh process (schema determinism across processes).
+   * @example new URL('../src/index.ts', import.meta.url).href
+   */
+  module?: string
+  /** Name of the export holding the definition in `module`. @default 'connector' */
+  exportName?: string
+  /** Cap on records consumed per table per check (upstream `sample_records`). @default 200 */
+  sampleRecords?: number
+  /** Tables allowed to return nothing on the first read in simulate mode. @default [] */
+  allowEmptyFirstRead?: readonly string[]
+  /** Columns exempt from "every column populated by at least one record", per table. @default {} */
+  allowNullColumns?: Readonly<Record<string, readonly string[]>>
+  /** Calls allowed before a read must return the offset it was given. @default 50 */
+  readTerminationMaxIterations?: number
+  /** Micro-batch loops allowed for a partitioned stream to converge. @default 20 */
+  maxMicrobatchIterations?: number
+  /** Tables the mutation-based checks may write to, and how. */
+  tables?: Readonly<Record<string, TableTestConfig>>
+  /** The bounded-memory check; skipped when absent. */
+  memory?: MemoryTestConfig
+  /** Table option that bounds a call's size; randomised to split reads. @default 'max_records_per_batch' when the connector accepts it */
+  batchOption?: string
+  /** Simulator endpoints (`METHOD path`) the suite may leave unused. @default [] */
+  allowUnusedEndpoints?: readonly string[]
+  /** Table names must match this. @default /^[A-Za-z_][A-Za-z0-9_]*$/ */
+  tableNamePattern?: RegExp
+  /** Seed of every randomised check; `LAKEFLOW_TEST_SEED` overrides it. @default 1 */
+  seed?: number
+  /** The checks to run. @default allChecks */
+  checks?: readonly Check[]
+  /** Checks to skip, by id, with the reason shown in the report. */
+  skip?: Readonly<Record<string, string>>
+  /** Overrides the environment's `LAKEFLOW_TEST_MODE`. */
+  mode?: TestMode
+}
+
+/** What a check can ask for while it runs. */
+export interface CheckContext {
+  readonly mode: TestMode
+  readonly config: ConnectorTestConfig
+  /** The running simulator (simulate mode only). */
+  readonly simulator: Simulator | undefined
+  /** The simulator's validated spec (simulate mode only). */
+  readonly spec: SourceSpec | undefined
+  /** The connection options in use. */
+  readonly options: Record<string, unknown>
+  /** This check's seed (reported on failure). */
+  readonly seed: number
+  /** Seeded random number in [0, 1). */
+  random(): number
+  /** A new connector instance, closed when the check ends. */
+  connect(options?: Record<string, unknown>): LakeflowConnector
+  /** The connector's tables (from a probe instance). */
+  tables(): Promise<string[]>
+  tableOptions(table: string): TableOptions
+  schema(table: string): Promise<TableSchema>
+  metadata(table: string): Promise<TableMetadata>
+  /** Tables read through partitions (upstream's rule), and the rest. */
+  partitionedTables(): Promise<string[]>
+  plainTables(): Promise<string[]>
+  /** The simulator, or a skip in live mode. */
+  requireSimulator(): Simulator
+  /** Moves the simulator clock forward to the real time (never back), so mutations land before the next connector's cap. */
+  syncClock(): void
+  /** Ends the check as skipped. */
+  skip(reason: string): never
+  /** A line for the report (shown on failure). */
+  log(message: string): void
+}
+
+/** One named check: the unit the self-test runs against a mutant. */
+export interface Check {
+  /** Stable id, e.g. `read-terminates`. */
+  readonly id: string
+  /** One line saying what is checked. */
+  readonly title: string
+  /** Where it comes from: an upstream check or a contract-checks.md item. */
+  readonly source: string
+  /** Needs the simulator (skipped in live mode). */
+  readonly simulatorOnly?: boolean
+  /** Timeout in ms. @default 60000 */
+  readonly timeoutMs?: number
+  run(context: CheckContext): Promise<void>
+}
+
+/** The outcome of one check. */
+export type CheckResult =
+  | { readonly id: string; readonly status: 'passed'; readonly durationMs: number; readonly log: string[] }
+  | { readonly id: string; readonly status: 'skipped'; readonly reason: string; readonly durationMs: number; readonly log: string[] }
+  | { readonly id: string; readonly status: 'failed'; readonly error: Error; readonly durationMs: number; readonly log: string[] }
