@@ -60,7 +60,7 @@ export async function readCall(
   let count = 0
   for (;;) {
     if (count >= limit) {
-      await read.return(undefined)
+      await read.return(null)
       return { start, records, end: undefined }
     }
     const step = await read.next()
@@ -70,7 +70,7 @@ export async function readCall(
     if (settings.onRecord) await settings.onRecord(record, count)
     count++
     if (count > maxRecords) {
-      await read.return(undefined)
+      await read.return(null)
       throw new RangeError(`one call of "${table}" yielded more than ${maxRecords} records; it does not seem to end`)
     }
   }

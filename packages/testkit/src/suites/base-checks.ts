@@ -87,8 +87,8 @@ const listTables = defineCheck({
   title: 'listTables returns a non-empty list of unique names',
   source: 'upstream test_list_tables',
   async run(context) {
-    const tables: unknown = await context.connect().listTables()
-    const problem = (received: string) =>
+    const tables: unknown[] | unknown = await context.connect().listTables()
+    const problem = (received: string): never =>
       fail(this.id, {
         where: 'connector',
         problem: 'listTables returned a bad list',
@@ -96,7 +96,7 @@ const listTables = defineCheck({
         received,
         fix: 'return every table name once, as a string',
       })
-    if (!Array.isArray(tables)) problem(show(tables))
+    if (!Array.isArray(tables)) return problem(show(tables))
     if (tables.length === 0) problem('[]')
     const bad = tables.filter((name) => typeof name !== 'string' || name === '')
     if (bad.length > 0) problem(`non-string or empty names ${show(bad)}`)
@@ -225,7 +225,7 @@ const readTable = defineCheck({
   async run(context) {
     const findings = new Findings(this.id)
     const tables = await context.plainTables()
-    if (tables.length === 0) context.skip('no non-partitioned tables')
+    if (tables.length === 0) return context.skip('no non-partitioned tables')
     const connector = context.connect()
     for (const table of tables) {
       await findings.guard(`table ${table}`, async () => {
@@ -262,7 +262,7 @@ const readTableDeletes = defineCheck({
     for (const table of await context.plainTables()) {
       if ((await context.metadata(table)).ingestion_type === 'cdc_with_deletes') tables.push(table)
     }
-    if (tables.length === 0) context.skip('no non-partitioned cdc_with_deletes tables')
+    if (tables.length === 0) return context.skip('no non-partitioned cdc_with_deletes tables')
     const connector = context.connect()
     for (const table of tables) {
       await findings.guard(`table ${table}`, async () => {

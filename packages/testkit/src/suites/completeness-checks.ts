@@ -37,7 +37,7 @@ async function incrementalRound(
   for (let call = 0; call < MAX_CALLS_PER_ROUND; call++) {
     const size = randomInt(random, 1, 40)
     const crash = random() < 0.2 ? randomInt(random, 0, size) : undefined
-    const result = await readCall(connector, table, offset, withBatch(context, table, size), flow, crash === undefined ? {} : { limit: crash })
+    const result = await readCall(connector, table, offset, await withBatch(context, table, size), flow, crash === undefined ? {} : { limit: crash })
     if (result.end === undefined) {
       state.journal.push(`${flow}: crash after ${result.records.length} records from ${show(offset, 60)}`)
       connector = context.connect()
@@ -133,7 +133,7 @@ const completenessOracle = defineCheck({
     context.requireSimulator()
     const known = await context.tables()
     const entries = await configuredTables(context, ({ table }) => known.includes(table))
-    if (entries.length === 0) context.skip('no tables configured (tables.<name>.corpus)')
+    if (entries.length === 0) return context.skip('no tables configured (tables.<name>.corpus)')
     const findings = new Findings(this.id, context.seed)
     for (const { table, settings } of entries) {
       await findings.guard(`table ${table}`, async () => {
@@ -166,7 +166,7 @@ const crashResume = defineCheck({
     const batch = 7
     for (const table of await incrementalTables(context)) {
       await findings.guard(`table ${table}`, async () => {
-        const options = withBatch(context, table, batch)
+        const options = await withBatch(context, table, batch)
         const clean = await readUntilConverged({ connector: context.connect(), table, start: {}, tableOptions: options, maxIterations: MAX_CALLS_PER_ROUND })
         const cleanRecords = recordsOf(clean.calls).map(canonical)
         const largestCall = Math.max(1, ...clean.calls.map((call) => call.records.length))
@@ -217,7 +217,7 @@ const cursorTies = defineCheck({
     const simulator = context.requireSimulator()
     const incremental = await incrementalTables(context)
     const entries = await configuredTables(context, ({ table, settings }) => incremental.includes(table) && settings.newRecord !== undefined)
-    if (entries.length === 0) context.skip('no insertable incremental tables configured')
+    if (entries.length === 0) return context.skip('no insertable incremental tables configured')
     const findings = new Findings(this.id)
     for (const { table, settings } of entries) {
       await findings.guard(`table ${table}`, async () => {
@@ -232,7 +232,7 @@ const cursorTies = defineCheck({
         else for (const record of records) data.insert(settings.corpus, record)
         const keys = corpusKey(context, settings.corpus)
         const batch = 7
-        const after = await readUntilConverged({ connector: context.connect(), table, start: before.offset, tableOptions: withBatch(context, table, batch), maxIterations: Math.max(maxIterations, count + 10) })
+        const after = await readUntilConverged({ connector: context.connect(), table, start: before.offset, tableOptions: await withBatch(context, table, batch), maxIterations: Math.max(maxIterations, count + 10) })
         const read = recordsOf(after.calls).map((record) => keyOf(record, keys))
         const have = new Set(read)
         const lost = records.map((record) => keyOf(record, keys)).filter((key) => !have.has(key))

@@ -52,7 +52,7 @@ const httpResilience = defineCheck({
     const simulator = context.requireSimulator()
     const targets = await faultTarget(context, false)
     const target = targets[0] ?? (await faultTarget(context, true))[0]
-    if (!target) context.skip('no configured table with a simulator endpoint')
+    if (!target) return context.skip('no configured table with a simulator endpoint')
     const { table, path } = target
     const findings = new Findings(this.id)
     const maxIterations = context.config.readTerminationMaxIterations ?? 50
@@ -112,7 +112,7 @@ const snapshotFailureSurfaces = defineCheck({
   async run(context) {
     const simulator = context.requireSimulator()
     const targets = await faultTarget(context, true)
-    if (targets.length === 0) context.skip('no configured snapshot table with a simulator endpoint')
+    if (targets.length === 0) return context.skip('no configured snapshot table with a simulator endpoint')
     const findings = new Findings(this.id)
     for (const { table, path } of targets) {
       let tested = false

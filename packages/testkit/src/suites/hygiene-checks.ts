@@ -72,7 +72,7 @@ const canarySecret = defineCheck({
   timeoutMs: 120_000,
   async run(context) {
     const secrets = secretKeys(context.config.connector.options).filter((key) => context.options[key] !== undefined)
-    if (secrets.length === 0) context.skip('no secret option is set in the test options')
+    if (secrets.length === 0) return context.skip('no secret option is set in the test options')
     const canary = newCanary()
     const options = { ...context.options, ...Object.fromEntries(secrets.map((key) => [key, canary])) }
     const findings = new Findings(this.id)

@@ -43,7 +43,7 @@ const boundedMemory = defineCheck({
   async run(context) {
     context.requireSimulator()
     const settings = context.config.memory
-    if (!settings) context.skip('no memory setting (memory: { table, count })')
+    if (!settings) return context.skip('no memory setting (memory: { table, count })')
     const table = settings.table
     const tableConfig = context.config.tables?.[table]
     if (!tableConfig?.newRecord || !context.config.simulator) {

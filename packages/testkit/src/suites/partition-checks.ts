@@ -21,15 +21,15 @@ type Streamed = LakeflowConnector & PartitionedStreamSupport
 /** The partitioned tables and a connector that supports partitions, or a skip. */
 export async function partitionSetup(context: CheckContext): Promise<{ connector: Partitioned; tables: string[] }> {
   const tables = await context.partitionedTables()
-  if (tables.length === 0) context.skip('no partitioned tables')
+  if (tables.length === 0) return context.skip('no partitioned tables')
   const connector = context.connect()
-  if (!supportsPartitions(connector)) context.skip('the connector does not support partitions')
+  if (!supportsPartitions(connector)) return context.skip('the connector does not support partitions')
   return { connector, tables }
 }
 
 async function streamSetup(context: CheckContext): Promise<{ connector: Streamed; tables: string[] }> {
   const { connector, tables } = await partitionSetup(context)
-  if (!supportsPartitionedStream(connector)) context.skip('the connector does not support partitioned streams')
+  if (!supportsPartitionedStream(connector)) return context.skip('the connector does not support partitioned streams')
   return { connector, tables }
 }
 
@@ -135,7 +135,7 @@ const isPartitioned = defineCheck({
   source: 'upstream test_is_partitioned',
   async run(context) {
     const connector = context.connect()
-    if (!supportsPartitionedStream(connector)) context.skip('the connector does not support partitioned streams')
+    if (!supportsPartitionedStream(connector)) return context.skip('the connector does not support partitioned streams')
     const findings = new Findings(this.id)
     for (const table of await context.tables()) {
       const value: unknown = connector.isPartitioned(table)

@@ -1,4 +1,5 @@
 import type { Offset, OffsetValue, RawRecord, TableOptions } from '@lakeflow/core/connector'
+import { InvalidOptionsError } from '@lakeflow/core/errors'
 import { defineCheck, Findings, show } from '../check.ts'
 import { type CallResult, readCall, readUntilConverged, recordsOf } from '../reads.ts'
 import { canonical, keyOf } from '../records.ts'
@@ -13,11 +14,39 @@ export function batchOption(context: CheckContext): string | undefined {
   return context.config.connector.tableOptionKeys.includes(name) ? name : undefined
 }
 
-/** Table options with the batch option set (when supported). */
-export function withBatch(context: CheckContext, table: string, size: number): TableOptions {
+const batchSupport = new WeakMap<CheckContext, Map<string, Promise<boolean>>>()
+
+/** Whether a table accepts the batch option (tables reject unknown options with InvalidOptionsError). */
+async function acceptsBatch(context: CheckContext, table: string, option: string): Promise<boolean> {
+  let byTable = batchSupport.get(context)
+  if (!byTable) {
+    byTable = new Map()
+    batchSupport.set(context, byTable)
+  }
+  let accepted = byTable.get(table)
+  if (!accepted) {
+    const options = { ...context.tableOptions(table), [option]: '10' }
+    accepted = (async () => {
+      try {
+        const connector = context.connect()
+        await connector.getTableSchema(table, options)
+        await connector.readTableMetadata(table, options)
+        return true
+      } catch (error) {
+        if (InvalidOptionsError.isInstance(error) && error.key === option) return false
+        throw error
+      }
+    })()
+    byTable.set(table, accepted)
+  }
+  return accepted
+}
+
+/** Table options with the batch option set to `size`, when the table accepts it. */
+export async function withBatch(context: CheckContext, table: string, size: number): Promise<TableOptions> {
   const option = batchOption(context)
   const base = context.tableOptions(table)
-  return option ? { ...base, [option]: String(size) } : base
+  return option && (await acceptsBatch(context, table, option)) ? { ...base, [option]: String(size) } : base
 }
 
 /** Non-snapshot, non-partitioned tables (those with a cursor to move). */
@@ -95,7 +124,7 @@ const replayDeterminism = defineCheck({
     for (const table of await context.plainTables()) {
       await findings.guard(`table ${table}`, async () => {
         const connector = context.connect()
-        const options = withBatch(context, table, 25)
+        const options = await withBatch(context, table, 25)
         const starts: (Offset | null)[] = [{}]
         const first = await readCall(connector, table, {}, options)
         if (first.end) starts.push(first.end)
@@ -164,7 +193,7 @@ const futureOffsetEmpty = defineCheck({
       })
     }
     findings.throwIfAny()
-    if (tested === 0) context.skip('no table has an offset with a timestamp or number to move into the future')
+    if (tested === 0) return context.skip('no table has an offset with a timestamp or number to move into the future')
   },
 })
 
@@ -216,7 +245,7 @@ const offsetsMonotonic = defineCheck({
     for (const table of await incrementalTables(context)) {
       await findings.guard(`table ${table}`, async () => {
         const connector = context.connect()
-        const options = withBatch(context, table, 5)
+        const options = await withBatch(context, table, 5)
         const calls: CallResult[] = []
         let start: Offset | null = {}
         for (let index = 0; index < MONOTONIC_MAX_CALLS; index++) {
@@ -249,7 +278,7 @@ const convergenceUnderGrowth = defineCheck({
     const simulator = context.requireSimulator()
     const plain = await context.plainTables()
     const entries = (await insertable(context)).filter(({ table }) => plain.includes(table))
-    if (entries.length === 0) context.skip('no insertable non-partitioned tables configured')
+    if (entries.length === 0) return context.skip('no insertable non-partitioned tables configured')
     const findings = new Findings(this.id)
     let counter = 0
     for (const { table, settings } of entries) {
@@ -261,7 +290,7 @@ const convergenceUnderGrowth = defineCheck({
           connector,
           table,
           start: {},
-          tableOptions: withBatch(context, table, 10),
+          tableOptions: await withBatch(context, table, 10),
           maxIterations,
           beforeCall: () => {
             // New records keep arriving, stamped after this instance was created.

@@ -83,7 +83,7 @@ const deletableTables = defineCheck({
   source: 'upstream test_list_deletable_tables',
   async run(context) {
     const entries = await deletable(context)
-    if (entries.length === 0) context.skip('no deletable tables configured')
+    if (entries.length === 0) return context.skip('no deletable tables configured')
     const tables = await context.tables()
     const findings = new Findings(this.id)
     for (const { table } of entries) {
@@ -108,7 +108,7 @@ const writeToSource = defineCheck({
   async run(context) {
     const simulator = context.requireSimulator()
     const entries = await insertable(context)
-    if (entries.length === 0) context.skip('no insertable tables configured (tables.<name>.newRecord)')
+    if (entries.length === 0) return context.skip('no insertable tables configured (tables.<name>.newRecord)')
     const findings = new Findings(this.id)
     for (const { table, settings } of entries) {
       await findings.guard(`table ${table}`, async () => {
@@ -144,7 +144,7 @@ const incrementalAfterWrite = defineCheck({
     const simulator = context.requireSimulator()
     const plain = await context.plainTables()
     const entries = (await insertable(context)).filter(({ table }) => plain.includes(table))
-    if (entries.length === 0) context.skip('no insertable non-partitioned tables configured')
+    if (entries.length === 0) return context.skip('no insertable non-partitioned tables configured')
     const findings = new Findings(this.id)
     const maxIterations = context.config.readTerminationMaxIterations ?? 50
     for (const { table, settings } of entries) {
@@ -182,11 +182,11 @@ const deleteAndReadDeletes = defineCheck({
   async run(context) {
     const simulator = context.requireSimulator()
     const entries = await deletable(context)
-    if (entries.length === 0) context.skip('no deletable tables configured')
+    if (entries.length === 0) return context.skip('no deletable tables configured')
     const { table, settings } = entries[0]!
     const key = corpusKey(context, settings.corpus)
     const victim = simulator.data.records(settings.corpus)[0]
-    if (!victim) context.skip(`corpus ${settings.corpus} is empty`)
+    if (!victim) return context.skip(`corpus ${settings.corpus} is empty`)
     context.syncClock()
     simulator.data.delete(settings.corpus, keyObject(victim, key))
     const connector = context.connect()

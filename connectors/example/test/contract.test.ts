@@ -1,0 +1,4 @@
+import { describeConnector } from '@lakeflow/testkit'
+import { exampleTestConfig } from './example-test-config.ts'
+
+describeConnector(exampleTestConfig)
