@@ -85,6 +85,18 @@ const orders = Array.from({ length: 103 }, (_, index) => ({
   updated_at: iso(BASE + 3_600_000 + index * 1_000),
 }))
 
+// Orders deleted before the corpus snapshot: tombstones keep the key and cursor only.
+const deletedOrders = Array.from({ length: 4 }, (_, index) => ({
+  order_id: 1104 + index,
+  user_id: null,
+  amount: null,
+  currency: null,
+  status: null,
+  items: null,
+  note: null,
+  updated_at: iso(BASE + 3_600_000 + (20 + index * 17) * 1_000 + 500),
+}))
+
 const events = Array.from({ length: 101 }, (_, index) => ({
   event_id: `evt_${(0x1a2b3c + index * 7919).toString(16).padStart(8, '0')}`,
   event_type: maybe(pick(EVENT_TYPES)),
@@ -111,7 +123,8 @@ const readings = Array.from({ length: 90 }, (_, index) => ({
 
 const directory = new URL('./corpus/', import.meta.url)
 mkdirSync(directory, { recursive: true })
-for (const [name, records] of Object.entries({ products, users, orders, events, metrics, readings })) {
+const files = { products, users, orders, 'orders.tombstones': deletedOrders, events, metrics, readings }
+for (const [name, records] of Object.entries(files)) {
   writeFileSync(new URL(`${name}.json`, directory), `${JSON.stringify(records, null, 2)}\n`)
   console.log(`corpus/${name}.json: ${records.length} records`)
 }

@@ -50,7 +50,10 @@ export interface ExampleConnectorSettings {
  * const example = createExampleConnector({ base_url, username: 'ada', password })
  * for await (const record of example.readTable('users', {}, {})) console.log(record)
  */
-export function createExampleConnector(options: ExampleOptions, settings: ExampleConnectorSettings = {}): ExampleConnector {
+export function createExampleConnector(
+  options: ExampleOptions,
+  settings: ExampleConnectorSettings = {},
+): ExampleConnector {
   assertExampleAuth(options)
   const api = createExampleApi(options, {
     userAgent: { packageName: packageJson.name, version: packageJson.version },
@@ -63,14 +66,21 @@ export function createExampleConnector(options: ExampleOptions, settings: Exampl
     const names = await base.listTables()
     if (!names.includes(tableName)) throw new UnknownTableError(tableName, names, 'example')
     if (tableName !== PARTITIONED) {
-      throw new UnsupportedOperationError('partitions', `Table "${tableName}" of connector "example" is not partitioned; only readings is`)
+      throw new UnsupportedOperationError(
+        'partitions',
+        `Table "${tableName}" of connector "example" is not partitioned; only readings is`,
+      )
     }
   }
   return {
     ...base,
     isPartitioned(tableName: string): boolean {
       if (!tables.some((table) => table.name === tableName)) {
-        throw new UnknownTableError(tableName, tables.map((table) => table.name), 'example')
+        throw new UnknownTableError(
+          tableName,
+          tables.map((table) => table.name),
+          'example',
+        )
       }
       return tableName === PARTITIONED
     },
@@ -81,7 +91,12 @@ export function createExampleConnector(options: ExampleOptions, settings: Exampl
     },
     async getPartitions(tableName, tableOptions, startOffset, endOffset) {
       await partitioned(tableName)
-      return readingsPartitions(context, parseOptions(ReadingsOptions, tableOptions, where(tableName)), startOffset, endOffset)
+      return readingsPartitions(
+        context,
+        parseOptions(ReadingsOptions, tableOptions, where(tableName)),
+        startOffset,
+        endOffset,
+      )
     },
     readPartition(tableName, partition, tableOptions) {
       return (async function* () {

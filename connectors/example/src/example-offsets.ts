@@ -21,7 +21,11 @@ export function offsetTimestamp(offset: Offset | null, key: string, table: strin
   const keys = Object.keys(offset)
   const unknown = keys.filter((name) => name !== key)
   if (unknown.length > 0) {
-    throw new InvalidOffsetError(table, `unexpected key ${JSON.stringify(unknown[0])}; this table's offsets hold only "${key}"`, offset)
+    throw new InvalidOffsetError(
+      table,
+      `unexpected key ${JSON.stringify(unknown[0])}; this table's offsets hold only "${key}"`,
+      offset,
+    )
   }
   const value = offset[key]
   if (value === undefined) return undefined

@@ -73,7 +73,10 @@ export const OrdersOptions = defineOptions({
   max_records_per_batch: maxRecordsPerBatch,
   user_id: Type.Optional(Type.Integer({ minimum: 1, description: 'Only orders of this user.' })),
   status: Type.Optional(
-    Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'Only these statuses, comma separated: `paid,shipped`.' }),
+    Type.String({
+      pattern: '^[a-z_]+(,[a-z_]+)*$',
+      description: 'Only these statuses, comma separated: `paid,shipped`.',
+    }),
   ),
 })
 

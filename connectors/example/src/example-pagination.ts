@@ -55,7 +55,11 @@ export async function* readCursorRange(api: ExampleApi, range: CursorRange): Asy
 }
 
 /** Reads every record of every page (snapshots, partitions), yielding as pages arrive. */
-export async function* readAllPages(api: ExampleApi, path: string, query: PageQuery): AsyncGenerator<RawRecord, number> {
+export async function* readAllPages(
+  api: ExampleApi,
+  path: string,
+  query: PageQuery,
+): AsyncGenerator<RawRecord, number> {
   let page: number | null = 1
   let count = 0
   while (page !== null) {

@@ -84,7 +84,11 @@ export const exampleTestConfig: ConnectorTestConfig = {
         host: 'host-01',
       }),
       update: (record, random) => ({
-        value: { count: Math.floor(random() * 1000), label: 'p95', measure: (record.value as { measure?: number } | null)?.measure ?? null },
+        value: {
+          count: Math.floor(random() * 1000),
+          label: 'p95',
+          measure: (record.value as { measure?: number } | null)?.measure ?? null,
+        },
       }),
     },
     readings: {

@@ -31,17 +31,24 @@ export function schemasInChildProcess(
 ): Promise<ChildSchemas> {
   const args = ['--conditions=@lakeflow/source', '--no-warnings', childScript(), specifier, exportName]
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        reject(new Error(`the child process failed (${error.message.split('\n')[0]}): ${stderr.trim().slice(0, 600)}`))
-        return
-      }
-      try {
-        resolve(JSON.parse(stdout) as ChildSchemas)
-      } catch {
-        reject(new Error(`the child process printed no JSON: ${stdout.slice(0, 300)} ${stderr.slice(0, 300)}`))
-      }
-    })
+    const child = execFile(
+      process.execPath,
+      args,
+      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(
+            new Error(`the child process failed (${error.message.split('\n')[0]}): ${stderr.trim().slice(0, 600)}`),
+          )
+          return
+        }
+        try {
+          resolve(JSON.parse(stdout) as ChildSchemas)
+        } catch {
+          reject(new Error(`the child process printed no JSON: ${stdout.slice(0, 300)} ${stderr.slice(0, 300)}`))
+        }
+      },
+    )
     child.stdin?.end(JSON.stringify({ options, tableOptions }))
   })
 }

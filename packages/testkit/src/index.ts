@@ -6,7 +6,14 @@
  */
 export { CheckFailure, CheckSkip, defineCheck, type Finding, Findings } from './check.ts'
 export { describeConnector } from './describe-connector.ts'
-export { CONFIG_JSON_VARIABLE, CONFIG_PATH_VARIABLE, loadLiveConfig, MODE_VARIABLE, resolveMode, SEED_VARIABLE } from './mode.ts'
+export {
+  CONFIG_JSON_VARIABLE,
+  CONFIG_PATH_VARIABLE,
+  loadLiveConfig,
+  MODE_VARIABLE,
+  resolveMode,
+  SEED_VARIABLE,
+} from './mode.ts'
 export { type CallResult, type Convergence, readCall, readUntilConverged, recordsOf } from './reads.ts'
 export { createSuite, type Suite } from './suite.ts'
 export {

@@ -1,4 +1,10 @@
-import { type LakeflowConnector, type Offset, type RawRecord, sameOffset, type TableOptions } from '@lakeflow/core/connector'
+import {
+  type LakeflowConnector,
+  type Offset,
+  type RawRecord,
+  sameOffset,
+  type TableOptions,
+} from '@lakeflow/core/connector'
 
 /** One call of `readTable` (or `readTableDeletes`) as the suite saw it. */
 export interface CallResult {
@@ -120,7 +126,14 @@ export async function readUntilConverged(settings: ConvergeSettings): Promise<Co
     await settings.beforeCall?.(call)
     const connector = typeof settings.connector === 'function' ? settings.connector() : settings.connector
     const options = typeof settings.tableOptions === 'function' ? settings.tableOptions(call) : settings.tableOptions
-    const result = await readCall(connector, settings.table, offset, options, settings.flow, settings.callSettings?.(call))
+    const result = await readCall(
+      connector,
+      settings.table,
+      offset,
+      options,
+      settings.flow,
+      settings.callSettings?.(call),
+    )
     calls.push(result)
     if (result.end === undefined) return { calls, converged: false, offset }
     if (result.end === null || sameOffset(result.end, offset)) return { calls, converged: true, offset: result.end }

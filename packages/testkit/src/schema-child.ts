@@ -27,6 +27,7 @@ if (!definition || typeof definition.create !== 'function') {
 const connector = definition.create(options)
 const tables: string[] = await connector.listTables()
 const schemas: Record<string, string> = {}
-for (const table of tables) schemas[table] = toSparkJson(await connector.getTableSchema(table, tableOptions[table] ?? {}))
+for (const table of tables)
+  schemas[table] = toSparkJson(await connector.getTableSchema(table, tableOptions[table] ?? {}))
 await connector.close?.()
 process.stdout.write(JSON.stringify({ tables, schemas }))

@@ -2,7 +2,10 @@ import type { EndpointSpec, SourceSpec } from '@lakeflow/simulator'
 
 /** The endpoint serving a corpus (its records, or with `deleted` its tombstones). */
 export function endpointFor(spec: SourceSpec | undefined, corpus: string, deleted = false): EndpointSpec | undefined {
-  return spec?.endpoints.find((endpoint) => endpoint.corpus === corpus && Boolean(endpoint.deleted) === deleted && !endpoint.response?.single_entity)
+  return spec?.endpoints.find(
+    (endpoint) =>
+      endpoint.corpus === corpus && Boolean(endpoint.deleted) === deleted && !endpoint.response?.single_entity,
+  )
 }
 
 /** The default page size an endpoint serves, if it declares one. */

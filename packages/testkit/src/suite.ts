@@ -55,7 +55,8 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
         liveTableOptions = live.tableOptions
         return
       }
-      if (!config.simulator) throw new Error('simulate mode needs `simulator: { spec, corpus }` in the suite configuration')
+      if (!config.simulator)
+        throw new Error('simulate mode needs `simulator: { spec, corpus }` in the suite configuration')
       spec = loadSpec(config.simulator.spec).spec
       simulator = createSimulator({
         spec: config.simulator.spec,
@@ -77,7 +78,13 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
       const skipReason = config.skip?.[check.id]
       if (skipReason !== undefined) return { id: check.id, status: 'skipped', reason: skipReason, durationMs: 0, log }
       if (check.simulatorOnly && mode === 'live') {
-        return { id: check.id, status: 'skipped', reason: 'needs the simulator; skipped in live mode', durationMs: 0, log }
+        return {
+          id: check.id,
+          status: 'skipped',
+          reason: 'needs the simulator; skipped in live mode',
+          durationMs: 0,
+          log,
+        }
       }
       if (options === undefined) throw new Error('call suite.start() before suite.run()')
       simulator?.reset()
@@ -96,7 +103,8 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
         await check.run(context.context)
         return { id: check.id, status: 'passed', durationMs: elapsed(), log }
       } catch (error) {
-        if (CheckSkip.isInstance(error)) return { id: check.id, status: 'skipped', reason: error.reason, durationMs: elapsed(), log }
+        if (CheckSkip.isInstance(error))
+          return { id: check.id, status: 'skipped', reason: error.reason, durationMs: elapsed(), log }
         return { id: check.id, status: 'failed', error: error as Error, durationMs: elapsed(), log }
       } finally {
         await context.close()

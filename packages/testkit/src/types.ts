@@ -42,7 +42,7 @@ export interface MemoryTestConfig {
   count?: number
   /** Table options for that read (large pages, no batch limit). */
   tableOptions?: TableOptions
-  /** Largest heap growth accepted, in MiB. @default 48 */
+  /** Largest heap growth accepted, in MiB (the example grows by about 3). @default 16 */
   maxHeapGrowthMb?: number
 }
 
@@ -149,5 +149,17 @@ export interface Check {
 /** The outcome of one check. */
 export type CheckResult =
   | { readonly id: string; readonly status: 'passed'; readonly durationMs: number; readonly log: string[] }
-  | { readonly id: string; readonly status: 'skipped'; readonly reason: string; readonly durationMs: number; readonly log: string[] }
-  | { readonly id: string; readonly status: 'failed'; readonly error: Error; readonly durationMs: number; readonly log: string[] }
+  | {
+      readonly id: string
+      readonly status: 'skipped'
+      readonly reason: string
+      readonly durationMs: number
+      readonly log: string[]
+    }
+  | {
+      readonly id: string
+      readonly status: 'failed'
+      readonly error: Error
+      readonly durationMs: number
+      readonly log: string[]
+    }

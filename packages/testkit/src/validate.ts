@@ -27,7 +27,8 @@ export async function validateRecords(
   const metadata = await context.metadata(table)
   const convert = compileConverter(schema, { table })
   const primaryKeys = metadata.primary_keys ?? []
-  const keysRequired = flow === 'deletes' || metadata.ingestion_type === 'cdc' || metadata.ingestion_type === 'cdc_with_deletes'
+  const keysRequired =
+    flow === 'deletes' || metadata.ingestion_type === 'cdc' || metadata.ingestion_type === 'cdc_with_deletes'
   let found = 0
   const add = (problem: string, expected: string, received: string, fix: string) => {
     if (found++ < MAX_FINDINGS_PER_TABLE) findings.add({ where: `table ${table}`, problem, expected, received, fix })
@@ -35,7 +36,12 @@ export async function validateRecords(
   const source = flow === 'deletes' ? 'readTableDeletes' : flow === 'partition' ? 'readPartition' : 'readTable'
   for (const [index, record] of records.entries()) {
     if (!isPlainObject(record)) {
-      add(`${source} yielded item #${index} that is not a plain object`, 'each record a JSON object', show(record), 'yield the raw JSON object of each record')
+      add(
+        `${source} yielded item #${index} that is not a plain object`,
+        'each record a JSON object',
+        show(record),
+        'yield the raw JSON object of each record',
+      )
       continue
     }
     try {
@@ -43,7 +49,7 @@ export async function validateRecords(
     } catch (error) {
       add(
         `${source} yielded record #${index} that does not convert to the table's schema`,
-        'every record converts with core\'s converter (compileConverter)',
+        "every record converts with core's converter (compileConverter)",
         `${(error as Error).message.split('\n')[0]}`,
         'make the schema match what the source returns (type, nullability, nesting), or fix the record',
       )
@@ -70,10 +76,16 @@ export async function validateRecords(
       )
     }
     if (isAllNull(record, schema)) {
-      add(`${source} yielded record #${index} whose fields are all null`, 'at least one non-null field', show(record), 'do not yield placeholder records; check the field names match the schema')
+      add(
+        `${source} yielded record #${index} whose fields are all null`,
+        'at least one non-null field',
+        show(record),
+        'do not yield placeholder records; check the field names match the schema',
+      )
     }
     if (keysRequired) {
-      const required = flow === 'deletes' && metadata.cursor_field ? [...primaryKeys, metadata.cursor_field] : primaryKeys
+      const required =
+        flow === 'deletes' && metadata.cursor_field ? [...primaryKeys, metadata.cursor_field] : primaryKeys
       const absent = required.filter((key) => valueAt(record, key) === null || valueAt(record, key) === undefined)
       if (absent.length > 0) {
         add(
@@ -103,7 +115,8 @@ export async function checkColumnsPopulated(
   const schema = await context.schema(table)
   const allowed = new Set(context.config.allowNullColumns?.[table] ?? [])
   const empty = Object.keys(schema.fields).filter(
-    (column) => !allowed.has(column) && records.every((record) => record[column] === null || record[column] === undefined),
+    (column) =>
+      !allowed.has(column) && records.every((record) => record[column] === null || record[column] === undefined),
   )
   if (empty.length > 0) {
     findings.add({

@@ -18,7 +18,7 @@ export const readingsSchema = Spark.table({
 })
 
 const PATH = '/tables/readings/records'
-type ReadingsOptions = Static<typeof ReadingsOptions>
+type ReadingsTableOptions = Static<typeof ReadingsOptions>
 
 /**
  * `readings`: append-only sensor readings, read through partitions (time ranges) in batch
@@ -69,13 +69,15 @@ export async function readingsLatestOffset(context: ExampleContext, startOffset:
  */
 export async function readingsPartitions(
   context: ExampleContext,
-  options: ReadingsOptions,
+  options: ReadingsTableOptions,
   startOffset: Offset | null | undefined,
   endOffset: Offset | null | undefined,
 ): Promise<Partition[]> {
   const batch = startOffset == null && endOffset == null
   const lower = batch ? undefined : offsetTimestamp(startOffset ?? null, 'cursor', 'readings')
-  const upper = batch ? await newestCursor(context, undefined) : offsetTimestamp(endOffset ?? null, 'cursor', 'readings')
+  const upper = batch
+    ? await newestCursor(context, undefined)
+    : offsetTimestamp(endOffset ?? null, 'cursor', 'readings')
   if (upper === undefined || (lower !== undefined && lower >= upper)) return []
   const first = await context.api.page(PATH, {
     ...(lower === undefined ? {} : { since: lower }),
@@ -110,7 +112,14 @@ export async function* readReadingsPartition(context: ExampleContext, partition:
     !Number.isNaN(Date.parse(until)) &&
     Object.keys(partition).length === 2
   if (!valid) {
-    throw new InvalidOffsetError('readings', 'expected a partition {since: ISO timestamp | null, until: ISO timestamp}', partition)
+    throw new InvalidOffsetError(
+      'readings',
+      'expected a partition {since: ISO timestamp | null, until: ISO timestamp}',
+      partition,
+    )
   }
-  yield* readAllPages(context.api, PATH, { ...(since === null ? {} : { since: since as string }), until: until as string })
+  yield* readAllPages(context.api, PATH, {
+    ...(since === null ? {} : { since: since as string }),
+    until: until as string,
+  })
 }

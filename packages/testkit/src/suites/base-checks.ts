@@ -1,35 +1,13 @@
 import { assertOffset, INGESTION_TYPES, SUPPORTED_SPECIFICATION_VERSIONS } from '@lakeflow/core/connector'
 import { toSparkJson } from '@lakeflow/core/schema'
-import { defineCheck, describeError, fail, Findings, show } from '../check.ts'
-import { isAsyncRead, readCall, readUntilConverged } from '../reads.ts'
+import { defineCheck, describeError, Findings, fail, show } from '../check.ts'
+import { readCall, readUntilConverged } from '../reads.ts'
 import { canonical, fieldAt } from '../records.ts'
 import type { CheckContext } from '../types.ts'
+import { BAD_TABLE, thrownBy } from '../unknown-table.ts'
 import { checkColumnsPopulated, validateRecords } from '../validate.ts'
 
-/** Upstream's name for a table no connector has. */
-export const BAD_TABLE = '__nonexistent_table_$$_9z9z9z__'
-
 const sampleOf = (context: CheckContext) => context.config.sampleRecords ?? 200
-
-/**
- * Calls a method that should fail and returns what it threw (or undefined): a synchronous
- * throw, a rejected promise, or a read that fails on its first `next()` all count.
- */
-export async function thrownBy(call: () => unknown): Promise<unknown> {
-  try {
-    const result = call()
-    if (isAsyncRead(result)) {
-      try {
-        await result.next()
-      } finally {
-        await result.return?.(undefined)
-      }
-    } else await result
-    return undefined
-  } catch (error) {
-    return error ?? new Error('threw a nullish value')
-  }
-}
 
 const connectorInterface = defineCheck({
   id: 'connector-interface',
@@ -60,7 +38,9 @@ const connectorInterface = defineCheck({
     }
     const has = (name: string) => typeof connector[name] === 'function'
     const partial = (group: string[], needs: string[]) => group.some(has) && !needs.every(has)
-    if (partial(['getPartitions', 'readPartition', 'isPartitioned', 'latestOffset'], ['getPartitions', 'readPartition'])) {
+    if (
+      partial(['getPartitions', 'readPartition', 'isPartitioned', 'latestOffset'], ['getPartitions', 'readPartition'])
+    ) {
       findings.add({
         where: 'connector',
         problem: 'a partition capability is incomplete',
@@ -152,7 +132,13 @@ const tableSchema = defineCheck({
           })
         }
         if (Object.keys(schema.fields).length === 0) {
-          fail(this.id, { where: `table ${table}`, problem: 'the schema has no fields', expected: 'at least one field', received: '{}', fix: 'declare the columns' })
+          fail(this.id, {
+            where: `table ${table}`,
+            problem: 'the schema has no fields',
+            expected: 'at least one field',
+            received: '{}',
+            fix: 'declare the columns',
+          })
         }
         const again = await connector.getTableSchema(table, context.tableOptions(table))
         if (toSparkJson(again) !== toSparkJson(schema)) {
@@ -183,34 +169,76 @@ const tableMetadata = defineCheck({
         const metadata = await connector.readTableMetadata(table, options)
         const where = `table ${table}`
         if (typeof metadata !== 'object' || metadata === null) {
-          fail(this.id, { where, problem: 'metadata is not an object', expected: '{primary_keys, cursor_field, ingestion_type}', received: show(metadata), fix: 'return a TableMetadata object' })
+          fail(this.id, {
+            where,
+            problem: 'metadata is not an object',
+            expected: '{primary_keys, cursor_field, ingestion_type}',
+            received: show(metadata),
+            fix: 'return a TableMetadata object',
+          })
         }
         const again = await connector.readTableMetadata(table, options)
         if (canonical(again) !== canonical(metadata)) {
-          findings.add({ where, problem: 'a second call returned different metadata', expected: show(metadata), received: show(again), fix: 'derive metadata from the table options only' })
+          findings.add({
+            where,
+            problem: 'a second call returned different metadata',
+            expected: show(metadata),
+            received: show(again),
+            fix: 'derive metadata from the table options only',
+          })
         }
         if (!INGESTION_TYPES.includes(metadata.ingestion_type)) {
-          fail(this.id, { where, problem: 'invalid ingestion_type', expected: INGESTION_TYPES.join(' | '), received: show(metadata.ingestion_type), fix: 'use one of the four upstream ingestion types' })
+          fail(this.id, {
+            where,
+            problem: 'invalid ingestion_type',
+            expected: INGESTION_TYPES.join(' | '),
+            received: show(metadata.ingestion_type),
+            fix: 'use one of the four upstream ingestion types',
+          })
         }
         const schema = await connector.getTableSchema(table, options)
         if (metadata.ingestion_type !== 'append') {
           const keys = metadata.primary_keys
           if (!Array.isArray(keys) || keys.length === 0 || keys.some((key) => typeof key !== 'string')) {
-            findings.add({ where, problem: `primary_keys missing for a ${metadata.ingestion_type} table`, expected: 'a non-empty list of column names', received: show(keys), fix: 'declare the columns that identify a record (dotted paths allowed)' })
+            findings.add({
+              where,
+              problem: `primary_keys missing for a ${metadata.ingestion_type} table`,
+              expected: 'a non-empty list of column names',
+              received: show(keys),
+              fix: 'declare the columns that identify a record (dotted paths allowed)',
+            })
           } else {
             for (const key of keys.filter((key) => !fieldAt(schema, key))) {
-              findings.add({ where, problem: `primary key "${key}" is not in the schema`, expected: `a column (or dotted path) of ${Object.keys(schema.fields).join(', ')}`, received: key, fix: 'fix the key name or add the column' })
+              findings.add({
+                where,
+                problem: `primary key "${key}" is not in the schema`,
+                expected: `a column (or dotted path) of ${Object.keys(schema.fields).join(', ')}`,
+                received: key,
+                fix: 'fix the key name or add the column',
+              })
             }
           }
         }
         if (metadata.ingestion_type === 'cdc' || metadata.ingestion_type === 'cdc_with_deletes') {
           const cursor = metadata.cursor_field
           if (typeof cursor !== 'string' || !fieldAt(schema, cursor)) {
-            findings.add({ where, problem: 'cursor_field missing or not in the schema', expected: 'a column name of the schema', received: show(cursor), fix: 'name the column whose value orders changes (updated_at, say)' })
+            findings.add({
+              where,
+              problem: 'cursor_field missing or not in the schema',
+              expected: 'a column name of the schema',
+              received: show(cursor),
+              fix: 'name the column whose value orders changes (updated_at, say)',
+            })
           }
         }
         if (metadata.ingestion_type === 'cdc_with_deletes' && typeof connector.readTableDeletes !== 'function') {
-          findings.add({ where, problem: 'cdc_with_deletes without readTableDeletes', expected: 'a readTableDeletes method', received: 'none', fix: 'implement readTableDeletes (readDeletes in createTableConnector) or use cdc' })
+          findings.add({
+            where,
+            problem: 'cdc_with_deletes without readTableDeletes',
+            expected: 'a readTableDeletes method',
+            received: 'none',
+            fix: 'implement readTableDeletes (readDeletes in createTableConnector) or use cdc',
+          })
         }
       })
     }
@@ -229,7 +257,9 @@ const readTable = defineCheck({
     const connector = context.connect()
     for (const table of tables) {
       await findings.guard(`table ${table}`, async () => {
-        const call = await readCall(connector, table, {}, context.tableOptions(table), 'records', { limit: sampleOf(context) })
+        const call = await readCall(connector, table, {}, context.tableOptions(table), 'records', {
+          limit: sampleOf(context),
+        })
         if (call.end !== undefined) assertOffset(call.end, table)
         const metadata = await context.metadata(table)
         const mustHaveData =
@@ -266,7 +296,9 @@ const readTableDeletes = defineCheck({
     const connector = context.connect()
     for (const table of tables) {
       await findings.guard(`table ${table}`, async () => {
-        const call = await readCall(connector, table, {}, context.tableOptions(table), 'deletes', { limit: sampleOf(context) })
+        const call = await readCall(connector, table, {}, context.tableOptions(table), 'deletes', {
+          limit: sampleOf(context),
+        })
         if (call.end !== undefined) assertOffset(call.end, table)
         await validateRecords(context, findings, table, call.records, 'deletes')
       })
@@ -283,31 +315,41 @@ const readTerminates = defineCheck({
     const findings = new Findings(this.id)
     const maxIterations = context.config.readTerminationMaxIterations ?? 50
     for (const table of await context.plainTables()) {
-      await findings.guard(`table ${table}`, async () => {
-        const metadata = await context.metadata(table)
-        const result = await readUntilConverged({
-          connector: context.connect(),
-          table,
-          start: {},
-          tableOptions: context.tableOptions(table),
-          maxIterations,
-        })
-        for (const call of result.calls) if (call.end !== undefined) assertOffset(call.end, table)
-        const first = result.calls[0]
-        if (first?.end === null && metadata.ingestion_type !== 'snapshot') {
-          findings.add({ where: `table ${table}`, problem: `a ${metadata.ingestion_type} table returned a null offset`, expected: 'an offset object (null is for snapshots only)', received: 'null', fix: 'return an offset such as {cursor: <max cursor>}' })
-        }
-        if (!result.converged) {
-          const last = result.calls.slice(-3).map((call) => show(call.end, 80))
-          findings.add({
-            where: `table ${table}`,
-            problem: `no fixed point after ${maxIterations} calls`,
-            expected: 'a call that returns the offset it was given',
-            received: `last offsets ${last.join(' → ')}`,
-            fix: 'cap reads at an init-time "now" and return the start offset unchanged when nothing is new',
+      await findings.guard(
+        `table ${table}`,
+        async () => {
+          const metadata = await context.metadata(table)
+          const result = await readUntilConverged({
+            connector: context.connect(),
+            table,
+            start: {},
+            tableOptions: context.tableOptions(table),
+            maxIterations,
           })
-        }
-      }, 'a read must handle its own offsets; see the error')
+          for (const call of result.calls) if (call.end !== undefined) assertOffset(call.end, table)
+          const first = result.calls[0]
+          if (first?.end === null && metadata.ingestion_type !== 'snapshot') {
+            findings.add({
+              where: `table ${table}`,
+              problem: `a ${metadata.ingestion_type} table returned a null offset`,
+              expected: 'an offset object (null is for snapshots only)',
+              received: 'null',
+              fix: 'return an offset such as {cursor: <max cursor>}',
+            })
+          }
+          if (!result.converged) {
+            const last = result.calls.slice(-3).map((call) => show(call.end, 80))
+            findings.add({
+              where: `table ${table}`,
+              problem: `no fixed point after ${maxIterations} calls`,
+              expected: 'a call that returns the offset it was given',
+              received: `last offsets ${last.join(' → ')}`,
+              fix: 'cap reads at an init-time "now" and return the start offset unchanged when nothing is new',
+            })
+          }
+        },
+        'a read must handle its own offsets; see the error',
+      )
     }
     findings.throwIfAny()
   },
@@ -323,7 +365,9 @@ const columnsPopulated = defineCheck({
     const connector = context.connect()
     for (const table of await context.plainTables()) {
       try {
-        const call = await readCall(connector, table, {}, context.tableOptions(table), 'records', { limit: sampleOf(context) })
+        const call = await readCall(connector, table, {}, context.tableOptions(table), 'records', {
+          limit: sampleOf(context),
+        })
         await checkColumnsPopulated(context, findings, table, call.records)
       } catch (error) {
         // Read errors are reported by read-table.

@@ -1,12 +1,12 @@
 import type { LakeflowConnector, Offset, RawRecord } from '@lakeflow/core/connector'
 import { compileConverter } from '@lakeflow/core/convert'
 import { defineCheck, type Finding, Findings, fail, show } from '../check.ts'
-import { randomInt, seededRandom, hashText } from '../random.ts'
+import { hashText, randomInt, seededRandom } from '../random.ts'
 import { type Flow, readCall, readUntilConverged, recordsOf } from '../reads.ts'
 import { canonical, keyOf } from '../records.ts'
 import { endpointFor, pageSizeOf } from '../spec-helpers.ts'
+import { incrementalTables, withBatch } from '../table-options.ts'
 import type { CheckContext, TableTestConfig } from '../types.ts'
-import { incrementalTables, withBatch } from './read-checks.ts'
 import { configuredTables, corpusKey, keyObject } from './write-back-checks.ts'
 
 const ROUNDS = 6
@@ -37,7 +37,14 @@ async function incrementalRound(
   for (let call = 0; call < MAX_CALLS_PER_ROUND; call++) {
     const size = randomInt(random, 1, 40)
     const crash = random() < 0.2 ? randomInt(random, 0, size) : undefined
-    const result = await readCall(connector, table, offset, await withBatch(context, table, size), flow, crash === undefined ? {} : { limit: crash })
+    const result = await readCall(
+      connector,
+      table,
+      offset,
+      await withBatch(context, table, size),
+      flow,
+      crash === undefined ? {} : { limit: crash },
+    )
     if (result.end === undefined) {
       state.journal.push(`${flow}: crash after ${result.records.length} records from ${show(offset, 60)}`)
       connector = context.connect()
@@ -47,7 +54,13 @@ async function incrementalRound(
     if (result.end === null || canonical(result.end) === canonical(offset)) return result.end
     offset = result.end
   }
-  fail('completeness-oracle', { where: `table ${table}`, problem: `the ${flow} flow did not converge within ${MAX_CALLS_PER_ROUND} calls`, expected: 'a fixed point', received: `last offset ${show(offset)}`, fix: 'see read-terminates' })
+  fail('completeness-oracle', {
+    where: `table ${table}`,
+    problem: `the ${flow} flow did not converge within ${MAX_CALLS_PER_ROUND} calls`,
+    expected: 'a fixed point',
+    received: `last offset ${show(offset)}`,
+    fix: 'see read-terminates',
+  })
 }
 
 function mutate(state: OracleState, type: string, count: number, nextIndex: () => number): void {
@@ -76,7 +89,11 @@ function mutate(state: OracleState, type: string, count: number, nextIndex: () =
   }
 }
 
-async function oracleForTable(context: CheckContext, table: string, settings: TableTestConfig): Promise<Finding | undefined> {
+async function oracleForTable(
+  context: CheckContext,
+  table: string,
+  settings: TableTestConfig,
+): Promise<Finding | undefined> {
   const simulator = context.requireSimulator()
   const random = seededRandom((context.seed ^ hashText(table)) >>> 0)
   const state: OracleState = { context, table, settings, random, journal: [] }
@@ -101,7 +118,9 @@ async function oracleForTable(context: CheckContext, table: string, settings: Ta
     }
     offset = await incrementalRound(state, 'records', offset, (record) => model.set(keyOf(record, keys), row(record)))
     if (type === 'cdc_with_deletes') {
-      deleteOffset = await incrementalRound(state, 'deletes', deleteOffset, (record) => model.delete(keyOf(record, keys)))
+      deleteOffset = await incrementalRound(state, 'deletes', deleteOffset, (record) =>
+        model.delete(keyOf(record, keys)),
+      )
     }
   }
   const truth = new Map(simulator.data.records(settings.corpus).map((record) => [keyOf(record, keys), row(record)]))
@@ -111,7 +130,9 @@ async function oracleForTable(context: CheckContext, table: string, settings: Ta
   if (lost.length + phantom.length + stale.length === 0) return undefined
   const parts = [
     lost.length ? `${lost.length} lost (in the source, never read), e.g. ${lost.slice(0, 3).join(' ')}` : '',
-    phantom.length ? `${phantom.length} phantom (deleted in the source, still present), e.g. ${phantom.slice(0, 3).join(' ')}` : '',
+    phantom.length
+      ? `${phantom.length} phantom (deleted in the source, still present), e.g. ${phantom.slice(0, 3).join(' ')}`
+      : '',
     stale.length ? `${stale.length} stale (an older version kept), e.g. ${stale.slice(0, 2).join(' ')}` : '',
   ].filter(Boolean)
   return {
@@ -148,7 +169,8 @@ const completenessOracle = defineCheck({
 /** Offsets at which to crash: every call boundary (and one past it), every page boundary, spread to at most `limit`. */
 function crashPoints(boundaries: number[], pageSize: number | undefined, total: number, limit = 16): number[] {
   const points = new Set<number>([1])
-  for (const boundary of boundaries) for (const point of [boundary, boundary + 1]) if (point > 0 && point < total) points.add(point)
+  for (const boundary of boundaries)
+    for (const point of [boundary, boundary + 1]) if (point > 0 && point < total) points.add(point)
   if (pageSize) for (let point = pageSize; point < total; point += pageSize) points.add(point)
   const sorted = [...points].sort((left, right) => left - right)
   if (sorted.length <= limit) return sorted
@@ -167,7 +189,13 @@ const crashResume = defineCheck({
     for (const table of await incrementalTables(context)) {
       await findings.guard(`table ${table}`, async () => {
         const options = await withBatch(context, table, batch)
-        const clean = await readUntilConverged({ connector: context.connect(), table, start: {}, tableOptions: options, maxIterations: MAX_CALLS_PER_ROUND })
+        const clean = await readUntilConverged({
+          connector: context.connect(),
+          table,
+          start: {},
+          tableOptions: options,
+          maxIterations: MAX_CALLS_PER_ROUND,
+        })
         const cleanRecords = recordsOf(clean.calls).map(canonical)
         const largestCall = Math.max(1, ...clean.calls.map((call) => call.records.length))
         const boundaries = clean.calls.map((_, index) => recordsOf(clean.calls.slice(0, index + 1)).length)
@@ -179,7 +207,14 @@ const crashResume = defineCheck({
           let crashed = false
           const committed: string[] = []
           for (let call = 0; call < MAX_CALLS_PER_ROUND; call++) {
-            const result = await readCall(connector, table, offset, options, 'records', crashed ? {} : { limit: k - committed.length })
+            const result = await readCall(
+              connector,
+              table,
+              offset,
+              options,
+              'records',
+              crashed ? {} : { limit: k - committed.length },
+            )
             if (result.end === undefined) {
               crashed = true
               connector = context.connect()
@@ -216,7 +251,10 @@ const cursorTies = defineCheck({
   async run(context) {
     const simulator = context.requireSimulator()
     const incremental = await incrementalTables(context)
-    const entries = await configuredTables(context, ({ table, settings }) => incremental.includes(table) && settings.newRecord !== undefined)
+    const entries = await configuredTables(
+      context,
+      ({ table, settings }) => incremental.includes(table) && settings.newRecord !== undefined,
+    )
     if (entries.length === 0) return context.skip('no insertable incremental tables configured')
     const findings = new Findings(this.id)
     for (const { table, settings } of entries) {
@@ -224,15 +262,29 @@ const cursorTies = defineCheck({
         const pageSize = pageSizeOf(endpointFor(context.spec, settings.corpus)) ?? 20
         const count = Math.min(2 * pageSize + 3, 250)
         const maxIterations = context.config.readTerminationMaxIterations ?? 50
-        const before = await readUntilConverged({ connector: context.connect(), table, start: {}, tableOptions: context.tableOptions(table), maxIterations })
+        const before = await readUntilConverged({
+          connector: context.connect(),
+          table,
+          start: {},
+          tableOptions: context.tableOptions(table),
+          maxIterations,
+        })
         context.syncClock()
         const records = Array.from({ length: count }, (_, index) => settings.newRecord!(20_000 + index))
-        const data = simulator.data as typeof simulator.data & { insertMany?: (corpus: string, records: RawRecord[]) => void }
+        const data = simulator.data as typeof simulator.data & {
+          insertMany?: (corpus: string, records: RawRecord[]) => void
+        }
         if (data.insertMany) data.insertMany(settings.corpus, records)
         else for (const record of records) data.insert(settings.corpus, record)
         const keys = corpusKey(context, settings.corpus)
         const batch = 7
-        const after = await readUntilConverged({ connector: context.connect(), table, start: before.offset, tableOptions: await withBatch(context, table, batch), maxIterations: Math.max(maxIterations, count + 10) })
+        const after = await readUntilConverged({
+          connector: context.connect(),
+          table,
+          start: before.offset,
+          tableOptions: await withBatch(context, table, batch),
+          maxIterations: Math.max(maxIterations, count + 10),
+        })
         const read = recordsOf(after.calls).map((record) => keyOf(record, keys))
         const have = new Set(read)
         const lost = records.map((record) => keyOf(record, keys)).filter((key) => !have.has(key))

@@ -11,7 +11,10 @@ import type { CheckContext } from '../types.ts'
 export const TRANSIENT_FAULTS: readonly { label: string; fault: () => Fault }[] = [
   { label: '429 with Retry-After: 0', fault: () => ({ kind: 'status', status: 429, retryAfter: '0' }) },
   { label: '429 with Retry-After: 1 (seconds)', fault: () => ({ kind: 'status', status: 429, retryAfter: '1' }) },
-  { label: '429 with Retry-After as an HTTP date', fault: () => ({ kind: 'status', status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }) },
+  {
+    label: '429 with Retry-After as an HTTP date',
+    fault: () => ({ kind: 'status', status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }),
+  },
   { label: '429 without Retry-After', fault: () => ({ kind: 'status', status: 429 }) },
   { label: '503 Service Unavailable', fault: () => ({ kind: 'status', status: 503 }) },
   { label: 'connection reset mid-body', fault: () => ({ kind: 'reset' }) },
@@ -57,8 +60,21 @@ const httpResilience = defineCheck({
     const findings = new Findings(this.id)
     const maxIterations = context.config.readTerminationMaxIterations ?? 50
     const options = context.tableOptions(table)
-    const clean = recordsOf((await readUntilConverged({ connector: context.connect(), table, start: {}, tableOptions: options, maxIterations })).calls)
-    const cases = [...TRANSIENT_FAULTS.map((item) => ({ ...item, times: 1 })), { label: '503 on every attempt', fault: (): Fault => ({ kind: 'status', status: 503 }), times: 1000 }]
+    const clean = recordsOf(
+      (
+        await readUntilConverged({
+          connector: context.connect(),
+          table,
+          start: {},
+          tableOptions: options,
+          maxIterations,
+        })
+      ).calls,
+    )
+    const cases = [
+      ...TRANSIENT_FAULTS.map((item) => ({ ...item, times: 1 })),
+      { label: '503 on every attempt', fault: (): Fault => ({ kind: 'status', status: 503 }), times: 1000 },
+    ]
     for (const item of cases) {
       const fault = item.fault()
       const before = simulator.requests.length
@@ -84,19 +100,43 @@ const httpResilience = defineCheck({
         remove?.()
       }
       if (!faultServed(simulator, fault.kind, before)) {
-        findings.add({ where: `table ${table}`, problem: `the fault "${item.label}" never reached a request`, expected: `a request to ${path} after the first record`, received: `${simulator.requests.length - before} requests, none faulted`, fix: 'the read made no request after its first record; check the tables setting points at the right corpus' })
+        findings.add({
+          where: `table ${table}`,
+          problem: `the fault "${item.label}" never reached a request`,
+          expected: `a request to ${path} after the first record`,
+          received: `${simulator.requests.length - before} requests, none faulted`,
+          fix: 'the read made no request after its first record; check the tables setting points at the right corpus',
+        })
         continue
       }
       if ('error' in outcome) {
         if (!classified(outcome.error)) {
-          findings.add({ where: `table ${table}`, problem: `under "${item.label}" the read failed with an unclassified error`, expected: 'a retry, or a LakeflowError with a category (ApiCallError from core\'s client)', received: describeError(outcome.error), fix: "make every request through core's HTTP client, which retries and classifies" })
+          findings.add({
+            where: `table ${table}`,
+            problem: `under "${item.label}" the read failed with an unclassified error`,
+            expected: "a retry, or a LakeflowError with a category (ApiCallError from core's client)",
+            received: describeError(outcome.error),
+            fix: "make every request through core's HTTP client, which retries and classifies",
+          })
         }
         continue
       }
       if (item.times > 1) {
-        findings.add({ where: `table ${table}`, problem: `under "${item.label}" the read completed`, expected: 'an error once retries are exhausted', received: `${outcome.records.length} records and a normal end (of ${clean.length})`, fix: 'never catch and drop request errors: a silent partial read loses data for good' })
+        findings.add({
+          where: `table ${table}`,
+          problem: `under "${item.label}" the read completed`,
+          expected: 'an error once retries are exhausted',
+          received: `${outcome.records.length} records and a normal end (of ${clean.length})`,
+          fix: 'never catch and drop request errors: a silent partial read loses data for good',
+        })
       } else if (multiset(outcome.records) !== multiset(clean)) {
-        findings.add({ where: `table ${table}`, problem: `under "${item.label}" the read returned different records`, expected: `the ${clean.length} records of a clean read`, received: `${outcome.records.length} records`, fix: 'retry the failed request (core\'s client does); never skip the page' })
+        findings.add({
+          where: `table ${table}`,
+          problem: `under "${item.label}" the read returned different records`,
+          expected: `the ${clean.length} records of a clean read`,
+          received: `${outcome.records.length} records`,
+          fix: "retry the failed request (core's client does); never skip the page",
+        })
       }
     }
     findings.throwIfAny()
@@ -120,13 +160,26 @@ const snapshotFailureSurfaces = defineCheck({
         const before = simulator.requests.length
         let remove: (() => void) | undefined
         const inject = () => {
-          remove ??= simulator.inject({ fault: { kind: 'status', status: 503 }, match: { method: 'GET', path }, times: 1000 })
+          remove ??= simulator.inject({
+            fault: { kind: 'status', status: 503 },
+            match: { method: 'GET', path },
+            times: 1000,
+          })
         }
         if (strike === 'first-request') inject()
         let completed: number | undefined
         let error: unknown
         try {
-          completed = (await readCall(context.connect(), table, null, context.tableOptions(table), 'records', strike === 'after-first-record' ? { onRecord: inject } : {})).records.length
+          completed = (
+            await readCall(
+              context.connect(),
+              table,
+              null,
+              context.tableOptions(table),
+              'records',
+              strike === 'after-first-record' ? { onRecord: inject } : {},
+            )
+          ).records.length
         } catch (thrown) {
           error = thrown
         } finally {
@@ -136,15 +189,33 @@ const snapshotFailureSurfaces = defineCheck({
         if (!faultServed(simulator, 'status', before)) continue
         tested = true
         if (completed !== undefined) {
-          fail(this.id, { where: `table ${table}`, problem: 'the snapshot read ended normally although a page failed', expected: 'the error thrown (a runner then keeps the old snapshot)', received: `a normal end after ${completed} records`, fix: 'let request errors propagate out of the read; a partial snapshot would delete every row not read' })
+          fail(this.id, {
+            where: `table ${table}`,
+            problem: 'the snapshot read ended normally although a page failed',
+            expected: 'the error thrown (a runner then keeps the old snapshot)',
+            received: `a normal end after ${completed} records`,
+            fix: 'let request errors propagate out of the read; a partial snapshot would delete every row not read',
+          })
         }
         if (!classified(error)) {
-          findings.add({ where: `table ${table}`, problem: 'the failed snapshot threw an unclassified error', expected: 'a LakeflowError with a category', received: describeError(error), fix: "use core's HTTP client" })
+          findings.add({
+            where: `table ${table}`,
+            problem: 'the failed snapshot threw an unclassified error',
+            expected: 'a LakeflowError with a category',
+            received: describeError(error),
+            fix: "use core's HTTP client",
+          })
         }
         break
       }
       if (!tested) {
-        findings.add({ where: `table ${table}`, problem: 'no request of the snapshot read could be failed', expected: `requests to ${path}`, received: 'none faulted', fix: 'check the tables setting points at the corpus this table reads' })
+        findings.add({
+          where: `table ${table}`,
+          problem: 'no request of the snapshot read could be failed',
+          expected: `requests to ${path}`,
+          received: 'none faulted',
+          fix: 'check the tables setting points at the corpus this table reads',
+        })
       }
     }
     findings.throwIfAny()

@@ -25,10 +25,19 @@ export {
 }
 
 /** Every partition check: upstream's two mixins plus disjoint-and-covering. */
-export const allPartitionChecks: readonly Check[] = [...partitionChecks, ...partitionedStreamChecks, ...partitionCoverageChecks]
+export const allPartitionChecks: readonly Check[] = [
+  ...partitionChecks,
+  ...partitionedStreamChecks,
+  ...partitionCoverageChecks,
+]
 
 /** The checks that need the simulator's mutation API, clock, faults or coverage. */
-export const simulatorChecks: readonly Check[] = [...completenessChecks, ...faultChecks, ...hygieneChecks, ...memoryChecks]
+export const simulatorChecks: readonly Check[] = [
+  ...completenessChecks,
+  ...faultChecks,
+  ...hygieneChecks,
+  ...memoryChecks,
+]
 
 /** Every check, in the order they run. */
 export const allChecks: readonly Check[] = [

@@ -1,62 +1,12 @@
-import type { Offset, OffsetValue, RawRecord, TableOptions } from '@lakeflow/core/connector'
-import { InvalidOptionsError } from '@lakeflow/core/errors'
+import type { Offset, OffsetValue, RawRecord } from '@lakeflow/core/connector'
 import { defineCheck, Findings, show } from '../check.ts'
 import { type CallResult, readCall, readUntilConverged, recordsOf } from '../reads.ts'
-import { canonical, keyOf } from '../records.ts'
+import { canonical, keyOf, valueAt } from '../records.ts'
+import { incrementalTables, withBatch } from '../table-options.ts'
 import type { CheckContext } from '../types.ts'
 import { insertable } from './write-back-checks.ts'
 
 const maxIterationsOf = (context: CheckContext) => context.config.readTerminationMaxIterations ?? 50
-
-/** The table option that bounds a call, when the connector accepts it. */
-export function batchOption(context: CheckContext): string | undefined {
-  const name = context.config.batchOption ?? 'max_records_per_batch'
-  return context.config.connector.tableOptionKeys.includes(name) ? name : undefined
-}
-
-const batchSupport = new WeakMap<CheckContext, Map<string, Promise<boolean>>>()
-
-/** Whether a table accepts the batch option (tables reject unknown options with InvalidOptionsError). */
-async function acceptsBatch(context: CheckContext, table: string, option: string): Promise<boolean> {
-  let byTable = batchSupport.get(context)
-  if (!byTable) {
-    byTable = new Map()
-    batchSupport.set(context, byTable)
-  }
-  let accepted = byTable.get(table)
-  if (!accepted) {
-    const options = { ...context.tableOptions(table), [option]: '10' }
-    accepted = (async () => {
-      try {
-        const connector = context.connect()
-        await connector.getTableSchema(table, options)
-        await connector.readTableMetadata(table, options)
-        return true
-      } catch (error) {
-        if (InvalidOptionsError.isInstance(error) && error.key === option) return false
-        throw error
-      }
-    })()
-    byTable.set(table, accepted)
-  }
-  return accepted
-}
-
-/** Table options with the batch option set to `size`, when the table accepts it. */
-export async function withBatch(context: CheckContext, table: string, size: number): Promise<TableOptions> {
-  const option = batchOption(context)
-  const base = context.tableOptions(table)
-  return option && (await acceptsBatch(context, table, option)) ? { ...base, [option]: String(size) } : base
-}
-
-/** Non-snapshot, non-partitioned tables (those with a cursor to move). */
-export async function incrementalTables(context: CheckContext): Promise<string[]> {
-  const out: string[] = []
-  for (const table of await context.plainTables()) {
-    if ((await context.metadata(table)).ingestion_type !== 'snapshot') out.push(table)
-  }
-  return out
-}
 
 const primaryKeysUnique = defineCheck({
   id: 'primary-keys-unique',
@@ -69,9 +19,17 @@ const primaryKeysUnique = defineCheck({
         const metadata = await context.metadata(table)
         const keys = metadata.primary_keys ?? []
         if (keys.length === 0) return
-        const flows = metadata.ingestion_type === 'cdc_with_deletes' ? (['records', 'deletes'] as const) : (['records'] as const)
+        const flows =
+          metadata.ingestion_type === 'cdc_with_deletes' ? (['records', 'deletes'] as const) : (['records'] as const)
         for (const flow of flows) {
-          const result = await readUntilConverged({ connector: context.connect(), table, start: {}, tableOptions: context.tableOptions(table), flow, maxIterations: maxIterationsOf(context) })
+          const result = await readUntilConverged({
+            connector: context.connect(),
+            table,
+            start: {},
+            tableOptions: context.tableOptions(table),
+            flow,
+            maxIterations: maxIterationsOf(context),
+          })
           for (const [index, call] of result.calls.entries()) {
             const seen = new Set<string>()
             const repeated = new Set<string>()
@@ -81,7 +39,13 @@ const primaryKeysUnique = defineCheck({
               seen.add(key)
             }
             if (repeated.size > 0) {
-              findings.add({ where: `table ${table}`, problem: `call #${index + 1} of the ${flow} flow yielded the same primary key more than once`, expected: 'each key at most once per call', received: `${repeated.size} repeated key(s), e.g. ${[...repeated].slice(0, 3).join(', ')}`, fix: 'check the pagination: a page fetched twice, or a page boundary re-read' })
+              findings.add({
+                where: `table ${table}`,
+                problem: `call #${index + 1} of the ${flow} flow yielded the same primary key more than once`,
+                expected: 'each key at most once per call',
+                received: `${repeated.size} repeated key(s), e.g. ${[...repeated].slice(0, 3).join(', ')}`,
+                fix: 'check the pagination: a page fetched twice, or a page boundary re-read',
+              })
               return
             }
           }
@@ -100,10 +64,24 @@ const offsetsMoveWithRecords = defineCheck({
     const findings = new Findings(this.id)
     for (const table of await incrementalTables(context)) {
       await findings.guard(`table ${table}`, async () => {
-        const result = await readUntilConverged({ connector: context.connect(), table, start: {}, tableOptions: context.tableOptions(table), maxIterations: maxIterationsOf(context) })
-        const stuck = result.calls.find((call) => call.records.length > 0 && call.end !== undefined && canonical(call.end) === canonical(call.start))
+        const result = await readUntilConverged({
+          connector: context.connect(),
+          table,
+          start: {},
+          tableOptions: context.tableOptions(table),
+          maxIterations: maxIterationsOf(context),
+        })
+        const stuck = result.calls.find(
+          (call) => call.records.length > 0 && call.end !== undefined && canonical(call.end) === canonical(call.start),
+        )
         if (stuck) {
-          findings.add({ where: `table ${table}`, problem: `a call returned ${stuck.records.length} records with the offset it was given`, expected: 'a different end offset whenever records are returned', received: `start ${show(stuck.start)} → end ${show(stuck.end)}`, fix: 'return {cursor: <last record cursor>}; Spark drops records that come with an unchanged offset' })
+          findings.add({
+            where: `table ${table}`,
+            problem: `a call returned ${stuck.records.length} records with the offset it was given`,
+            expected: 'a different end offset whenever records are returned',
+            received: `start ${show(stuck.start)} → end ${show(stuck.end)}`,
+            fix: 'return {cursor: <last record cursor>}; Spark drops records that come with an unchanged offset',
+          })
         }
       })
     }
@@ -155,7 +133,8 @@ function futureValue(value: OffsetValue): OffsetValue | undefined {
     const moved = new Date(Math.min(Date.parse(value) + FIFTY_YEARS_MS, Date.parse('9999-12-31T23:59:59.999Z')))
     return value.length === 10 ? moved.toISOString().slice(0, 10) : moved.toISOString()
   }
-  if (typeof value === 'number' && Number.isFinite(value)) return value > 1e11 ? value + FIFTY_YEARS_MS : value + FIFTY_YEARS_MS / 1000
+  if (typeof value === 'number' && Number.isFinite(value))
+    return value > 1e11 ? value + FIFTY_YEARS_MS : value + FIFTY_YEARS_MS / 1000
   return undefined
 }
 
@@ -182,13 +161,26 @@ const futureOffsetEmpty = defineCheck({
     for (const table of await context.plainTables()) {
       await findings.guard(`table ${table}`, async () => {
         const options = context.tableOptions(table)
-        const result = await readUntilConverged({ connector: context.connect(), table, start: {}, tableOptions: options, maxIterations: maxIterationsOf(context) })
+        const result = await readUntilConverged({
+          connector: context.connect(),
+          table,
+          start: {},
+          tableOptions: options,
+          maxIterations: maxIterationsOf(context),
+        })
         const future = futureOffset(result.offset)
-        if (!future) return context.log(`${table}: offset ${show(result.offset)} holds no timestamp or number; not tested`)
+        if (!future)
+          return context.log(`${table}: offset ${show(result.offset)} holds no timestamp or number; not tested`)
         tested++
         const call = await readCall(context.connect(), table, future, options)
         if (call.records.length > 0) {
-          findings.add({ where: `table ${table}`, problem: `reading from a future offset returned ${call.records.length} records`, expected: '0 records (nothing is newer than the future)', received: `${call.records.length} records from ${show(future, 100)}`, fix: 'treat an offset past the cap as "nothing new": return it unchanged, never restart from the beginning' })
+          findings.add({
+            where: `table ${table}`,
+            problem: `reading from a future offset returned ${call.records.length} records`,
+            expected: '0 records (nothing is newer than the future)',
+            received: `${call.records.length} records from ${show(future, 100)}`,
+            fix: 'treat an offset past the cap as "nothing new": return it unchanged, never restart from the beginning',
+          })
         }
       })
     }
@@ -219,6 +211,25 @@ function orderValue(value: OffsetValue): number | undefined {
   return undefined
 }
 
+/**
+ * When the offset holds a single timestamp and the records carry timestamp cursors, the
+ * offset must not lie before the newest cursor the call returned (else the next call
+ * re-reads delivered data: the offset went back).
+ */
+function behindItsRecords(call: CallResult, cursorField: string | undefined): { newest: string } | undefined {
+  if (!cursorField || !call.end || call.records.length === 0) return undefined
+  const times = Object.values(call.end).filter((value) => typeof value === 'string' && orderValue(value) !== undefined)
+  if (times.length !== 1) return undefined
+  const offsetTime = orderValue(times[0]!)!
+  let newest: { time: number; text: string } | undefined
+  for (const record of call.records) {
+    const value = valueAt(record, cursorField)
+    const time = typeof value === 'string' ? orderValue(value) : undefined
+    if (time !== undefined && (!newest || time > newest.time)) newest = { time, text: value as string }
+  }
+  return newest && offsetTime < newest.time ? { newest: newest.text } : undefined
+}
+
 function rereads(calls: readonly CallResult[]): { call: number; record: RawRecord } | undefined {
   const seenIn = new Map<string, number>()
   for (const [index, call] of calls.entries()) {
@@ -246,6 +257,7 @@ const offsetsMonotonic = defineCheck({
       await findings.guard(`table ${table}`, async () => {
         const connector = context.connect()
         const options = await withBatch(context, table, 5)
+        const cursorField = (await context.metadata(table)).cursor_field
         const calls: CallResult[] = []
         let start: Offset | null = {}
         for (let index = 0; index < MONOTONIC_MAX_CALLS; index++) {
@@ -253,7 +265,24 @@ const offsetsMonotonic = defineCheck({
           calls.push(call)
           const back = call.start && call.end ? fieldsMovedBack(call.start, call.end) : []
           if (back.length > 0) {
-            findings.add({ where: `table ${table}`, problem: `the offset moved backwards in ${back.join(', ')}`, expected: `an end offset at or after ${show(call.start, 100)}`, received: show(call.end, 100), fix: 'never return an offset older than the one given (a lookback belongs in the request, not in the stored offset)' })
+            findings.add({
+              where: `table ${table}`,
+              problem: `the offset moved backwards in ${back.join(', ')}`,
+              expected: `an end offset at or after ${show(call.start, 100)}`,
+              received: show(call.end, 100),
+              fix: 'never return an offset older than the one given (a lookback belongs in the request, not in the stored offset)',
+            })
+            return
+          }
+          const behind = behindItsRecords(call, cursorField)
+          if (behind) {
+            findings.add({
+              where: `table ${table}`,
+              problem: 'the end offset lies before records the same call returned',
+              expected: `an offset at or after the newest cursor returned (${behind.newest})`,
+              received: `${show(call.end, 100)}`,
+              fix: 'store the cursor of the last record returned; a lookback belongs in the request, not in the stored offset',
+            })
             return
           }
           if (call.end === undefined || call.end === null || canonical(call.end) === canonical(start)) break
@@ -261,7 +290,13 @@ const offsetsMonotonic = defineCheck({
         }
         const reread = rereads(calls)
         if (reread) {
-          findings.add({ where: `table ${table}`, problem: `call #${reread.call + 1} re-read a record an earlier call had already returned`, expected: 'each call to continue where the previous one ended', received: show(reread.record, 160), fix: 'return the offset of the last record returned, and start strictly after it' })
+          findings.add({
+            where: `table ${table}`,
+            problem: `call #${reread.call + 1} re-read a record an earlier call had already returned`,
+            expected: 'each call to continue where the previous one ended',
+            received: show(reread.record, 160),
+            fix: 'return the offset of the last record returned, and start strictly after it',
+          })
         }
       })
     }
@@ -299,7 +334,13 @@ const convergenceUnderGrowth = defineCheck({
           },
         })
         if (!result.converged) {
-          findings.add({ where: `table ${table}`, problem: `no fixed point in ${maxIterations} calls while records kept arriving`, expected: 'a call returning its start offset once the init-time cap is reached', received: `${recordsOf(result.calls).length} records over ${result.calls.length} calls, last offset ${show(result.offset, 100)}`, fix: 'capture now() in the constructor and never read past it (send it as the upper bound)' })
+          findings.add({
+            where: `table ${table}`,
+            problem: `no fixed point in ${maxIterations} calls while records kept arriving`,
+            expected: 'a call returning its start offset once the init-time cap is reached',
+            received: `${recordsOf(result.calls).length} records over ${result.calls.length} calls, last offset ${show(result.offset, 100)}`,
+            fix: 'capture now() in the constructor and never read past it (send it as the upper bound)',
+          })
         }
       })
     }

@@ -13,7 +13,7 @@ import {
 import { defineCheck, describeError, Findings, fail, show } from '../check.ts'
 import { schemasInChildProcess } from '../child.ts'
 import { canonical, fieldAt } from '../records.ts'
-import { BAD_TABLE, thrownBy } from './base-checks.ts'
+import { BAD_TABLE, thrownBy } from '../unknown-table.ts'
 
 const DEFAULT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -27,15 +27,30 @@ const listTablesStable = defineCheck({
     const connector = context.connect()
     const second = await connector.listTables()
     const third = await connector.listTables()
-    for (const [label, other] of [['a fresh instance', second], ['a second call', third]] as const) {
+    for (const [label, other] of [
+      ['a fresh instance', second],
+      ['a second call', third],
+    ] as const) {
       if (canonical(other) !== canonical(first)) {
-        findings.add({ where: 'connector', problem: `listTables differs on ${label}`, expected: show(first), received: show(other), fix: 'list tables in a fixed order from configuration or a sorted API answer' })
+        findings.add({
+          where: 'connector',
+          problem: `listTables differs on ${label}`,
+          expected: show(first),
+          received: show(other),
+          fix: 'list tables in a fixed order from configuration or a sorted API answer',
+        })
       }
     }
     const pattern = context.config.tableNamePattern ?? DEFAULT_NAME_PATTERN
     const bad = first.filter((name) => !pattern.test(name))
     if (bad.length > 0) {
-      findings.add({ where: 'connector', problem: 'table names do not match the naming pattern', expected: String(pattern), received: show(bad), fix: 'use names that are valid unquoted SQL identifiers (they become destination tables), or set tableNamePattern' })
+      findings.add({
+        where: 'connector',
+        problem: 'table names do not match the naming pattern',
+        expected: String(pattern),
+        received: show(bad),
+        fix: 'use names that are valid unquoted SQL identifiers (they become destination tables), or set tableNamePattern',
+      })
     }
     findings.throwIfAny()
   },
@@ -53,7 +68,8 @@ const unknownTableTyped = defineCheck({
       ['readTableMetadata', () => connector.readTableMetadata(BAD_TABLE, {})],
       ['readTable', () => connector.readTable(BAD_TABLE, {}, {})],
     ]
-    if (connector.readTableDeletes) calls.push(['readTableDeletes', () => connector.readTableDeletes!(BAD_TABLE, {}, {})])
+    if (connector.readTableDeletes)
+      calls.push(['readTableDeletes', () => connector.readTableDeletes!(BAD_TABLE, {}, {})])
     if (supportsPartitions(connector)) {
       calls.push(['getPartitions', () => connector.getPartitions(BAD_TABLE, {})])
       calls.push(['readPartition', () => connector.readPartition(BAD_TABLE, {}, {})[Symbol.asyncIterator]().next()])
@@ -91,16 +107,34 @@ const schemaSparkJson = defineCheck({
         try {
           json = toSparkJson(schema)
         } catch (error) {
-          fail(this.id, { where: `table ${table}`, problem: 'the schema has no Spark JSON form', expected: 'only Spark types built with Spark.*', received: describeError(error), fix: 'build every field with the Spark builders from @lakeflow/core/schema' })
+          fail(this.id, {
+            where: `table ${table}`,
+            problem: 'the schema has no Spark JSON form',
+            expected: 'only Spark types built with Spark.*',
+            received: describeError(error),
+            fix: 'build every field with the Spark builders from @lakeflow/core/schema',
+          })
         }
         let back: string
         try {
           back = toSparkJson(tableSchemaFromSparkJson(json))
         } catch (error) {
-          fail(this.id, { where: `table ${table}`, problem: "Spark's StructType.fromJson would reject the schema", expected: 'valid StructType JSON', received: `${describeError(error)} in ${json.slice(0, 200)}`, fix: 'use supported types; decimals need 1 ≤ precision ≤ 38 and 0 ≤ scale ≤ precision' })
+          fail(this.id, {
+            where: `table ${table}`,
+            problem: "Spark's StructType.fromJson would reject the schema",
+            expected: 'valid StructType JSON',
+            received: `${describeError(error)} in ${json.slice(0, 200)}`,
+            fix: 'use supported types; decimals need 1 ≤ precision ≤ 38 and 0 ≤ scale ≤ precision',
+          })
         }
         if (back !== json) {
-          findings.add({ where: `table ${table}`, problem: 'the schema changes through Spark JSON', expected: json.slice(0, 300), received: back.slice(0, 300), fix: 'use the Spark builders only; hand-made nodes lose information' })
+          findings.add({
+            where: `table ${table}`,
+            problem: 'the schema changes through Spark JSON',
+            expected: json.slice(0, 300),
+            received: back.slice(0, 300),
+            fix: 'use the Spark builders only; hand-made nodes lose information',
+          })
         }
       })
     }
@@ -141,7 +175,13 @@ const schemaNamesUnique = defineCheck({
     for (const table of await context.tables()) {
       const collisions = caseCollisions(await context.schema(table))
       if (collisions.length > 0) {
-        findings.add({ where: `table ${table}`, problem: 'field names differ only by case', expected: 'names unique ignoring case (Spark and most warehouses fold case)', received: collisions.join(', '), fix: 'rename one of the fields' })
+        findings.add({
+          where: `table ${table}`,
+          problem: 'field names differ only by case',
+          expected: 'names unique ignoring case (Spark and most warehouses fold case)',
+          received: collisions.join(', '),
+          fix: 'rename one of the fields',
+        })
       }
     }
     findings.throwIfAny()
@@ -156,19 +196,42 @@ const schemaAcrossProcesses = defineCheck({
   async run(context) {
     const specifier = context.config.module
     if (!specifier) {
-      fail(this.id, { where: 'configuration', problem: 'no module to load in a fresh process', expected: 'the `module` setting', received: 'undefined', fix: "pass module: new URL('../src/index.ts', import.meta.url).href to describeConnector" })
+      fail(this.id, {
+        where: 'configuration',
+        problem: 'no module to load in a fresh process',
+        expected: 'the `module` setting',
+        received: 'undefined',
+        fix: "pass module: new URL('../src/index.ts', import.meta.url).href to describeConnector",
+      })
     }
     const tables = await context.tables()
     const tableOptions = Object.fromEntries(tables.map((table) => [table, context.tableOptions(table)]))
-    const child = await schemasInChildProcess(specifier, context.config.exportName ?? 'connector', context.options, tableOptions)
+    const child = await schemasInChildProcess(
+      specifier,
+      context.config.exportName ?? 'connector',
+      context.options,
+      tableOptions,
+    )
     const findings = new Findings(this.id)
     if (canonical(child.tables) !== canonical(tables)) {
-      findings.add({ where: 'connector', problem: 'listTables differs in another process', expected: show(tables), received: show(child.tables), fix: 'do not derive the table list from process state' })
+      findings.add({
+        where: 'connector',
+        problem: 'listTables differs in another process',
+        expected: show(tables),
+        received: show(child.tables),
+        fix: 'do not derive the table list from process state',
+      })
     }
     for (const table of tables) {
       const here = toSparkJson(await context.schema(table))
       if (child.schemas[table] !== here) {
-        findings.add({ where: `table ${table}`, problem: 'the schema differs in another process', expected: here.slice(0, 200), received: String(child.schemas[table]).slice(0, 200), fix: 'never build schemas from the clock, randomness, the environment or iteration order of data' })
+        findings.add({
+          where: `table ${table}`,
+          problem: 'the schema differs in another process',
+          expected: here.slice(0, 200),
+          received: String(child.schemas[table]).slice(0, 200),
+          fix: 'never build schemas from the clock, randomness, the environment or iteration order of data',
+        })
       }
     }
     findings.throwIfAny()
@@ -190,18 +253,36 @@ const metadataTypes = defineCheck({
         for (const key of metadata.primary_keys ?? []) {
           const type = fieldAt(schema, key)
           if (type && !KEY_KINDS.has(type['x-spark'])) {
-            findings.add({ where, problem: `primary key "${key}" is ${type['x-spark']}`, expected: `one of ${[...KEY_KINDS].join(', ')}`, received: type['x-spark'], fix: 'key on a primitive column (an id), or a dotted path to one' })
+            findings.add({
+              where,
+              problem: `primary key "${key}" is ${type['x-spark']}`,
+              expected: `one of ${[...KEY_KINDS].join(', ')}`,
+              received: type['x-spark'],
+              fix: 'key on a primitive column (an id), or a dotted path to one',
+            })
           }
         }
         if (metadata.cursor_field !== undefined) {
           const type = fieldAt(schema, metadata.cursor_field)
           if (type && !ORDERABLE_KINDS.has(type['x-spark'])) {
-            findings.add({ where, problem: `cursor_field "${metadata.cursor_field}" is ${type['x-spark']}`, expected: `an orderable type: ${[...ORDERABLE_KINDS].join(', ')}`, received: type['x-spark'], fix: 'use a timestamp or number that grows with each change' })
+            findings.add({
+              where,
+              problem: `cursor_field "${metadata.cursor_field}" is ${type['x-spark']}`,
+              expected: `an orderable type: ${[...ORDERABLE_KINDS].join(', ')}`,
+              received: type['x-spark'],
+              fix: 'use a timestamp or number that grows with each change',
+            })
           }
         }
         const again = await fresh.readTableMetadata(table, context.tableOptions(table))
         if (canonical(again) !== canonical(metadata)) {
-          findings.add({ where, problem: 'metadata differs on a fresh instance', expected: show(metadata), received: show(again), fix: 'derive metadata from table options only' })
+          findings.add({
+            where,
+            problem: 'metadata differs on a fresh instance',
+            expected: show(metadata),
+            received: show(again),
+            fix: 'derive metadata from table options only',
+          })
         }
       })
     }

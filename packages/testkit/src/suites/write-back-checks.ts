@@ -24,7 +24,8 @@ export async function configuredTables(
 }
 
 /** Tables the suite may insert into. */
-export const insertable = (context: CheckContext) => configuredTables(context, ({ settings }) => settings.newRecord !== undefined)
+export const insertable = (context: CheckContext) =>
+  configuredTables(context, ({ settings }) => settings.newRecord !== undefined)
 
 /** Tables whose records the source can delete: `deletes: true`, or by default the cdc_with_deletes ones. */
 export async function deletable(context: CheckContext): Promise<ConfiguredTable[]> {
@@ -70,7 +71,13 @@ const insertableTables = defineCheck({
     const findings = new Findings(this.id)
     for (const { table } of await insertable(context)) {
       if (!tables.includes(table)) {
-        findings.add({ where: `table ${table}`, problem: 'configured as insertable but not listed', expected: `one of ${tables.join(', ')}`, received: table, fix: 'list the table in listTables, or fix the name under tables' })
+        findings.add({
+          where: `table ${table}`,
+          problem: 'configured as insertable but not listed',
+          expected: `one of ${tables.join(', ')}`,
+          received: table,
+          fix: 'list the table in listTables, or fix the name under tables',
+        })
       }
     }
     findings.throwIfAny()
@@ -88,12 +95,24 @@ const deletableTables = defineCheck({
     const findings = new Findings(this.id)
     for (const { table } of entries) {
       if (!tables.includes(table)) {
-        findings.add({ where: `table ${table}`, problem: 'configured as deletable but not listed', expected: `one of ${tables.join(', ')}`, received: table, fix: 'list the table or fix the name' })
+        findings.add({
+          where: `table ${table}`,
+          problem: 'configured as deletable but not listed',
+          expected: `one of ${tables.join(', ')}`,
+          received: table,
+          fix: 'list the table or fix the name',
+        })
         continue
       }
       const type = (await context.metadata(table)).ingestion_type
       if (type !== 'cdc_with_deletes') {
-        findings.add({ where: `table ${table}`, problem: `the source deletes records but the table is ${type}`, expected: 'ingestion_type cdc_with_deletes with readTableDeletes', received: type, fix: 'declare cdc_with_deletes and read the deletes (tombstones), or deletions are never seen downstream' })
+        findings.add({
+          where: `table ${table}`,
+          problem: `the source deletes records but the table is ${type}`,
+          expected: 'ingestion_type cdc_with_deletes with readTableDeletes',
+          received: type,
+          fix: 'declare cdc_with_deletes and read the deletes (tombstones), or deletions are never seen downstream',
+        })
       }
     }
     findings.throwIfAny()
@@ -118,16 +137,35 @@ const writeToSource = defineCheck({
         simulator.data.insert(settings.corpus, record)
         const wanted = keyOf(record, key)
         const stored = simulator.data.records(settings.corpus).find((candidate) => keyOf(candidate, key) === wanted)
-        if (!stored) fail(this.id, { where: `table ${table}`, problem: 'the written record is not in the source', expected: `a record with key ${wanted}`, received: 'none', fix: 'newRecord must return a record with the corpus primary key set' })
+        if (!stored)
+          fail(this.id, {
+            where: `table ${table}`,
+            problem: 'the written record is not in the source',
+            expected: `a record with key ${wanted}`,
+            received: 'none',
+            fix: 'newRecord must return a record with the corpus primary key set',
+          })
         const schema = await context.schema(table)
         const unknown = Object.keys(record).filter((field) => !Object.hasOwn(schema.fields, field))
         if (unknown.length > 0) {
-          findings.add({ where: `table ${table}`, problem: `written field(s) ${unknown.join(', ')} are not columns of the schema`, expected: `fields among ${Object.keys(schema.fields).join(', ')}`, received: unknown.join(', '), fix: 'keep the schema in step with the source: a field the source has and the schema lacks is dropped' })
+          findings.add({
+            where: `table ${table}`,
+            problem: `written field(s) ${unknown.join(', ')} are not columns of the schema`,
+            expected: `fields among ${Object.keys(schema.fields).join(', ')}`,
+            received: unknown.join(', '),
+            fix: 'keep the schema in step with the source: a field the source has and the schema lacks is dropped',
+          })
         }
         try {
           compileConverter(schema, { table })(stored)
         } catch (error) {
-          findings.add({ where: `table ${table}`, problem: 'the written record does not convert to the schema', expected: 'a record of the source converts', received: (error as Error).message.split('\n')[0]!, fix: 'fix the schema (types, nullability) to match the source' })
+          findings.add({
+            where: `table ${table}`,
+            problem: 'the written record does not convert to the schema',
+            expected: 'a record of the source converts',
+            received: (error as Error).message.split('\n')[0]!,
+            fix: 'fix the schema (types, nullability) to match the source',
+          })
         }
       })
     }
@@ -151,22 +189,46 @@ const incrementalAfterWrite = defineCheck({
       await findings.guard(`table ${table}`, async () => {
         const type = (await context.metadata(table)).ingestion_type
         const options = context.tableOptions(table)
-        const first = await readUntilConverged({ connector: context.connect(), table, start: {}, tableOptions: options, maxIterations })
+        const first = await readUntilConverged({
+          connector: context.connect(),
+          table,
+          start: {},
+          tableOptions: options,
+          maxIterations,
+        })
         const before = recordsOf(first.calls).length
         context.syncClock()
         const record = settings.newRecord!(1)
         simulator.data.insert(settings.corpus, record)
-        const second = await readUntilConverged({ connector: context.connect(), table, start: first.offset, tableOptions: options, maxIterations })
+        const second = await readUntilConverged({
+          connector: context.connect(),
+          table,
+          start: first.offset,
+          tableOptions: options,
+          maxIterations,
+        })
         const records = recordsOf(second.calls)
         const key = await readKey(context, table, settings.corpus)
         const wanted = keyOf(record, key)
         const found = records.some((candidate) => keyOf(candidate, key) === wanted)
         const where = `table ${table}`
         if (type === 'snapshot' && records.length !== before + 1) {
-          findings.add({ where, problem: 'the snapshot after one insert has the wrong size', expected: `${before + 1} records`, received: `${records.length}`, fix: 'a fresh instance must take a full new snapshot' })
+          findings.add({
+            where,
+            problem: 'the snapshot after one insert has the wrong size',
+            expected: `${before + 1} records`,
+            received: `${records.length}`,
+            fix: 'a fresh instance must take a full new snapshot',
+          })
         }
         if (!found) {
-          findings.add({ where, problem: 'a record written after the first read was not read by a fresh instance', expected: `a record with key ${wanted} read from offset ${show(first.offset, 80)}`, received: `${records.length} records, none with that key`, fix: 'capture the init-time cap in the constructor (not at module load) and read past the offset up to it' })
+          findings.add({
+            where,
+            problem: 'a record written after the first read was not read by a fresh instance',
+            expected: `a record with key ${wanted} read from offset ${show(first.offset, 80)}`,
+            received: `${records.length} records, none with that key`,
+            fix: 'capture the init-time cap in the constructor (not at module load) and read past the offset up to it',
+          })
         }
       })
     }
@@ -191,7 +253,13 @@ const deleteAndReadDeletes = defineCheck({
     simulator.data.delete(settings.corpus, keyObject(victim, key))
     const connector = context.connect()
     if (typeof connector.readTableDeletes !== 'function') {
-      fail(this.id, { where: `table ${table}`, problem: 'no readTableDeletes', expected: 'a delete flow', received: 'none', fix: 'implement readTableDeletes' })
+      fail(this.id, {
+        where: `table ${table}`,
+        problem: 'no readTableDeletes',
+        expected: 'a delete flow',
+        received: 'none',
+        fix: 'implement readTableDeletes',
+      })
     }
     const result = await readUntilConverged({
       connector,
@@ -205,10 +273,22 @@ const deleteAndReadDeletes = defineCheck({
     const wanted = keyOf(victim, readKeys)
     const tombstones = recordsOf(result.calls)
     if (!tombstones.some((record) => keyOf(record, readKeys) === wanted)) {
-      fail(this.id, { where: `table ${table}`, problem: 'the deleted record is not among the tombstones', expected: `a tombstone with key ${wanted}`, received: `${tombstones.length} tombstones: ${show(tombstones.slice(0, 3), 160)}`, fix: "read the source's deleted-records endpoint in readTableDeletes" })
+      fail(this.id, {
+        where: `table ${table}`,
+        problem: 'the deleted record is not among the tombstones',
+        expected: `a tombstone with key ${wanted}`,
+        received: `${tombstones.length} tombstones: ${show(tombstones.slice(0, 3), 160)}`,
+        fix: "read the source's deleted-records endpoint in readTableDeletes",
+      })
     }
   },
 })
 
 /** Upstream's `LakeflowConnectWriteBackTests` (§4.4), writing through the simulator's mutation API. */
-export const writeBackChecks = [insertableTables, deletableTables, writeToSource, incrementalAfterWrite, deleteAndReadDeletes] as const
+export const writeBackChecks = [
+  insertableTables,
+  deletableTables,
+  writeToSource,
+  incrementalAfterWrite,
+  deleteAndReadDeletes,
+] as const
