@@ -299,4 +299,33 @@ describe('publishing to a real registry and consuming from it', () => {
     expect(passing.stdout).toContain(`ok   ${name}`)
     expect(passing.status).toBe(0)
   })
+
+  it('on a fresh clone without tags, the last release comes from the registry (and a shallow clone is refused)', () => {
+    const lookup = (name: string) => publishedVersions(name, { cwd: consumer, env: consumerEnv })
+    const fresh = join(work, 'fresh-clone')
+    run('git', ['clone', '-q', '--no-tags', `file://${repo}`, fresh], { cwd: work, env: repoEnv })
+    expect(run('git', ['tag', '--list'], { cwd: fresh, env: repoEnv }).stdout).toBe('')
+    const verdicts = checkReleasePolicy({ root: fresh, lookup, checkTarballs: false })
+    for (const verdict of verdicts) {
+      expect(verdict.basis, verdict.name).toMatch(
+        / is in the registry; released from [0-9a-f]{9}, the commit that set it$/,
+      )
+      expect(verdict.violations, verdict.name).toEqual([])
+    }
+    const core = publishedPackages(fresh).find((p) => p.name === '@lakeflow/core')!
+    writeFileSync(
+      join(core.dir, 'src/index.ts'),
+      `${readFileSync(join(core.dir, 'src/index.ts'), 'utf8')}\n// changed\n`,
+    )
+    const changed = checkReleasePolicy({ root: fresh, lookup, checkTarballs: false }).find(
+      (v) => v.name === '@lakeflow/core',
+    )!
+    expect(changed.violations[0]).toContain(
+      'changed since its last release without a changeset: packages/core/src/index.ts',
+    )
+    const shallow = join(work, 'shallow-clone')
+    run('git', ['clone', '-q', '--no-tags', '--depth', '1', `file://${repo}`, shallow], { cwd: work, env: repoEnv })
+    const refused = checkReleasePolicy({ root: shallow, lookup, checkTarballs: false })
+    expect(refused[0]!.violations[0]).toContain('this clone is shallow: fetch the full history')
+  })
 })
