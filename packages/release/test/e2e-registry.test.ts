@@ -7,12 +7,14 @@ import { existsSync, globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
 import { checkReleasePolicy } from '../src/policy.ts'
 import { publishedVersions } from '../src/registry.ts'
 import { parseSnapshotFile } from '../src/schema-diff.ts'
 import { packFileList, tarballProblems } from '../src/tarball.ts'
 import { publishedPackages } from '../src/workspace.ts'
-import { childEnv, copyWorkingTree, run } from './helpers/processes.ts'
+import { writeFutureConnector, writeTypeScriptConsumer } from './helpers/consumer-fixtures.ts'
+import { childEnv, copyWorkingTree, run, startServer } from './helpers/processes.ts'
 import { ensureVerdaccio, type RunningRegistry, startVerdaccio } from './helpers/verdaccio.ts'
 
 const REPO_ROOT = join(import.meta.dirname, '../../..')
@@ -25,6 +27,7 @@ const FIRST_CONNECTOR = publishedPackages(REPO_ROOT).find((p) => p.relativeDir.s
 const PATCHED = HAS_EXAMPLE ? '@lakeflow/connector-example' : (FIRST_CONNECTOR?.name ?? '@lakeflow/core')
 const CONSUMED = [
   ...(HAS_CLI ? ['@lakeflow/cli'] : []),
+  ...(HAS_EXAMPLE ? ['@lakeflow/simulator'] : []),
   ...new Set([...(HAS_EXAMPLE ? ['@lakeflow/connector-example'] : []), PATCHED, '@lakeflow/core']),
 ]
 
@@ -160,38 +163,48 @@ describe('publishing to a real registry and consuming from it', () => {
     }
   })
 
+  it.runIf(HAS_CLI && HAS_EXAMPLE)(
+    'the installed lakeflow binary lists and reads the example connector from its simulator',
+    async () => {
+      const simulatorDir = join(repo, 'connectors/example/simulator')
+      const simulator = await startServer(
+        join(consumer, 'node_modules/.bin/lakeflow-simulator'),
+        ['--spec', join(simulatorDir, 'endpoints.yaml'), '--corpus', join(simulatorDir, 'corpus')],
+        { cwd: consumer, env: consumerEnv },
+      )
+      try {
+        expect(simulator.firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?$/)
+        const lakeflow = join(consumer, 'node_modules/.bin/lakeflow')
+        const options = ['-o', `base_url=${simulator.firstLine}`, '-o', 'username=ada', '-o', 'password=e2e-secret-pw']
+        const tables = timed('lakeflow tables example', () =>
+          run(lakeflow, ['tables', 'example', ...options], { cwd: consumer, env: consumerEnv }),
+        )
+        const corpora = Object.keys(parseYaml(readFileSync(join(simulatorDir, 'endpoints.yaml'), 'utf8')).corpora)
+        expect(tables.stdout.trim().split('\n').sort()).toEqual(corpora.sort())
+        const read = timed('lakeflow read example users --limit 3', () =>
+          run(lakeflow, ['read', 'example', 'users', '--limit', '3', ...options], { cwd: consumer, env: consumerEnv }),
+        )
+        const records = read.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+        const corpus = JSON.parse(readFileSync(join(simulatorDir, 'corpus/users.json'), 'utf8')) as {
+          user_id: number
+          updated_at: string
+        }[]
+        const firstThree = [...corpus]
+          .sort((a, b) => a.updated_at.localeCompare(b.updated_at) || a.user_id - b.user_id)
+          .slice(0, 3)
+        expect(records.map((record) => record.user_id)).toEqual(firstThree.map((record) => record.user_id))
+        expect(read.stdout + read.stderr).not.toContain('e2e-secret-pw')
+      } finally {
+        await simulator.stop()
+      }
+    },
+  )
+
   it('a TypeScript consumer type-checks against the published .d.ts and runs', () => {
-    writeFileSync(
-      join(consumer, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'es2023',
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          strict: true,
-          noEmit: true,
-          types: [],
-          skipLibCheck: true,
-          allowImportingTsExtensions: true,
-        },
-        include: ['main.ts'],
-      }),
-    )
-    writeFileSync(
-      join(consumer, 'main.ts'),
-      [
-        "import { SPECIFICATION_VERSION, Spark, type Row, toDdl } from '@lakeflow/core'",
-        "import { UnknownTableError } from '@lakeflow/core/errors'",
-        '',
-        'const Issue = Spark.table({ id: Spark.long({ nullable: false }), title: Spark.string() })',
-        'const row: Row<typeof Issue> = { id: 1, title: null }',
-        '// @ts-expect-error id is a long: a number, never a string (fails if the published types were `any`)',
-        "const wrong: Row<typeof Issue> = { id: 'one', title: null }",
-        "const error = new UnknownTableError('nope', ['issues'], 'example')",
-        'console.log(JSON.stringify({ spec: SPECIFICATION_VERSION, ddl: toDdl(Issue), row, wrong: typeof wrong, unknown: UnknownTableError.isInstance(error) }))',
-        '',
-      ].join('\n'),
-    )
+    writeTypeScriptConsumer(consumer, HAS_EXAMPLE)
     const check = timed('tsc against the published .d.ts', () =>
       run(join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], {
         cwd: consumer,
@@ -201,7 +214,9 @@ describe('publishing to a real registry and consuming from it', () => {
     )
     expect(check.stdout + check.stderr).toBe('')
     expect(check.status).toBe(0)
-    const output = JSON.parse(run('node', ['main.ts'], { cwd: consumer, env: consumerEnv }).stdout)
+    const ran = run('node', ['main.ts'], { cwd: consumer, env: consumerEnv })
+    const output = JSON.parse(ran.stdout)
+    if (HAS_EXAMPLE) expect(ran.stderr).toContain('connector example v1')
     expect(output).toMatchObject({ spec: 'v1', row: { id: 1, title: null }, unknown: true })
     expect(output.ddl).toContain('id BIGINT NOT NULL')
   })
@@ -239,22 +254,7 @@ describe('publishing to a real registry and consuming from it', () => {
 
   it.runIf(HAS_CLI)('lakeflow refuses an installed connector that declares another specificationVersion', () => {
     const fixture = join(work, 'connector-future')
-    mkdirSync(fixture)
-    const manifest = { name: '@lakeflow/connector-future', version: '1.0.0', type: 'module', exports: './index.js' }
-    writeFileSync(join(fixture, 'package.json'), `${JSON.stringify(manifest)}\n`)
-    writeFileSync(
-      join(fixture, 'index.js'),
-      [
-        '// A connector built for an interface this runner does not know: it must be refused before use.',
-        'export const connector = {',
-        "  specificationVersion: 'v2', name: 'future', packageName: '@lakeflow/connector-future', version: '1.0.0',",
-        "  description: 'declares a future interface', options: { type: 'object', properties: {} }, tableOptionKeys: [],",
-        "  create() { throw new Error('a v2 connector must never be created by a v1 runner') },",
-        '}',
-        '',
-      ].join('\n'),
-    )
-    writeFileSync(join(fixture, '.npmrc'), `@lakeflow:registry=${registry.url}\n`)
+    writeFutureConnector(fixture, registry.url)
     run('pnpm', ['publish', '--no-git-checks', '--access', 'restricted'], { cwd: fixture, env: consumerEnv })
     run('pnpm', ['add', '@lakeflow/connector-future'], { cwd: consumer, env: consumerEnv })
     const refused = run(join(consumer, 'node_modules/.bin/lakeflow'), ['tables', 'future'], {
@@ -301,7 +301,11 @@ describe('publishing to a real registry and consuming from it', () => {
   })
 
   it('on a fresh clone without tags, the last release comes from the registry (and a shallow clone is refused)', () => {
-    const lookup = (name: string) => publishedVersions(name, { cwd: consumer, env: consumerEnv })
+    const cache = new Map<string, string[]>()
+    const lookup = (name: string) => {
+      if (!cache.has(name)) cache.set(name, publishedVersions(name, { cwd: consumer, env: consumerEnv }))
+      return cache.get(name)!
+    }
     const fresh = join(work, 'fresh-clone')
     run('git', ['clone', '-q', '--no-tags', `file://${repo}`, fresh], { cwd: work, env: repoEnv })
     expect(run('git', ['tag', '--list'], { cwd: fresh, env: repoEnv }).stdout).toBe('')

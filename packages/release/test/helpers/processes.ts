@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
@@ -77,4 +77,54 @@ export function childEnv(pathDirs: readonly string[], extra: NodeJS.ProcessEnv =
   env.TURBO_TELEMETRY_DISABLED = '1'
   env.DO_NOT_TRACK = '1'
   return { ...env, ...extra }
+}
+
+/** A long-running child process (a server), stopped by its process id. */
+export interface Server {
+  /** The first line it printed on stdout (the simulator prints its base URL there). */
+  readonly firstLine: string
+  stop(): Promise<void>
+}
+
+/** Starts a server process and waits for its first stdout line (at most `timeoutMs`). */
+export async function startServer(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Server> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid!, 'SIGTERM')
+      await exited
+    }
+  }
+  let stderr = ''
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  try {
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      let stdout = ''
+      const timer = setTimeout(
+        () => reject(new Error(`${command} printed nothing in time: ${stderr}`)),
+        options.timeoutMs ?? 20_000,
+      )
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk
+        const end = stdout.indexOf('\n')
+        if (end >= 0) {
+          clearTimeout(timer)
+          resolve(stdout.slice(0, end).trim())
+        }
+      })
+      child.once('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`${command} exited with ${code} before printing: ${stderr}`))
+      })
+    })
+    return { firstLine, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
 }
