@@ -5,6 +5,7 @@ import { git, tagCommit } from './git.ts'
 import { publishedVersions } from './registry.ts'
 import {
   findPackage,
+  listWorkspacePackages,
   publishedPackages,
   topologicalOrder,
   type WorkspacePackage,
@@ -43,8 +44,8 @@ export function releaseSelection(root: string, filter: readonly string[] = []): 
   const packages = publishedPackages(root)
   if (filter.length === 0) return topologicalOrder(packages)
   for (const name of filter) {
-    const found = findPackage(packages, name)
-    if (found.private) throw new Error(`${name} is private and never published`)
+    if (findPackage(listWorkspacePackages(root), name).private)
+      throw new Error(`${name} is private and never published`)
   }
   const names = withWorkspaceDependencies(packages, filter)
   return topologicalOrder(packages.filter((workspacePackage) => names.has(workspacePackage.name)))

@@ -332,4 +332,24 @@ describe('publishing to a real registry and consuming from it', () => {
     const refused = checkReleasePolicy({ root: shallow, lookup, checkTarballs: false })
     expect(refused[0]!.violations[0]).toContain('this clone is shallow: fetch the full history')
   })
+
+  it('pnpm release --filter takes a workspace dependency along only when its version is unpublished', () => {
+    const core = publishedPackages(repo).find((p) => p.name === '@lakeflow/core')!
+    const target = publishedPackages(repo).find((p) => p.name === PATCHED)!
+    const filtered = (name: string) =>
+      run('pnpm', ['release', '--filter', name, '--dry-run'], { cwd: repo, env: repoEnv }).stdout
+    expect(filtered(PATCHED)).toContain('Nothing to publish.')
+    const manifest = JSON.parse(readFileSync(join(core.dir, 'package.json'), 'utf8'))
+    writeFileSync(
+      join(core.dir, 'package.json'),
+      `${JSON.stringify({ ...manifest, version: nextPatch(core.version) }, null, 2)}\n`,
+    )
+    const output = filtered(PATCHED)
+    expect(output).toContain(`Would publish: @lakeflow/core@${nextPatch(core.version)}\n`)
+    expect(
+      PATCHED === '@lakeflow/core' || output.includes(`already in the registry: ${PATCHED}@${target.version}`),
+    ).toBe(true)
+    const others = publishedPackages(repo).filter((p) => p.name !== PATCHED && p.name !== '@lakeflow/core')
+    for (const other of others) expect(output).not.toContain(other.name)
+  })
 })
