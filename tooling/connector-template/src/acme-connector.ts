@@ -1,0 +1,37 @@
+import {
+  createTableConnector,
+  defineConnector,
+  type LakeflowConnector,
+  tableOptionKeysOf,
+} from '@lakeflow/core/connector'
+import { bearerAuth, createHttpClient } from '@lakeflow/core/http'
+import packageJson from '../package.json' with { type: 'json' }
+import { AcmeOptions } from './acme-options.ts'
+import { type AcmeContext, itemsTable } from './tables/acme-items.ts'
+
+const tables = [itemsTable]
+
+/**
+ * Creates an Acme connector from validated options. `now` is captured here: it is the
+ * init-time cap, so every read ends even while the source keeps changing.
+ */
+export function createAcmeConnector(options: AcmeOptions): LakeflowConnector {
+  const client = createHttpClient({
+    baseUrl: options.base_url,
+    auth: bearerAuth(options.token),
+    userAgent: { packageName: packageJson.name, version: packageJson.version },
+  })
+  const context: AcmeContext = { client, cap: new Date().toISOString() }
+  return createTableConnector({ name: 'acme', context, tables })
+}
+
+/** The Acme connector's definition: what `lakeflow` and the Spark bridge load. */
+export const connector = defineConnector({
+  name: 'acme',
+  packageName: packageJson.name,
+  version: packageJson.version,
+  description: packageJson.description,
+  options: AcmeOptions,
+  tableOptionKeys: tableOptionKeysOf(tables as never),
+  create: (options) => createAcmeConnector(options),
+})

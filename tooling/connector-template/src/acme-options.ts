@@ -1,0 +1,29 @@
+import { defineOptions, secret } from '@lakeflow/core/options'
+import Type, { type Static } from 'typebox'
+
+/**
+ * Connection options of the Acme connector.
+ * @example connector.create({ base_url: 'https://api.acme.example', token: process.env.ACME_TOKEN })
+ */
+export const AcmeOptions = defineOptions({
+  base_url: Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL of the Acme API.' }),
+  token: secret(Type.String({ minLength: 1, description: 'API token, sent as a bearer token. Secret.' })),
+})
+
+/** Validated connection options. */
+export type AcmeOptions = Static<typeof AcmeOptions>
+
+/** Table options of `items`. */
+export const ItemsOptions = defineOptions({
+  max_records_per_batch: Type.Integer({
+    minimum: 1,
+    default: 1000,
+    description: 'Records per call before the read stops at the next change of cursor value. @default 1000',
+  }),
+  page_size: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 100,
+    description: 'Records per page (1–1000). @default 100',
+  }),
+})
