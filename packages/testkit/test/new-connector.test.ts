@@ -110,7 +110,7 @@ export default defineConfig({ resolve: { conditions }, ssr: { resolve: { conditi
           `the generated connector's tests failed:\n${error.stdout ?? ''}\n${error.stderr ?? error.message}`,
         )
       })
-      const plain = stdout.replace(/\u001b\[[0-9;]*m/g, '')
+      const plain = stdout.replaceAll(`${String.fromCharCode(27)}[`, '').replace(/\b\d+(;\d+)*m/g, '')
       expect(plain).toMatch(/Tests\s+\d+ passed/)
       expect(plain).not.toMatch(/\bfailed\b/)
     } finally {
