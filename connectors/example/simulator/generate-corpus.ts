@@ -101,7 +101,11 @@ const events = Array.from({ length: 101 }, (_, index) => ({
   event_id: `evt_${(0x1a2b3c + index * 7919).toString(16).padStart(8, '0')}`,
   event_type: maybe(pick(EVENT_TYPES)),
   user_id: maybe(int(1, 37)),
-  properties: maybe({ path: `/${pick(NOUNS)}`, referrer: pick(['search', 'direct', 'email']) }),
+  // Open-ended properties (experiment flags come and go), hence a map rather than a struct.
+  properties: maybe({
+    path: `/${pick(NOUNS)}`,
+    ...Object.fromEntries(Array.from({ length: int(0, 2) }, () => [`flag_${int(1, 60)}`, pick(['on', 'off'])])),
+  }),
   created_at: iso(BASE + 7_200_000 + index * 1_000),
 }))
 

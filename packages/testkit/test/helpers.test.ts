@@ -1,0 +1,71 @@
+import { Spark } from '@lakeflow/core/schema'
+import { describe, expect, it } from 'vitest'
+import { loadLiveConfig, resolveMode } from '../src/mode.ts'
+import { canonical, emptyStructs, isAllNull, nonNullableViolations } from '../src/records.ts'
+import { leaksCanary } from '../src/secrets.ts'
+import { fieldsMovedBack, futureOffset } from '../src/suites/read-checks.ts'
+
+const schema = Spark.table({
+  id: Spark.long({ nullable: false }),
+  address: Spark.struct({ city: Spark.string({ nullable: false }), zip: Spark.string() }),
+  tags: Spark.array(Spark.string()),
+})
+
+describe('record helpers', () => {
+  it('find null non-nullable fields, all-null records and {} structs', () => {
+    expect(nonNullableViolations({ address: { zip: '1' } }, schema)).toEqual(['id', 'address.city'])
+    expect(nonNullableViolations({ id: 1, address: null }, schema)).toEqual([])
+    expect(isAllNull({ id: null, address: { city: null } }, schema)).toBe(true)
+    expect(isAllNull({ id: null, tags: [] }, schema)).toBe(false)
+    expect(emptyStructs({ id: 1, address: {} }, schema)).toEqual(['address'])
+  })
+
+  it('canonical text ignores key order and spells maps, bigints and bytes', () => {
+    expect(canonical({ b: 1, a: [1n, new Map([['k', 2]])] })).toBe(canonical({ a: [1n, new Map([['k', 2]])], b: 1 }))
+    expect(canonical(new Uint8Array([1, 2]))).not.toBe(canonical([1, 2]))
+  })
+})
+
+describe('offset helpers', () => {
+  it('moves timestamps and numbers into the future, and leaves opaque tokens alone', () => {
+    expect(futureOffset({ cursor: '2024-05-01T00:00:00.000Z' })?.cursor).toMatch(/^207\d-/)
+    expect(futureOffset({ cursor: '2024-05-01' })?.cursor).toMatch(/^207\d-\d\d-\d\d$/)
+    expect(futureOffset({ since_id: 42, token: 'abc' })).toMatchObject({ token: 'abc' })
+    expect(futureOffset({ token: 'abc' })).toBeUndefined()
+  })
+
+  it('notices a field that went back', () => {
+    expect(fieldsMovedBack({ cursor: '2024-05-02T00:00:00Z' }, { cursor: '2024-05-01T00:00:00Z' })).toEqual(['cursor'])
+    expect(fieldsMovedBack({ page: 3, cursor: 'a' }, { page: 4, cursor: 'b' })).toEqual([])
+  })
+})
+
+describe('secret scanning', () => {
+  const canary = 'lakeflow-canary-0123456789abcdef'
+  it('finds a canary verbatim, URL-encoded and inside base64 basic auth', () => {
+    expect(leaksCanary(`token=${canary}`, canary)).toBe(true)
+    expect(leaksCanary(`Authorization: Basic ${Buffer.from(`user:${canary}`).toString('base64')}`, canary)).toBe(true)
+    expect(leaksCanary('Authorization: Basic [REDACTED]', canary)).toBe(false)
+  })
+})
+
+describe('modes', () => {
+  it('defaults to simulate with a simulator and rejects unknown modes', () => {
+    expect(resolveMode(undefined, true, {})).toBe('simulate')
+    expect(resolveMode(undefined, false, {})).toBe('live')
+    expect(resolveMode(undefined, true, { LAKEFLOW_TEST_MODE: ' LIVE ' })).toBe('live')
+    expect(() => resolveMode(undefined, true, { LAKEFLOW_TEST_MODE: 'replay' })).toThrow(/"simulate" or "live"/)
+  })
+
+  it('reads live credentials from JSON, naming both variables when none is set', () => {
+    expect(loadLiveConfig({ LAKEFLOW_TEST_CONFIG_JSON: '{"token":"t"}' })).toEqual({ options: { token: 't' } })
+    expect(
+      loadLiveConfig({ LAKEFLOW_TEST_CONFIG_JSON: '{"options":{"token":"t"},"tableOptions":{"a":{"x":"1"}}}' }),
+    ).toEqual({
+      options: { token: 't' },
+      tableOptions: { a: { x: '1' } },
+    })
+    expect(() => loadLiveConfig({})).toThrow(/LAKEFLOW_TEST_CONFIG_JSON.*LAKEFLOW_TEST_CONFIG_PATH/)
+    expect(() => loadLiveConfig({ LAKEFLOW_TEST_CONFIG_JSON: '{' })).toThrow(/not valid JSON/)
+  })
+})
