@@ -24,8 +24,3 @@ export function pathPattern(endpoint: EndpointSpec): RegExp {
     .join('')
   return new RegExp(`^${source}$`)
 }
-
-/** `METHOD path` as the simulator's coverage report names endpoints. */
-export function endpointName(endpoint: EndpointSpec): string {
-  return `${endpoint.method.toUpperCase()} ${endpoint.path}`
-}

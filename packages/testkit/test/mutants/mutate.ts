@@ -69,12 +69,3 @@ export function readTableFor(
     },
   }
 }
-
-/** Runs `body` only for `table`, else the inner method. */
-export function forTable<Args extends unknown[], Result>(
-  table: string,
-  own: (...args: Args) => Result,
-  other: (...args: Args) => Result,
-): (...args: Args) => Result {
-  return (...args: Args) => ((args[0] as string) === table ? own(...args) : other(...args))
-}
