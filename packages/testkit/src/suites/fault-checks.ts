@@ -15,6 +15,10 @@ export const TRANSIENT_FAULTS: readonly { label: string; fault: () => Fault }[] 
     label: '429 with Retry-After as an HTTP date',
     fault: () => ({ kind: 'status', status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }),
   },
+  {
+    label: '429 with Retry-After as a past HTTP date',
+    fault: () => ({ kind: 'status', status: 429, retryAfter: new Date(Date.now() - 60_000).toUTCString() }),
+  },
   { label: '429 without Retry-After', fault: () => ({ kind: 'status', status: 429 }) },
   { label: '503 Service Unavailable', fault: () => ({ kind: 'status', status: 503 }) },
   { label: 'connection reset mid-body', fault: () => ({ kind: 'reset' }) },
