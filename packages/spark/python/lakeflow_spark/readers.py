@@ -162,11 +162,16 @@ class LakeflowStreamReader(SimpleDataSourceStreamReader, SupportsTriggerAvailabl
         When the source changed since (the replay overshoots or stalls before ``end``), the
         rows read are still returned (no loss; possible duplicates, which ``apply_changes``
         absorbs by key and sequence) and a warning names both offsets; ``strict=true``
-        raises instead.
+        raises instead. A failing replay read raises whatever ``strict`` says: the batch's
+        offsets are already in the offset log, so an empty replay would lose data.
         """
         handle = self.handle
-        instance = uuid.uuid4().hex
         target = _canonical(end)
+        if _canonical(start) == target:
+            # A batch from an offset to itself holds nothing (Spark plans one for a fresh
+            # query whose first read found no data).
+            return
+        instance = uuid.uuid4().hex
         offset = start
         for _ in range(MAX_REPLAY_READS):
             batches, next_offset, _rows = self._read_all(offset, instance)

@@ -126,9 +126,18 @@ def op_stream(args):
     df = _reader(args, stream=True).load()
     schema = df.schema
     batches = []
+    fail = set(args.get("fail_batch_ids") or [])
+    if args.get("partition_ids"):
+        df = df.withColumn("__partition", F.spark_partition_id())
 
     def collect(batch_df, batch_id):
-        batches.append({"batch_id": batch_id, "rows": rows_of(batch_df, schema)})
+        if batch_id in fail:
+            raise RuntimeError(f"failing batch {batch_id} on purpose")
+        collected = batch_df.collect()
+        entry = {"batch_id": batch_id, "rows": [normalise(row, schema) for row in collected]}
+        if args.get("partition_ids"):
+            entry["partitions"] = [row["__partition"] for row in collected]
+        batches.append(entry)
 
     query = (
         df.writeStream.foreachBatch(collect)
