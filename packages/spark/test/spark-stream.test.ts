@@ -32,7 +32,12 @@ afterAll(async () => {
 let checkpoints = 0
 const checkpoint = () => join(scratch, `checkpoint-${++checkpoints}`)
 
-function stream(location: string, tableName: string, extra: Record<string, unknown> = {}, options: Record<string, string> = {}) {
+function stream(
+  location: string,
+  tableName: string,
+  extra: Record<string, unknown> = {},
+  options: Record<string, string> = {},
+) {
   return spark.call<StreamRun>('stream', {
     options: { tableName, base_url: url, ...options },
     checkpoint: location,
@@ -114,7 +119,9 @@ describe('failure policy', () => {
     expect(rowsOf(failed)).toEqual([])
     expect(failed.progress.every((progress) => progress.numInputRows === 0)).toBe(true)
     // The offset stays at the initial {}: no batch moved it.
-    expect(failed.progress.map((progress) => progress.endOffset).filter((offset) => offset !== null && offset !== '{}')).toEqual([])
+    expect(
+      failed.progress.map((progress) => progress.endOffset).filter((offset) => offset !== null && offset !== '{}'),
+    ).toEqual([])
     expect(spark.stderr()).toMatch(
       /\[lakeflow_connect\] streaming read from offset \{\} failed for connector 'shop', table 'orders'; keeping offset \{\} and returning no rows.*ApiCallError \(transient\).*HTTP 503/,
     )
@@ -152,7 +159,11 @@ describe('replaying a planned micro-batch after a restart (readBetweenOffsets)',
     const replayed = await stream(location, 'orders')
     const ids = rowsOf(replayed).map((row) => row.id)
     expect(ids).toContain(3000)
-    expect(new Set(ids)).toEqual(new Set((await expectedRows(url, 'orders', { start: {} })).rows.map((row: any) => row.id)))
-    expect(spark.stderr()).toMatch(/replay of micro-batch \{\} -> \{"cursor": "[^"]+"\} for connector 'shop', table 'orders' did not reproduce the batch/)
+    expect(new Set(ids)).toEqual(
+      new Set((await expectedRows(url, 'orders', { start: {} })).rows.map((row: any) => row.id)),
+    )
+    expect(spark.stderr()).toMatch(
+      /replay of micro-batch \{\} -> \{"cursor": "[^"]+"\} for connector 'shop', table 'orders' did not reproduce the batch/,
+    )
   })
 })

@@ -34,7 +34,7 @@ def data_source_class(
         raise TypeError(f"register() takes a connector name (a string), got {type(connector).__name__}")
     if command is None:
         try:
-            packed = importlib.import_module(packed_module_name(connector))
+            packed = importlib.import_module(packed_module_name(connector) + ".source")
         except ModuleNotFoundError as error:
             if error.name != packed_module_name(connector):
                 raise

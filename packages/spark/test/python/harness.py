@@ -163,6 +163,50 @@ def op_stream(args):
     return {"batches": batches, "progress": progress}
 
 
+def op_register_packed(args):
+    """Registers a connector from its installed wheel (lakeflow pack)."""
+    import importlib
+
+    module = importlib.import_module(args["package"])
+    cls = module.register(spark)
+    return {"class": cls.__name__, "module": cls.__module__, "file": module.__file__}
+
+
+def _local_pipeline(args):
+    module = args.get("package")
+    if module:
+        import importlib
+
+        local = importlib.import_module(module + "._lakeflow_spark.local_pipelines")
+    else:
+        from lakeflow_spark import local_pipelines as local
+    return local.LocalPipeline(spark, args["root"], connection_options=args.get("connection_options"))
+
+
+def op_pipeline_file(args):
+    """Runs a generated pipeline file with LocalPipeline standing in for the dlt module."""
+    pipeline = _local_pipeline(args)
+    sys.modules["dlt"] = pipeline
+    try:
+        with open(args["file"]) as handle:
+            code = compile(handle.read(), args["file"], "exec")
+        exec(code, {"spark": spark, "__name__": "pipeline"})
+        pipeline.run()
+    finally:
+        sys.modules.pop("dlt", None)
+    out = {}
+    for target in args["targets"]:
+        frame = pipeline.read_table(target)
+        out[target] = None if frame is None else rows_of(frame)
+    return out
+
+
+def op_read_parquet(args):
+    frame = spark.read.parquet(args["path"])
+    drop = [column for column in frame.columns if column.startswith("__") or column.startswith("_lakeflow")]
+    return rows_of(frame.drop(*drop))
+
+
 def op_struct_roundtrip(args):
     out = []
     for text in args["schemas"]:

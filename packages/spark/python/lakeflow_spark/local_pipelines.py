@@ -1,0 +1,213 @@
+"""Run a pipeline spec's flows on plain Spark, without a Declarative Pipelines runtime.
+
+``LocalPipeline`` implements the part of the ``dlt`` API that :func:`lakeflow_spark.pipeline.ingest`
+uses — ``view``, ``create_streaming_table``, ``apply_changes`` (SCD type 1, with
+``apply_as_deletes``), ``apply_changes_from_snapshot`` (SCD type 1) and ``append_flow`` —
+storing each target table as versioned Parquet under a directory. Streaming flows run with
+Trigger.AvailableNow and a checkpoint per flow, so ``run()`` again picks up where the last
+run stopped. For local runs, tests and comparisons; production pipelines run on Databricks.
+
+>>> pipeline = LocalPipeline(spark, "/tmp/lakehouse", connection_options={"token": "..."})
+>>> ingest(spark, spec, dlt=pipeline)
+>>> pipeline.run()
+>>> pipeline.read_table("orders").show()
+"""
+
+import json
+import os
+import re
+from typing import Any, Callable, Dict, List, Optional
+
+SEQ = "__lakeflow_seq"
+PRIORITY = "__lakeflow_priority"
+DELETE_SEQ = "__lakeflow_delete_seq"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_.-]", "_", name.replace("`", ""))
+
+
+class _Store:
+    """A table as versioned Parquet directories plus a pointer file (atomic enough locally)."""
+
+    def __init__(self, spark: Any, path: str):
+        self.spark = spark
+        self.path = path
+        self.pointer = os.path.join(path, "_current.json")
+
+    def state(self) -> Dict[str, Any]:
+        if not os.path.exists(self.pointer):
+            return {"version": 0, "batches": {}, "schema": None}
+        with open(self.pointer) as handle:
+            return json.load(handle)
+
+    def read(self) -> Optional[Any]:
+        state = self.state()
+        if state["version"] == 0:
+            return None
+        return self.spark.read.parquet(os.path.join(self.path, f"v{state['version']:06d}"))
+
+    def write(self, frame: Any, flow: Optional[str] = None, batch_id: Optional[int] = None) -> None:
+        state = self.state()
+        version = state["version"] + 1
+        frame.write.mode("overwrite").parquet(os.path.join(self.path, f"v{version:06d}"))
+        if flow is not None:
+            state["batches"][flow] = batch_id
+        state.update(version=version, schema=frame.schema.json())
+        os.makedirs(self.path, exist_ok=True)
+        temporary = self.pointer + ".tmp"
+        with open(temporary, "w") as handle:
+            json.dump(state, handle)
+        os.replace(temporary, self.pointer)
+
+    def applied(self, flow: str, batch_id: int) -> bool:
+        last = self.state()["batches"].get(flow)
+        return last is not None and batch_id <= last
+
+
+class LocalPipeline:
+    """A local stand-in for the pipeline runtime's ``dlt`` module (see the module docstring)."""
+
+    def __init__(self, spark: Any, root: str, connection_options: Optional[Dict[str, str]] = None):
+        self.spark = spark
+        self.root = root
+        # Used by ingest() in place of the Unity Catalog connection (databricks.connection).
+        self.connection_options = connection_options
+        self.views: Dict[str, Callable[[], Any]] = {}
+        self.targets: Dict[str, Dict[str, Any]] = {}
+        self.flows: List[Dict[str, Any]] = []
+
+    # -- the dlt API ----------------------------------------------------------------------
+
+    def view(self, name: Optional[str] = None, **_settings: Any) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+        def register(function: Callable[[], Any]) -> Callable[[], Any]:
+            self.views[name or function.__name__] = function
+            return function
+
+        return register
+
+    def create_streaming_table(self, name: str, **settings: Any) -> None:
+        self.targets[name] = settings
+
+    def apply_changes(
+        self,
+        target: str,
+        source: str,
+        keys: List[str],
+        sequence_by: Any,
+        stored_as_scd_type: Any = "1",
+        apply_as_deletes: Any = None,
+        name: Optional[str] = None,
+        **_settings: Any,
+    ) -> None:
+        self._scd1(stored_as_scd_type)
+        self.flows.append(
+            {
+                "kind": "cdc",
+                "target": target,
+                "source": source,
+                "keys": list(keys),
+                "sequence": sequence_by,
+                "deletes": apply_as_deletes is not None,
+                "name": name or f"{source}_flow",
+            }
+        )
+
+    def apply_changes_from_snapshot(
+        self, target: str, source: str, keys: List[str], stored_as_scd_type: Any = "1", **_settings: Any
+    ) -> None:
+        self._scd1(stored_as_scd_type)
+        self.flows.append({"kind": "snapshot", "target": target, "source": source, "keys": list(keys), "name": f"{source}_flow"})
+
+    def append_flow(self, target: str, name: Optional[str] = None, **_settings: Any) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+        def register(function: Callable[[], Any]) -> Callable[[], Any]:
+            self.flows.append({"kind": "append", "target": target, "function": function, "name": name or function.__name__})
+            return function
+
+        return register
+
+    @staticmethod
+    def _scd1(stored_as: Any) -> None:
+        if str(stored_as) != "1":
+            raise NotImplementedError("LocalPipeline applies SCD type 1 only; SCD type 2 needs the pipeline runtime")
+
+    # -- running --------------------------------------------------------------------------
+
+    def store(self, target: str, suffix: str = "") -> _Store:
+        return _Store(self.spark, os.path.join(self.root, _safe(target) + suffix))
+
+    def read_table(self, target: str) -> Any:
+        """The target table's current rows (internal columns dropped); None before any write."""
+        frame = self.store(target).read()
+        if frame is None:
+            return None
+        return frame.drop(*[column for column in frame.columns if column.startswith("__lakeflow_")])
+
+    def run(self) -> None:
+        """Runs every flow once, in definition order (streams until no new data is available)."""
+        for name, function in self.views.items():
+            frame = function()
+            if frame.isStreaming:
+                frame.createOrReplaceTempView(name)
+        for flow in self.flows:
+            if flow["kind"] == "snapshot":
+                self._apply_snapshot(flow, self.views[flow["source"]]())
+                continue
+            frame = flow["function"]() if flow["kind"] == "append" else self.views[flow["source"]]()
+            checkpoint = os.path.join(self.root, "_checkpoints", _safe(flow["name"]))
+            query = (
+                frame.writeStream.foreachBatch(lambda batch, batch_id, flow=flow: self._apply_batch(flow, batch, batch_id))
+                .option("checkpointLocation", checkpoint)
+                .trigger(availableNow=True)
+                .start()
+            )
+            query.awaitTermination()
+            if query.exception() is not None:
+                raise RuntimeError(f"Flow {flow['name']} failed: {query.exception()}")
+
+    def _apply_batch(self, flow: Dict[str, Any], batch: Any, batch_id: int) -> None:
+        store = self.store(flow["target"])
+        if store.applied(flow["name"], batch_id):
+            return  # a replayed micro-batch that was already applied
+        if flow["kind"] == "append":
+            current = store.read()
+            store.write(batch if current is None else current.unionByName(batch), flow["name"], batch_id)
+            return
+        self._apply_cdc(flow, batch, store, batch_id)
+
+    def _apply_snapshot(self, flow: Dict[str, Any], snapshot: Any) -> None:
+        from pyspark.sql import functions as F
+        from pyspark.sql.window import Window
+
+        window = Window.partitionBy(*flow["keys"]).orderBy(F.lit(1))
+        latest = snapshot.withColumn("__rn", F.row_number().over(window)).filter("__rn = 1").drop("__rn")
+        self.store(flow["target"]).write(latest)
+
+    def _apply_cdc(self, flow: Dict[str, Any], batch: Any, store: _Store, batch_id: int) -> None:
+        from pyspark.sql import functions as F
+        from pyspark.sql.window import Window
+
+        keys = flow["keys"]
+        by_key = Window.partitionBy(*keys).orderBy(F.col(SEQ).desc(), F.col(PRIORITY).desc())
+        newest = lambda frame: frame.withColumn("__rn", F.row_number().over(by_key)).filter("__rn = 1").drop("__rn")  # noqa: E731
+        changes = newest(batch.withColumn(SEQ, flow["sequence"]).withColumn(PRIORITY, F.lit(1)))
+        current = store.read()
+        tombstones_store = self.store(flow["target"], "__tombstones")
+        tombstones = tombstones_store.read()
+        if flow["deletes"]:
+            deleted = changes.select(*keys, F.col(SEQ).alias(DELETE_SEQ))
+            if current is not None:
+                kept = current.join(deleted, keys, "left").filter(F.col(DELETE_SEQ).isNull() | (F.col(SEQ) > F.col(DELETE_SEQ)))
+                store.write(kept.drop(DELETE_SEQ), flow["name"], batch_id)
+            marks = deleted.withColumnRenamed(DELETE_SEQ, SEQ).withColumn(PRIORITY, F.lit(1))
+            merged = marks if tombstones is None else tombstones.unionByName(marks)
+            tombstones_store.write(newest(merged))
+            if current is None:
+                store.write(changes.limit(0), flow["name"], batch_id)
+            return
+        if tombstones is not None:
+            marks = tombstones.select(*keys, F.col(SEQ).alias(DELETE_SEQ))
+            changes = changes.join(marks, keys, "left").filter(F.col(DELETE_SEQ).isNull() | (F.col(SEQ) > F.col(DELETE_SEQ)))
+            changes = changes.drop(DELETE_SEQ)
+        merged = changes if current is None else current.withColumn(PRIORITY, F.lit(0)).unionByName(changes)
+        store.write(newest(merged).drop(PRIORITY).withColumn(PRIORITY, F.lit(0)), flow["name"], batch_id)

@@ -1,0 +1,65 @@
+/** The generated Python files of a packed connector package. */
+
+interface ConnectorInfo {
+  name: string
+  packageName: string
+  version: string
+}
+
+const literal = (value: string) => JSON.stringify(value)
+
+/** `<package>/__init__.py`: `register(spark)` and `ingest(spark, spec)`, importing PySpark lazily. */
+export function packageInit(pythonPackage: string, connector: ConnectorInfo): string {
+  return `"""Lakeflow connector ${connector.name} (${connector.packageName} ${connector.version}) for Apache Spark.
+
+Packed by \`lakeflow pack\`. The connector runs in a Node.js process (connector.mjs) and
+serves rows to the \`lakeflow_connect\` Python data source as Arrow record batches.
+
+    from ${pythonPackage} import register
+    register(spark)
+    spark.read.format("lakeflow_connect").option("tableName", "...").load()
+
+Node: the \`nodePath\` option, the LAKEFLOW_NODE environment variable, the Node binary
+bundled in this wheel (\`lakeflow pack --bundle-node\`), or \`node\` on the PATH.
+"""
+
+from typing import Any
+
+CONNECTOR = ${literal(connector.name)}
+NPM_PACKAGE = ${literal(connector.packageName)}
+VERSION = ${literal(connector.version)}
+
+
+def register(spark: Any, connector: str = CONNECTOR) -> Any:
+    """Registers this connector as the \`lakeflow_connect\` data source; returns the class."""
+    if connector != CONNECTOR:
+        from ._lakeflow_spark.registry import register as register_other
+
+        return register_other(spark, connector)
+    from .source import LakeflowSource
+
+    spark.dataSource.register(LakeflowSource)
+    return LakeflowSource
+
+
+def ingest(spark: Any, spec: Any, **settings: Any) -> None:
+    """Defines the Spark Declarative Pipelines flows of a pipeline spec (upstream ingest)."""
+    from ._lakeflow_spark.pipeline import ingest as define
+
+    define(spark, spec, **settings)
+`
+}
+
+/** `<package>/source.py`: the importable data source class (pickled by reference). */
+export function packageSource(pythonPackage: string, connector: ConnectorInfo): string {
+  return `"""The \`lakeflow_connect\` data source of connector ${connector.name}."""
+
+from ._lakeflow_spark.datasource import LakeflowDataSource
+
+
+class LakeflowSource(LakeflowDataSource):
+    """Reads connector ${connector.name} through its bundled Node bridge (connector.mjs)."""
+
+    _lakeflow_bridge = {"connector": ${literal(connector.name)}, "package": ${literal(pythonPackage)}}
+`
+}
