@@ -63,7 +63,9 @@ def normalise(value, data_type):
     if isinstance(data_type, ArrayType):
         return [normalise(item, data_type.elementType) for item in value]
     if isinstance(data_type, MapType):
-        return [[normalise(k, data_type.keyType), normalise(v, data_type.valueType)] for k, v in value.items()]
+        # Map entries have no order (collect() goes through a Java HashMap): sort them by key.
+        entries = [[normalise(k, data_type.keyType), normalise(v, data_type.valueType)] for k, v in value.items()]
+        return sorted(entries, key=lambda entry: json.dumps(entry[0], sort_keys=True, ensure_ascii=False))
     if isinstance(data_type, TimestampType) or isinstance(data_type, TimestampNTZType):
         naive = value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         delta = naive - EPOCH

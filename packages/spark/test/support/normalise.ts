@@ -22,7 +22,9 @@ export function normalise(value: unknown, type: AnySparkNode): unknown {
     case 'map': {
       const map = type as SparkMap
       const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object)
-      return entries.map(([key, item]) => [normalise(key, map.key), normalise(item, map.value)])
+      // Map entries have no order (Spark's collect() goes through a Java HashMap): sort by key.
+      const normalised = entries.map(([key, item]) => [normalise(key, map.key), normalise(item, map.value)])
+      return normalised.sort((left, right) => compareJson(left[0], right[0]))
     }
     case 'binary':
       return { $binary: Buffer.from(value as Uint8Array).toString('base64') }
@@ -45,4 +47,11 @@ function finite(value: number): unknown {
   if (Number.isNaN(value)) return { $float: 'nan' }
   if (!Number.isFinite(value)) return { $float: value > 0 ? 'inf' : '-inf' }
   return value
+}
+
+/** Orders values the way Python's `sorted(key=json.dumps(..., sort_keys=True))` does for map keys. */
+function compareJson(left: unknown, right: unknown): number {
+  const a = JSON.stringify(left)
+  const b = JSON.stringify(right)
+  return a < b ? -1 : a > b ? 1 : 0
 }
