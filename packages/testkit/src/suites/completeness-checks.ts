@@ -231,7 +231,7 @@ const crashResume = defineCheck({
               where: `table ${table}`,
               problem: `after a crash at record ${k} and a restart from the last committed offset, the result differs from an uninterrupted read`,
               expected: `all ${cleanRecords.length} records, duplicates at most one batch (${largestCall})`,
-              received: `${committed.length} records, ${lost.length} lost, e.g. ${lost.slice(0, 1).join('')}`,
+              received: `${committed.length} records, ${lost.length} lost, e.g. ${show(lost[0], 120)}`,
               fix: 'keep no progress outside the offset: a call must depend only on its start offset, and the offset must cover only what was returned',
             })
             return
