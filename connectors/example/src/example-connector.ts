@@ -120,6 +120,6 @@ export const connector = defineConnector({
   version: packageJson.version,
   description: 'The reference connector: snapshot, cdc, deletes, append, windowed and partitioned tables.',
   options: ExampleOptions,
-  tableOptionKeys: tableOptionKeysOf(tables as never),
+  tableOptionKeys: tableOptionKeysOf(tables),
   create: (options) => createExampleConnector(options),
 })

@@ -32,6 +32,6 @@ export const connector = defineConnector({
   version: packageJson.version,
   description: packageJson.description,
   options: AcmeOptions,
-  tableOptionKeys: tableOptionKeysOf(tables as never),
+  tableOptionKeys: tableOptionKeysOf(tables),
   create: (options) => createAcmeConnector(options),
 })
