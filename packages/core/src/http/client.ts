@@ -3,6 +3,7 @@ import ky from 'ky'
 import { ApiCallError } from '../errors/errors.ts'
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
 import { redact, redactUrl } from '../errors/redact.ts'
+import { currentHttpScope, notify } from './ambient.ts'
 import { type AttemptFailure, type RequestPlan, runAttempt } from './attempt.ts'
 import { resolveRetryPolicy, retryWait } from './retry.ts'
 import type {
@@ -77,6 +78,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   function emit(event: HttpEvent): void {
     onEvent?.(event)
+    const scopeListener = currentHttpScope()?.onEvent
+    if (scopeListener) notify(scopeListener, event)
   }
 
   function combinedSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
@@ -139,6 +142,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     if (responseType === 'json' && !headers.has('accept')) headers.set('accept', 'application/json')
     applyHeaders(headers, request.headers)
     const sameOrigin = baseOrigin === undefined || originOf(url) === baseOrigin
+    const scope = currentHttpScope()
+    const policy =
+      scope?.retry === undefined && request.retry === undefined
+        ? clientPolicy
+        : resolveRetryPolicy(options.retry, scope?.retry, request.retry)
     const plan: RequestPlan = {
       method,
       url,
@@ -147,8 +155,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       body: request.body,
       responseType,
       allowStatuses: new Set(request.allowStatuses ?? []),
-      timeoutMs: positive('timeoutMs', request.timeoutMs ?? timeoutMs),
-      policy: request.retry === undefined ? clientPolicy : resolveRetryPolicy(options.retry, request.retry),
+      timeoutMs: positive('timeoutMs', request.timeoutMs ?? scope?.timeoutMs ?? timeoutMs),
+      policy,
       isApiError: request.isApiError === false ? undefined : (request.isApiError ?? options.isApiError),
       auth: internal.bare || !sameOrigin ? undefined : options.auth,
       signal: combinedSignal(request.signal),

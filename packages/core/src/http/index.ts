@@ -3,6 +3,8 @@
  * timeouts, auth helpers, pagination helpers, rate-limit hooks and redacted errors.
  * Connectors never import ky; everything goes through {@link createHttpClient}.
  */
+
+export { currentHttpScope, type HttpScopeSettings, withHttpScope } from './ambient.ts'
 export { fhirOperationOutcomeApiError, type GraphqlApiErrorOptions, graphqlApiError } from './api-errors.ts'
 export { type ApiKeyPlacement, apiKeyAuth, basicAuth, bearerAuth } from './auth.ts'
 export { createHttpClient } from './client.ts'
