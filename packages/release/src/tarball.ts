@@ -45,7 +45,19 @@ export function tarballProblems(packageDir: string, files: readonly string[]): s
     if (glob) problems.push(`${file} would be published (matches ${glob}: tests, fixtures and corpora never ship)`)
     if (file.endsWith('.map')) problems.push(...sourceMapProblems(packageDir, file, shipped))
   }
-  const declared = Array.isArray((readManifest(packageDir) as { files?: unknown }).files)
+  const manifest = readManifest(packageDir) as {
+    name?: unknown
+    files?: unknown
+    bin?: unknown
+    publishConfig?: { bin?: unknown }
+  }
+  const bin = manifest.publishConfig?.bin ?? manifest.bin
+  const bins = typeof bin === 'string' ? { [String(manifest.name)]: bin } : ((bin ?? {}) as Record<string, string>)
+  for (const [command, target] of Object.entries(bins)) {
+    const path = normalize(target).replaceAll('\\', '/')
+    if (!shipped.has(path)) problems.push(`bin ${command} points at ${target}, which is not in the tarball`)
+  }
+  const declared = Array.isArray(manifest.files)
   if (
     declared &&
     !files.some((file) => file !== 'package.json' && !/^(readme|license|licence|changelog)/i.test(file))

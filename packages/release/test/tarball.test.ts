@@ -83,4 +83,12 @@ describe('tarball contents', () => {
     using fixture = fixturePackage({ 'src/index.ts': '' })
     expect(fixture.problems()).toEqual(['the tarball holds no build output: run the build first (pnpm build)'])
   })
+
+  it('fails when a bin points at a file the tarball lacks', () => {
+    using fixture = fixturePackage(
+      { 'dist/index.js': '', 'dist/bin/tool.js': '#!/usr/bin/env node\n' },
+      { bin: { tool: './dist/bin/tool.js', gone: './dist/bin/gone.js' } },
+    )
+    expect(fixture.problems()).toEqual(['bin gone points at ./dist/bin/gone.js, which is not in the tarball'])
+  })
 })
