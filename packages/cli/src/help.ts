@@ -43,7 +43,7 @@ the converted records to stdout as NDJSON: timestamps as ISO-8601 text, longs ex
 decimals as strings, binary as base64, maps as objects. The end offset goes to stderr.
 --deletes reads the delete flow (cdc_with_deletes tables).`,
   sync: `Usage: lakeflow sync <pipeline.yaml> [--dest file.duckdb|dir] [--dest-type duckdb|files] [--concurrency N]
-                     [--pipeline name] [--max-calls N] [--memory-limit 256MB]
+                     [--pipeline name] [--max-calls N] [--memory-limit 256MB] [--group-commit-rows N]
                      [-o key=value]... [-t key=value]... [--connections file] [--json]
 
 Runs a pipeline spec (upstream format, YAML or JSON). connection_name is looked up in the
@@ -54,6 +54,10 @@ one transaction, so an interrupted sync resumes exactly where it stopped.
   --concurrency   tables read at once (default 3)
   --pipeline      name under which offsets are kept (default: the spec file name)
   --max-calls     cap on read calls per table flow and run (default 10000)
+  --memory-limit  DuckDB memory limit (default 256MB; DuckDB spills beyond it)
+  --group-commit-rows
+                  DuckDB: read calls are committed together until a commit holds this many
+                  rows (default 100000; 1 commits every call)
 Progress bars on a terminal; NDJSON logs otherwise or with --json. Exit 1 if a table failed.`,
   state: `Usage: lakeflow state show [--dest file.duckdb] [--pipeline name] [--json]
        lakeflow state reset --pipeline name [--table table] [--dest file.duckdb]

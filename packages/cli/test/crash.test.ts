@@ -54,7 +54,10 @@ async function dump(file: string) {
 describe('crash safety', () => {
   it(`SIGKILL at ${KILLS} random points, rerun: identical to an uninterrupted run`, async () => {
     const env = { SHOP_TOKEN: shop.token }
-    const referenceRun = startCli(['sync', 'pipeline.yaml', '--dest', 'reference.duckdb', '--json'], { cwd: dir, env })
+    const referenceRun = startCli(
+      ['sync', 'pipeline.yaml', '--dest', 'reference.duckdb', '--json', '--group-commit-rows', '12'],
+      { cwd: dir, env },
+    )
     const runStarted = await referenceRun.firstOutput
     const reference = await referenceRun.done
     expect(reference.code).toBe(0)
@@ -70,7 +73,10 @@ describe('crash safety', () => {
     let interrupted = 0
     let midRun = 0
     for (let kill = 0; kill < KILLS; kill++) {
-      const run = startCli(['sync', 'pipeline.yaml', '--dest', 'crash.duckdb', '--json'], { cwd: dir, env })
+      const run = startCli(['sync', 'pipeline.yaml', '--dest', 'crash.duckdb', '--json', '--group-commit-rows', '12'], {
+        cwd: dir,
+        env,
+      })
       // each kill lands at a random point of the run, after it started reading; on average
       // a run gets 1.5/KILLS of the work done before it dies, so the kills spread over the sync
       const delay = Math.round(random() * Math.max(300, (3 * runMs) / KILLS))
@@ -99,7 +105,10 @@ describe('crash safety', () => {
     }
     expect(interrupted).toBeGreaterThanOrEqual(KILLS / 2)
     expect(midRun).toBeGreaterThanOrEqual(KILLS / 5)
-    const final = await runCli(['sync', 'pipeline.yaml', '--dest', 'crash.duckdb', '--json'], { cwd: dir, env })
+    const final = await runCli(
+      ['sync', 'pipeline.yaml', '--dest', 'crash.duckdb', '--json', '--group-commit-rows', '12'],
+      { cwd: dir, env },
+    )
     expect(final.code).toBe(0)
     const actual = await dump(path.join(dir, 'crash.duckdb'))
     expect(actual.products).toEqual(expected.products)

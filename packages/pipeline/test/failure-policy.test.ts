@@ -104,6 +104,26 @@ describe('failure policy', () => {
     expect(existsSync(file)).toBe(false)
   })
 
+  it('group commit: several read calls commit together; a failure keeps the complete calls of the group', async () => {
+    const grouped = await syncShop(shop, file, [object('users', { max_records_per_batch: 10 })], {
+      groupCommitRows: 15,
+    })
+    expect(grouped.tables[0]).toMatchObject({ rows: 30, inserted: 30, batches: 2 })
+    const other = path.join(temp.dir, `group-${Date.now()}.duckdb`)
+    shop.fail(3, 503, /^\/users$/, 2)
+    const failed = await syncShop(shop, other, [object('users', { max_records_per_batch: 10 })], {
+      groupCommitRows: 100,
+    })
+    expect(failed.tables[0]).toMatchObject({ status: 'failed', rows: 20, batches: 1 })
+    expect(await queryFile(other, 'SELECT count(*)::INT AS n FROM users')).toEqual([{ n: 20 }])
+    const [state] = await queryFile(other, `SELECT offset_json FROM _lakeflow_state WHERE table_name = 'main.users'`)
+    expect(state).toEqual({ offset_json: '{"cursor":"2024-01-01T00:00:58.000Z"}' })
+    const resumed = await syncShop(shop, other, [object('users', { max_records_per_batch: 10 })], {
+      groupCommitRows: 100,
+    })
+    expect(resumed.tables[0]).toMatchObject({ status: 'succeeded', rows: 10, inserted: 10 })
+  })
+
   it('injected 429/503/resets end identical to a clean run', async () => {
     const objects = [
       object('products', { page_size: 4 }),

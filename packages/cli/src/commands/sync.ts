@@ -29,6 +29,7 @@ export const SYNC_FLAGS = {
   pipeline: { type: 'string' },
   'max-calls': { type: 'string' },
   'memory-limit': { type: 'string' },
+  'group-commit-rows': { type: 'string' },
 } as const
 
 /** Builds the destination named by `--dest-type` and `--dest`. */
@@ -38,6 +39,9 @@ export function destinationOf(values: Record<string, unknown>, fallbackFile = DE
     return new DuckDbDestination({
       file: (values.dest as string | undefined) ?? fallbackFile,
       ...(values['memory-limit'] ? { memoryLimit: values['memory-limit'] as string } : {}),
+      ...(values['group-commit-rows'] !== undefined
+        ? { groupCommitRows: positiveInteger('group-commit-rows', values['group-commit-rows'] as string, 100_000) }
+        : {}),
     })
   }
   if (type === 'files') {

@@ -75,6 +75,16 @@ export interface BatchWriter {
   commit(endOffset: Offset | null): Promise<BatchCounts>
   /** Discards the batch; the table and its offset stay as they were. Safe after a failed commit. */
   abort(): Promise<void>
+  /** Rows added so far. */
+  readonly count: number
+  /**
+   * Group commit support: remembers the current position, so the rows added after it (one
+   * read call's) can be dropped with {@link dropSinceMark}. Destinations without it commit
+   * every read call on its own.
+   */
+  mark?(): void
+  /** Drops the rows added since the last {@link mark}. */
+  dropSinceMark?(): void
 }
 
 /** A destination table opened for a run. */
@@ -103,6 +113,12 @@ export interface RunRecord {
 export interface Destination {
   /** `duckdb` or `files`. */
   readonly kind: string
+  /**
+   * Read calls are grouped into one commit until the group holds this many rows (a commit
+   * is then the rows of several calls and the last call's offset, still all or nothing).
+   * 0 commits every call.
+   */
+  readonly groupCommitRows: number
   /** The file or directory, for messages. */
   readonly location: string
   /** Opens (and locks) the destination, creating its state tables or files. */

@@ -1,76 +1,116 @@
 import type { AnySparkNode, SparkArray, SparkMap, SparkStruct } from '@lakeflow/core/schema'
 
-type Render = (value: unknown) => string
-
 const DAY_MS = 86_400_000
 
+/** ISO-8601 text of a microsecond timestamp: `Z` for instants, none for wall-clock times. */
 function isoFromMicros(micros: number | bigint, zone: boolean): string {
-  const big = typeof micros === 'bigint' ? micros : BigInt(Math.trunc(micros))
-  const ms = big / 1000n - (big % 1000n < 0n ? 1n : 0n)
-  const rest = Number(((big % 1_000_000n) + 1_000_000n) % 1_000_000n)
-  const base = new Date(Number(ms)).toISOString().slice(0, 19)
-  const fraction = rest === 0 ? '' : `.${String(rest).padStart(6, '0').replace(/0+$/, '')}`
-  return `${base}${fraction}${zone ? 'Z' : ''}`
+  let ms: number
+  let rest: number
+  if (typeof micros === 'bigint') {
+    const whole = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n)
+    ms = Number(whole)
+    rest = Number(micros - whole * 1000n)
+  } else {
+    ms = Math.floor(micros / 1000)
+    rest = micros - ms * 1000
+  }
+  // toISOString: YYYY-MM-DDTHH:MM:SS.mmmZ (years beyond 9999 get a sign and 6 digits)
+  const iso = new Date(ms).toISOString()
+  const end = zone ? 'Z' : ''
+  if (rest === 0) return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}${end}` : `${iso.slice(0, -1)}${end}`
+  return `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}${end}`
+}
+
+const runtime = {
+  ts: (value: number | bigint) => `"${isoFromMicros(value, true)}"`,
+  ntz: (value: number | bigint) => `"${isoFromMicros(value, false)}"`,
+  date: (value: number) => `"${new Date(value * DAY_MS).toISOString().slice(0, 10)}"`,
+  long: (value: number | bigint) => (typeof value === 'bigint' ? value.toString() : JSON.stringify(value)),
+  dbl: (value: number) => (Number.isFinite(value) ? JSON.stringify(value) : `"${value}"`),
+  bin: (value: Uint8Array) => `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`,
+  variant: (value: unknown) =>
+    JSON.stringify(value, (_key, inner) => (typeof inner === 'bigint' ? Number(inner) : inner)) ?? 'null',
+  entries: (value: unknown): [unknown, unknown][] =>
+    value instanceof Map ? [...value] : Object.entries(value as Record<string, unknown>),
+}
+
+/** Generates JavaScript rendering the value held in variable `input` (never null there). */
+class Generator {
+  readonly helpers: string[] = []
+  private next = 0
+
+  /** An expression rendering `input` (which may be null). */
+  render(type: AnySparkNode, input: string): string {
+    return `(${input} == null ? 'null' : ${this.nonNull(type, input)})`
+  }
+
+  private nonNull(type: AnySparkNode, input: string): string {
+    switch (type['x-spark']) {
+      case 'string':
+      case 'decimal':
+        return `JSON.stringify(${input})`
+      case 'long':
+      case 'integer':
+      case 'short':
+      case 'byte':
+        return `R.long(${input})`
+      case 'double':
+      case 'float':
+        return `R.dbl(${input})`
+      case 'boolean':
+        return `(${input} ? 'true' : 'false')`
+      case 'timestamp':
+        return `R.ts(${input})`
+      case 'timestamp_ntz':
+        return `R.ntz(${input})`
+      case 'date':
+        return `R.date(${input})`
+      case 'binary':
+        return `R.bin(${input})`
+      case 'variant':
+        return `R.variant(${input})`
+      case 'array':
+        return `${this.helper((name) => {
+          const element = this.render((type as SparkArray).element, 'v[i]')
+          return `function ${name}(v) { let s = '['; for (let i = 0; i < v.length; i++) { if (i > 0) s += ','; s += ${element} } return s + ']' }`
+        })}(${input})`
+      case 'map':
+        return `${this.helper((name) => {
+          const item = this.render((type as SparkMap).value, 'e[1]')
+          return `function ${name}(v) { const es = R.entries(v); let s = '{'; for (let i = 0; i < es.length; i++) { const e = es[i]; if (i > 0) s += ','; s += JSON.stringify(String(e[0])) + ':' + ${item} } return s + '}' }`
+        })}(${input})`
+      case 'struct':
+        return `${this.helper((name) => {
+          const fields = Object.entries((type as SparkStruct).fields)
+          if (fields.length === 0) return `function ${name}(v) { return '{}' }`
+          const parts = fields.map(
+            ([field, fieldType], index) =>
+              `${JSON.stringify(`${index === 0 ? '{' : ','}${JSON.stringify(field)}:`)} + ${this.render(fieldType, `v[${JSON.stringify(field)}]`)}`,
+          )
+          return `function ${name}(v) { return ${parts.join(' + ')} + '}' }`
+        })}(${input})`
+      default:
+        return `JSON.stringify(${input})`
+    }
+  }
+
+  private helper(build: (name: string) => string): string {
+    const name = `h${this.next++}`
+    this.helpers.push(build(name))
+    return name
+  }
 }
 
 /**
- * Compiles a JSON renderer for converted rows of a schema: timestamps as ISO-8601 text
- * (`Z` for timestamp, none for timestamp_ntz), dates as `YYYY-MM-DD`, longs exactly (a
- * bigint is written as its digits, never rounded), decimals as strings (exact), binary as
- * base64, maps as objects, variants as their JSON. Used by `lakeflow read` and the file
- * destination.
+ * Compiles a JSON renderer for converted rows of a schema (generated code, one function per
+ * struct): timestamps as ISO-8601 text (`Z` for timestamp, none for timestamp_ntz), dates as
+ * `YYYY-MM-DD`, longs exactly (a bigint is written as its digits, never rounded), decimals as
+ * strings (exact), binary as base64, maps as objects, variants as their JSON; NaN and
+ * infinities as strings. Used by `lakeflow read`, DuckDB staging and the file destination.
  */
 export function compileRecordJson(type: AnySparkNode): (value: unknown) => string {
-  return compile(type)
-}
-
-function compile(type: AnySparkNode): Render {
-  const inner = nonNull(type)
-  return (value) => (value === null || value === undefined ? 'null' : inner(value))
-}
-
-function nonNull(type: AnySparkNode): Render {
-  switch (type['x-spark']) {
-    case 'long':
-    case 'integer':
-    case 'short':
-    case 'byte':
-      return (value) => (typeof value === 'bigint' ? value.toString() : JSON.stringify(value))
-    case 'double':
-    case 'float':
-      return (value) => (Number.isFinite(value) ? JSON.stringify(value) : JSON.stringify(String(value)))
-    case 'timestamp':
-      return (value) => `"${isoFromMicros(value as number, true)}"`
-    case 'timestamp_ntz':
-      return (value) => `"${isoFromMicros(value as number, false)}"`
-    case 'date':
-      return (value) => `"${new Date((value as number) * DAY_MS).toISOString().slice(0, 10)}"`
-    case 'binary':
-      return (value) => `"${Buffer.from(value as Uint8Array).toString('base64')}"`
-    case 'variant':
-      return (value) =>
-        JSON.stringify(value, (_key, inner) => (typeof inner === 'bigint' ? Number(inner) : inner)) ?? 'null'
-    case 'array': {
-      const element = compile((type as SparkArray).element)
-      return (value) => `[${(value as unknown[]).map(element).join(',')}]`
-    }
-    case 'map': {
-      const item = compile((type as SparkMap).value)
-      return (value) => {
-        const entries = value instanceof Map ? [...value] : Object.entries(value as object)
-        return `{${entries.map(([key, entry]) => `${JSON.stringify(String(key))}:${item(entry)}`).join(',')}}`
-      }
-    }
-    case 'struct': {
-      const fields = Object.entries((type as SparkStruct).fields).map(
-        ([name, field]) => [JSON.stringify(name), compile(field), name] as const,
-      )
-      return (value) => {
-        const record = value as Record<string, unknown>
-        return `{${fields.map(([key, render, name]) => `${key}:${render(record[name])}`).join(',')}}`
-      }
-    }
-    default:
-      return (value) => JSON.stringify(value)
-  }
+  const generator = new Generator()
+  const body = generator.render(type, 'value')
+  const source = `${generator.helpers.join('\n')}\nreturn function render(value) { return ${body} }`
+  return new Function('R', source)(runtime) as (value: unknown) => string
 }

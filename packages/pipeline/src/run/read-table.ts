@@ -17,6 +17,9 @@ import { mapLimit } from './limit.ts'
 
 /** Totals of one table's run. */
 export interface TableTotals {
+  /** Records read so far (progress), committed or not. */
+  read: number
+  /** Records of committed batches. */
   rows: number
   inserted: number
   updated: number
@@ -39,6 +42,8 @@ export interface TableReadContext {
   /** Partitions of one table read at once. */
   readonly partitionConcurrency: number
   readonly signal?: AbortSignal
+  /** Group read calls into one commit up to this many rows (0: commit every call). */
+  readonly groupCommitRows: number
 }
 
 const PROGRESS_INTERVAL_MS = 250
@@ -86,8 +91,8 @@ class Feeder {
         if (step.done) return step.value ?? null
         const pending = this.batch.add(convert(step.value))
         if (pending) await pending
-        this.totals.rows++
-        if ((this.totals.rows & 1023) === 0) this.progress()
+        this.totals.read++
+        if ((this.totals.read & 1023) === 0) this.progress()
       }
     } catch (error) {
       // Close the connector's generator so it releases its sockets; its own error wins.
@@ -104,13 +109,14 @@ class Feeder {
       type: 'progress',
       table: this.context.plan.sourceTable,
       flow: this.flow,
-      records: this.totals.rows,
+      records: this.totals.read,
       batches: this.totals.batches,
     })
   }
 }
 
 function add(totals: TableTotals, counts: BatchCounts): void {
+  totals.rows += counts.rows
   totals.inserted += counts.inserted
   totals.updated += counts.updated
   totals.deleted += counts.deleted
@@ -166,53 +172,94 @@ async function readPartitions(context: TableReadContext, feeder: Feeder, partiti
 }
 
 async function readStream(context: TableReadContext, flow: Flow, totals: TableTotals): Promise<void> {
+  // One commit may be in flight while the next batch is read (DuckDB applies it on its own
+  // threads); commits still happen in order, and a batch is committed only after the one
+  // before it succeeded.
+  let inflight: Promise<void> | undefined
+  try {
+    await readStreamBatches(context, flow, totals, async (batch, end) => {
+      if (inflight) await inflight
+      inflight = commit(context, flow, totals, batch, end)
+      inflight.catch(() => {})
+    })
+  } finally {
+    if (inflight) await inflight
+  }
+}
+
+async function readStreamBatches(
+  context: TableReadContext,
+  flow: Flow,
+  totals: TableTotals,
+  commitBatch: (batch: BatchWriter, end: Offset) => Promise<void>,
+): Promise<void> {
   const { connector, plan, tableOptions } = context
   const state = await context.writer.state(flow)
   let offset: Offset = state?.offset ?? {}
   const partitioned =
     flow !== 'deletes' && supportsPartitionedStream(connector) && connector.isPartitioned(plan.sourceTable)
-  for (let calls = 0; ; calls++) {
-    if (context.signal?.aborted) throw context.signal.reason
-    if (calls >= context.maxCalls) {
-      throw new LakeflowError(
-        `Table ${plan.sourceTable}: the ${flow} read did not finish after ${context.maxCalls} calls (the offset kept changing); the committed offset is kept. Raise the cap with --max-calls, or check that the connector stops at an init-time cap`,
-        { category: 'source' },
-      )
-    }
-    let end: Offset | null | undefined
-    let partitions: Partition[] | undefined
-    if (partitioned && supportsPartitionedStream(connector)) {
-      end = await connector.latestOffset(plan.sourceTable, tableOptions, offset)
-      assertOffset(end, plan.sourceTable)
-      if (end === null || sameOffset(end, offset)) return
-      partitions = await connector.getPartitions(plan.sourceTable, tableOptions, offset, end)
-    }
-    const batch = await context.writer.beginBatch(flow, offset)
-    const feeder = new Feeder(context, flow, totals, batch)
-    const before = totals.rows
-    try {
-      if (partitions) {
-        await readPartitions(context, feeder, partitions)
-      } else {
-        const read =
-          flow === 'deletes'
-            ? connector.readTableDeletes!(plan.sourceTable, offset, tableOptions)
-            : connector.readTable(plan.sourceTable, offset, tableOptions)
-        end = await feeder.drain(read)
+  // Calls accumulate in `group` until it holds groupCommitRows rows; it then commits with the
+  // offset of its last call. `committedOffset` is the offset the group started from.
+  let group: BatchWriter | undefined
+  let groupStart = offset
+  const flushGroup = async () => {
+    if (group && !sameOffset(offset, groupStart)) await commitBatch(group, offset)
+    else await group?.abort()
+    group = undefined
+    groupStart = offset
+  }
+  try {
+    for (let calls = 0; ; calls++) {
+      if (context.signal?.aborted) throw context.signal.reason
+      if (calls >= context.maxCalls) {
+        throw new LakeflowError(
+          `Table ${plan.sourceTable}: the ${flow} read did not finish after ${context.maxCalls} calls (the offset kept changing); the committed offset is kept. Raise the cap with --max-calls, or check that the connector stops at an init-time cap`,
+          { category: 'source' },
+        )
+      }
+      let end: Offset | null | undefined
+      let partitions: Partition[] | undefined
+      if (partitioned && supportsPartitionedStream(connector)) {
+        end = await connector.latestOffset(plan.sourceTable, tableOptions, offset)
         assertOffset(end, plan.sourceTable)
-        if (end === null) {
-          throw new InvalidOffsetError(
-            plan.sourceTable,
-            `a ${plan.ingestionType} read must return an offset object, not null`,
-            end,
-          )
+        if (end === null || sameOffset(end, offset)) break
+        partitions = await connector.getPartitions(plan.sourceTable, tableOptions, offset, end)
+      }
+      group ??= await context.writer.beginBatch(flow, offset)
+      const grouping = context.groupCommitRows > 0 && group.mark !== undefined
+      group.mark?.()
+      const before = group.count
+      const feeder = new Feeder(context, flow, totals, group)
+      try {
+        if (partitions) {
+          await readPartitions(context, feeder, partitions)
+        } else {
+          const read =
+            flow === 'deletes'
+              ? connector.readTableDeletes!(plan.sourceTable, offset, tableOptions)
+              : connector.readTable(plan.sourceTable, offset, tableOptions)
+          end = await feeder.drain(read)
+          assertOffset(end, plan.sourceTable)
+          if (end === null) {
+            throw new InvalidOffsetError(
+              plan.sourceTable,
+              `a ${plan.ingestionType} read must return an offset object, not null`,
+              end,
+            )
+          }
         }
+      } catch (error) {
+        // keep the complete calls of the group: drop this call's rows and commit the rest
+        if (grouping && group.dropSinceMark) {
+          group.dropSinceMark()
+          await flushGroup()
+        }
+        throw error
       }
       feeder.progress(true)
       if (sameOffset(end, offset)) {
-        const dropped = totals.rows - before
-        totals.rows = before
-        await batch.abort()
+        const dropped = group.count - before
+        if (grouping) group.dropSinceMark!()
         if (dropped > 0) {
           context.emit({
             type: 'warning',
@@ -220,14 +267,14 @@ async function readStream(context: TableReadContext, flow: Flow, totals: TableTo
             message: `${dropped} records returned with an unchanged offset were discarded (as Spark does); a connector must move the offset when it returns records`,
           })
         }
-        return
+        break
       }
-      await commit(context, flow, totals, batch, end!)
       offset = end!
-    } catch (error) {
-      totals.rows = before
-      await batch.abort()
-      throw error
+      if (!grouping || group.count >= context.groupCommitRows) await flushGroup()
     }
+    await flushGroup()
+  } catch (error) {
+    await group?.abort()
+    throw error
   }
 }

@@ -122,7 +122,7 @@ async function runTable(
     ingestionType: plan.ingestionType,
     scdType: plan.scdType,
   }
-  const totals = { rows: 0, inserted: 0, updated: 0, deleted: 0, batches: 0 }
+  const totals = { read: 0, rows: 0, inserted: 0, updated: 0, deleted: 0, batches: 0 }
   try {
     const writer = await options.destination.openTable(plan)
     try {
@@ -152,6 +152,7 @@ async function runTable(
           emit,
           maxCalls: options.maxCalls ?? 10_000,
           partitionConcurrency: options.partitionConcurrency ?? 4,
+          groupCommitRows: options.destination.groupCommitRows,
           ...(options.signal ? { signal: options.signal } : {}),
         },
         totals,
@@ -159,7 +160,8 @@ async function runTable(
     } finally {
       await writer.close()
     }
-    const report: TableReport = { ...base, status: 'succeeded', ...totals, durationMs: Date.now() - started }
+    const { read: _read, ...counts } = totals
+    const report: TableReport = { ...base, status: 'succeeded', ...counts, durationMs: Date.now() - started }
     emit({ type: 'table-finished', report })
     return report
   } catch (error) {
@@ -167,7 +169,11 @@ async function runTable(
     const report: TableReport = {
       ...base,
       status: 'failed',
-      ...totals,
+      rows: totals.rows,
+      inserted: totals.inserted,
+      updated: totals.updated,
+      deleted: totals.deleted,
+      batches: totals.batches,
       durationMs: Date.now() - started,
       error: summarizeError(error),
     }

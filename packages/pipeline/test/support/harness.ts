@@ -23,10 +23,20 @@ export async function syncShop(
   shop: ShopServer,
   file: string,
   objects: unknown[],
-  settings: { events?: PipelineEvent[]; concurrency?: number; pipeline?: string; retryLimit?: number } = {},
+  settings: {
+    events?: PipelineEvent[]
+    concurrency?: number
+    pipeline?: string
+    retryLimit?: number
+    groupCommitRows?: number
+  } = {},
 ): Promise<RunReport> {
   const spec = parsePipelineSpec({ connection_name: 'shop', objects })
-  const destination = new DuckDbDestination({ file, memoryLimit: '128MB' })
+  const destination = new DuckDbDestination({
+    file,
+    memoryLimit: '128MB',
+    groupCommitRows: settings.groupCommitRows ?? 1,
+  })
   try {
     return await runPipeline({
       spec,

@@ -48,56 +48,77 @@ function notTombstoned(context: ApplyContext, alias: string): string {
 }
 
 /**
- * SCD type 1 upsert: per key keep the staged record with the greatest sequence (ties: the
- * later arrival), drop records a tombstone with an equal or later sequence has deleted, and
- * merge: a newer sequence updates, an equal one updates only if the row differs, an older
- * one never overwrites.
+ * Upsert step 1 (both SCD types): the batch's winning record per key, as keys, sequence and
+ * arrival order only (never the payload, so memory stays small): the greatest sequence (ties:
+ * the later arrival), skipping records a remembered tombstone with an equal or later sequence
+ * deleted. Key columns are named by their path (`user.id`), like the tombstone table's.
  */
-export function upsertScd1Sql(context: ApplyContext): string {
-  const { target, stage, columns, keys } = context
+export function upsertKeysSql(context: ApplyContext, keysTable: string): string {
+  const { stage, keys } = context
   const seq = context.sequenceBy!
-  const partition = keys.map((key) => ref('s', key)).join(', ')
-  const source = `SELECT s.* EXCLUDE (${quoteId(ORDER_COLUMN)}) FROM ${stage} s WHERE ${notTombstoned(context, 's')}
-    QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY ${ref('s', seq)} DESC NULLS LAST, s.${quoteId(ORDER_COLUMN)} DESC) = 1`
-  const newer = `${ref('t', seq)} IS NULL OR ${ref('s', seq)} > ${ref('t', seq)} OR (${ref('s', seq)} = ${ref('t', seq)} AND ${rowOf('t', columns)} IS DISTINCT FROM ${rowOf('s', columns)})`
-  return `MERGE INTO ${target} t USING (${source}) s ON ${keysMatch(keys, 't', 's')}
-    WHEN MATCHED AND (${newer}) THEN UPDATE SET ${columns.map((column) => `${quoteId(column)} = s.${quoteId(column)}`).join(', ')}
-    WHEN NOT MATCHED THEN INSERT (${columnList(columns)}) VALUES (${columns.map((column) => `s.${quoteId(column)}`).join(', ')})`
+  const keyColumns = keys.map((key) => `${ref('s', key)} AS ${quoteId(key)}`).join(', ')
+  const partition = keys.map((key) => quoteId(key)).join(', ')
+  return `CREATE OR REPLACE TEMP TABLE ${keysTable} AS
+    SELECT ${keyColumns}, ${ref('s', seq)} AS __seq, s.${quoteId(ORDER_COLUMN)} AS __ord FROM ${stage} s
+    WHERE ${notTombstoned(context, 's')}
+    QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY __seq DESC NULLS LAST, __ord DESC) = 1`
+}
+
+const flatMatch = (keys: readonly string[], target: string, flat: string) =>
+  keys.map((key) => `${ref(target, key)} = ${flatKey(flat, key)}`).join(' AND ')
+
+/**
+ * SCD type 1 upsert, step 2: delete the rows this batch replaces: same key, and the batch's
+ * sequence is newer or equal (an equal sequence means a re-read or a later arrival: it wins).
+ * An older sequence never overwrites a newer row.
+ */
+export function upsertDeleteSql(context: ApplyContext, keysTable: string): string {
+  const seq = context.sequenceBy!
+  return `DELETE FROM ${context.target} t USING ${keysTable} k WHERE ${flatMatch(context.keys, 't', 'k')}
+    AND (${ref('t', seq)} IS NULL OR k.__seq >= ${ref('t', seq)})`
+}
+
+/** SCD type 1 upsert, step 3: insert each winner whose key is not in the table (any more). */
+export function upsertInsertSql(context: ApplyContext, keysTable: string): string {
+  const { target, stage, columns, keys } = context
+  const list = columnList(columns)
+  return `INSERT INTO ${target} (${list}) SELECT ${columns.map((column) => `s.${quoteId(column)}`).join(', ')} FROM ${stage} s
+    WHERE s.${quoteId(ORDER_COLUMN)} IN (SELECT k.__ord FROM ${keysTable} k
+      WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${flatMatch(keys, 't', 'k')}))`
 }
 
 /**
- * SCD type 2 upsert, step 1: the new versions of this batch in a temp table `versions`,
- * one per (key, sequence), each with the sequence of the key's next version (`__next`).
- * Records not newer than the key's current version, or deleted by a tombstone, are dropped.
+ * SCD type 2 upsert, step 1: the new versions of this batch (keys, sequence, arrival order,
+ * and the sequence of the key's next version `__next`), one per (key, sequence). Records not
+ * newer than the key's current version, or deleted by a tombstone, are dropped.
  */
 export function scd2VersionsSql(context: ApplyContext, versions: string): string {
   const { target, stage, keys } = context
   const seq = context.sequenceBy!
-  const keyRefs = keys.map((key) => ref('s', key)).join(', ')
+  const keyColumns = keys.map((key) => `${ref('s', key)} AS ${quoteId(key)}`).join(', ')
+  const partition = keys.map((key) => quoteId(key)).join(', ')
   return `CREATE OR REPLACE TEMP TABLE ${versions} AS
-    SELECT s.*, lead(${ref('s', seq)}) OVER (PARTITION BY ${keyRefs} ORDER BY ${ref('s', seq)}) AS __next FROM (
-      SELECT * EXCLUDE (${quoteId(ORDER_COLUMN)}) FROM ${stage} s
+    SELECT *, lead(__seq) OVER (PARTITION BY ${partition} ORDER BY __seq) AS __next FROM (
+      SELECT ${keyColumns}, ${ref('s', seq)} AS __seq, s.${quoteId(ORDER_COLUMN)} AS __ord FROM ${stage} s
       WHERE ${ref('s', seq)} IS NOT NULL AND ${notTombstoned(context, 's')}
         AND NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${keysMatch(keys, 't', 's')} AND t.${START_AT} >= ${ref('s', seq)})
-      QUALIFY row_number() OVER (PARTITION BY ${keyRefs}, ${ref('s', seq)} ORDER BY s.${quoteId(ORDER_COLUMN)} DESC) = 1
-    ) s`
+      QUALIFY row_number() OVER (PARTITION BY ${partition}, __seq ORDER BY __ord DESC) = 1
+    )`
 }
 
 /** SCD type 2 upsert, step 2: close each touched key's current version at its first new sequence. */
 export function scd2CloseSql(context: ApplyContext, versions: string): string {
   const { target, keys } = context
-  const seq = context.sequenceBy!
-  const firsts = `SELECT ${keys.map((key, index) => `${ref('v', key)} AS k${index}`).join(', ')}, min(${ref('v', seq)}) AS first_seq
-    FROM ${versions} v GROUP BY ALL`
-  const match = keys.map((key, index) => `${ref('t', key)} = f.k${index}`).join(' AND ')
-  return `UPDATE ${target} t SET ${END_AT} = f.first_seq FROM (${firsts}) f WHERE ${match} AND t.${END_AT} IS NULL`
+  const firsts = `SELECT ${keys.map((key) => quoteId(key)).join(', ')}, min(__seq) AS first_seq FROM ${versions} GROUP BY ALL`
+  return `UPDATE ${target} t SET ${END_AT} = f.first_seq FROM (${firsts}) f WHERE ${flatMatch(keys, 't', 'f')} AND t.${END_AT} IS NULL`
 }
 
-/** SCD type 2 upsert, step 3: insert the new versions. */
+/** SCD type 2 upsert, step 3: insert the new versions (payload from the staged batch by arrival order). */
 export function scd2InsertSql(context: ApplyContext, versions: string): string {
-  const { target, columns } = context
+  const { target, stage, columns } = context
   return `INSERT INTO ${target} (${columnList(columns)}, ${START_AT}, ${END_AT})
-    SELECT ${columns.map((column) => `v.${quoteId(column)}`).join(', ')}, ${ref('v', context.sequenceBy!)}, v.__next FROM ${versions} v`
+    SELECT ${columns.map((column) => `s.${quoteId(column)}`).join(', ')}, v.__seq, v.__next
+    FROM ${stage} s JOIN ${versions} v ON s.${quoteId(ORDER_COLUMN)} = v.__ord`
 }
 
 /** Delete flow, step 1: the batch's tombstones, one per key with its greatest sequence. */
@@ -128,11 +149,20 @@ export function applyDeletesSql(context: ApplyContext, batch: string, scdType: 1
     WHERE ${match} AND t.${END_AT} IS NULL AND (t.${START_AT} IS NULL OR t.${START_AT} <= b.${TOMBSTONE_SEQ})`
 }
 
-/** Snapshot, step 1: the snapshot deduplicated by key (the later arrival wins). */
-export function snapshotDedupSql(context: ApplyContext, snapshot: string): string {
-  const partition = context.keys.map((key) => ref('s', key)).join(', ')
-  return `CREATE OR REPLACE TEMP TABLE ${snapshot} AS SELECT * EXCLUDE (${quoteId(ORDER_COLUMN)}) FROM ${context.stage} s
-    QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY s.${quoteId(ORDER_COLUMN)} DESC) = 1`
+/** Append: every staged row into the target. */
+export function appendSql(context: ApplyContext): string {
+  const list = columnList(context.columns)
+  return `INSERT INTO ${context.target} (${list}) SELECT ${list} FROM ${context.stage} s`
+}
+
+/**
+ * Snapshot source: the staged snapshot deduplicated by key (the later arrival wins), as a
+ * subquery; the dedup looks at keys and arrival order only, never holding the payload.
+ */
+export function snapshotSource(context: ApplyContext): string {
+  const keys = context.keys.map((key) => ref('d', key)).join(', ')
+  return `(SELECT * EXCLUDE (${quoteId(ORDER_COLUMN)}) FROM ${context.stage} s
+    WHERE s.${quoteId(ORDER_COLUMN)} IN (SELECT max(d.${quoteId(ORDER_COLUMN)}) FROM ${context.stage} d GROUP BY ${keys}))`
 }
 
 /** Snapshot counts before applying: keys inserted, rows changed, keys gone (current rows only for SCD2). */
@@ -142,7 +172,7 @@ export function snapshotCountsSql(context: ApplyContext, snapshot: string, scdTy
       count(*) FILTER (WHERE s.__present IS NULL) AS deleted,
       count(*) FILTER (WHERE t.__present AND s.__present AND ${rowOf('t', context.columns)} IS DISTINCT FROM ${rowOf('s', context.columns)}) AS updated
     FROM (SELECT *, TRUE AS __present FROM ${current}) t
-    FULL OUTER JOIN (SELECT *, TRUE AS __present FROM ${snapshot}) s ON ${keysMatch(context.keys, 't', 's')}`
+    FULL OUTER JOIN (SELECT *, TRUE AS __present FROM ${snapshot} snapshot) s ON ${keysMatch(context.keys, 't', 's')}`
 }
 
 /** Snapshot SCD1: delete rows whose key is gone, then merge changed and new rows. */
@@ -176,8 +206,8 @@ export function keylessSnapshotSql(context: ApplyContext): { counts: string; app
   const { target, stage, columns } = context
   const list = columnList(columns)
   return {
-    counts: `SELECT (SELECT count(*) FROM (SELECT ${list} FROM ${stage} EXCEPT ALL SELECT ${list} FROM ${target})) AS inserted,
-      (SELECT count(*) FROM (SELECT ${list} FROM ${target} EXCEPT ALL SELECT ${list} FROM ${stage})) AS deleted, 0 AS updated`,
-    apply: [`DELETE FROM ${target}`, `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stage}`],
+    counts: `SELECT (SELECT count(*) FROM (SELECT ${list} FROM ${stage} s EXCEPT ALL SELECT ${list} FROM ${target})) AS inserted,
+      (SELECT count(*) FROM (SELECT ${list} FROM ${target} EXCEPT ALL SELECT ${list} FROM ${stage} s)) AS deleted, 0 AS updated`,
+    apply: [`DELETE FROM ${target}`, `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stage} s`],
   }
 }

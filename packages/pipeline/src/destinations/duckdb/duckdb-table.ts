@@ -1,35 +1,28 @@
-import {
-  type DuckDBAppender,
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  type DuckDBType,
-  type DuckDBValue,
-  timestampTZValue,
-} from '@duckdb/node-api'
+import path from 'node:path'
+import { type DuckDBConnection, type DuckDBValue, timestampTZValue } from '@duckdb/node-api'
 import { canonicalOffset, type Offset } from '@lakeflow/core/connector'
 import { LakeflowError } from '@lakeflow/core/errors'
 import { resolveField, type TableSchema } from '@lakeflow/core/schema'
 import type { BatchCounts, BatchWriter, CommittedState, Flow, Row, TablePlan, TableWriter } from '../types.ts'
 import {
   type ApplyContext,
+  appendSql,
   applyDeletesSql,
   keylessSnapshotSql,
-  ORDER_COLUMN,
   rememberTombstonesSql,
   scd2CloseSql,
   scd2InsertSql,
   scd2VersionsSql,
   snapshotCountsSql,
-  snapshotDedupSql,
   snapshotScd1Sql,
   snapshotScd2Sql,
+  snapshotSource,
   tombstoneBatchSql,
-  upsertScd1Sql,
+  upsertDeleteSql,
+  upsertInsertSql,
+  upsertKeysSql,
 } from './apply-sql.ts'
-import { compileValueWriter, quoteId, type ValueWriter } from './duckdb-types.ts'
-
-/** Rows per DataChunk handed to the appender (DuckDB's vector size). */
-const CHUNK_ROWS = 2048
+import { StagingFile, stagedSource } from './staging.ts'
 
 /** The parts of the destination a table writer uses. */
 export interface TableWriterContext {
@@ -37,15 +30,13 @@ export interface TableWriterContext {
   readonly plan: TablePlan
   /** Quoted, qualified target table. */
   readonly target: string
-  readonly targetSchema: string
-  readonly targetTable: string
   /** Quoted tombstone table, for cdc_with_deletes. */
   readonly tombstones?: string
   /** The qualified name used in state. */
   readonly name: string
-  /** Staging tables (temp) for upserts/snapshots and for deletes. */
-  readonly stage: string
-  readonly deleteStage: string
+  /** Directory for staging files, and a prefix unique to this table. */
+  readonly stagingDirectory: string
+  readonly stagingPrefix: string
   /** The top-level fields the delete flow stages (keys and sequence). */
   readonly deleteSchema: TableSchema
   readState(flow: Flow): Promise<CommittedState | undefined>
@@ -54,11 +45,17 @@ export interface TableWriterContext {
   release(): void
 }
 
-/** Writes converted rows into DuckDB through DataChunks, one transaction per batch. */
+/**
+ * Writes batches into DuckDB. Rows are staged as NDJSON on disk; a commit reads the file with
+ * DuckDB's native JSON reader and applies it, with the new offset, in one transaction. Commits
+ * run in order on the table's connection, and a batch can be staged while the previous one
+ * commits, so reading and writing overlap.
+ */
 export class DuckDbTableWriter implements TableWriter {
   readonly name: string
   private readonly context: TableWriterContext
-  private busy = false
+  private queue: Promise<unknown> = Promise.resolve()
+  private batches = 0
 
   constructor(context: TableWriterContext) {
     this.context = context
@@ -70,57 +67,53 @@ export class DuckDbTableWriter implements TableWriter {
   }
 
   async beginBatch(flow: Flow, _startOffset: Offset | null): Promise<BatchWriter> {
-    if (this.busy) throw new LakeflowError(`Table ${this.name} already has an open batch`, { category: 'internal' })
-    const { connection, plan } = this.context
+    const schema = flow === 'deletes' ? this.context.deleteSchema : this.context.plan.schema
+    const file = path.join(this.context.stagingDirectory, `${this.context.stagingPrefix}-${++this.batches}.ndjson`)
+    return new DuckDbBatch(this, flow, new StagingFile(file, schema), schema)
+  }
+
+  /** @internal runs `task` after every earlier commit of this table. */
+  serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task)
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  /** @internal applies a staged batch and stores the offset, in one transaction. */
+  async apply(flow: Flow, staged: StagingFile, schema: TableSchema, endOffset: Offset | null): Promise<BatchCounts> {
+    const { connection } = this.context
+    const state = this.context.saveStateSql(flow, endOffset)
     await connection.run('BEGIN TRANSACTION')
     try {
-      let appender: DuckDBAppender
-      let schema: TableSchema
-      let ordered = true
-      if (flow === 'append') {
-        appender = await connection.createAppender(this.context.targetTable, this.context.targetSchema)
-        schema = plan.schema
-        ordered = false
-      } else if (flow === 'deletes') {
-        await connection.run(`DELETE FROM ${this.context.deleteStage}`)
-        appender = await connection.createAppender(this.context.deleteStage.replaceAll('"', ''), null, 'temp')
-        schema = this.context.deleteSchema
-      } else {
-        await connection.run(`DELETE FROM ${this.context.stage}`)
-        appender = await connection.createAppender(this.context.stage.replaceAll('"', ''), null, 'temp')
-        schema = plan.schema
-      }
-      this.busy = true
-      return new DuckDbBatch(this, flow, appender, schema, ordered, () => {
-        this.busy = false
-      })
+      const counts =
+        staged.count === 0 && flow !== 'snapshot' ? emptyCounts() : await this.applyRows(flow, staged, schema)
+      await connection.run(state.sql, state.values)
+      await connection.run('COMMIT')
+      return counts
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => {})
       throw error
     }
   }
 
-  /** @internal runs the flow's apply statements inside the open transaction and returns counts. */
-  async apply(flow: Flow, rows: number): Promise<BatchCounts> {
+  private async applyRows(flow: Flow, staged: StagingFile, schema: TableSchema): Promise<BatchCounts> {
     const { connection, plan } = this.context
     const apply: ApplyContext = {
       target: this.context.target,
-      stage: flow === 'deletes' ? this.context.deleteStage : this.context.stage,
+      stage: stagedSource(staged.file, schema),
       columns: Object.keys(plan.schema.fields),
       keys: plan.primaryKeys,
       ...(plan.sequenceBy === undefined ? {} : { sequenceBy: plan.sequenceBy }),
       ...(this.context.tombstones === undefined ? {} : { tombstones: this.context.tombstones }),
     }
-    const counts: BatchCounts = { rows, inserted: 0, updated: 0, deleted: 0 }
-    const count = async () =>
-      Number((await connection.runAndReadAll(`SELECT count(*) FROM ${apply.target}`)).getRows()[0]![0])
+    const counts: BatchCounts = { ...emptyCounts(), rows: staged.count }
     if (flow === 'append') {
-      counts.inserted = rows
+      counts.inserted = (await connection.run(appendSql(apply))).rowsChanged
     } else if (flow === 'upsert' && plan.scdType === 1) {
-      const before = await count()
-      const merged = await connection.run(upsertScd1Sql(apply))
-      counts.inserted = (await count()) - before
-      counts.updated = merged.rowsChanged - counts.inserted
+      await connection.run(upsertKeysSql(apply, '__lakeflow_keys'))
+      counts.updated = (await connection.run(upsertDeleteSql(apply, '__lakeflow_keys'))).rowsChanged
+      counts.inserted = (await connection.run(upsertInsertSql(apply, '__lakeflow_keys'))).rowsChanged - counts.updated
+      await connection.run('DROP TABLE __lakeflow_keys')
     } else if (flow === 'upsert') {
       await connection.run(scd2VersionsSql(apply, '__lakeflow_versions'))
       counts.updated = (await connection.run(scd2CloseSql(apply, '__lakeflow_versions'))).rowsChanged
@@ -137,126 +130,71 @@ export class DuckDbTableWriter implements TableWriter {
       Object.assign(counts, { inserted, deleted })
       for (const sql of keyless.apply) await connection.run(sql)
     } else {
-      await connection.run(snapshotDedupSql(apply, '__lakeflow_snapshot'))
-      const row = (
-        await connection.runAndReadAll(snapshotCountsSql(apply, '__lakeflow_snapshot', plan.scdType))
-      ).getRows()[0]!
+      const snapshot = snapshotSource(apply)
+      const row = (await connection.runAndReadAll(snapshotCountsSql(apply, snapshot, plan.scdType))).getRows()[0]!
       ;[counts.inserted, counts.deleted, counts.updated] = row.map(Number) as [number, number, number]
       if (plan.scdType === 1) {
-        for (const sql of snapshotScd1Sql(apply, '__lakeflow_snapshot')) await connection.run(sql)
+        for (const sql of snapshotScd1Sql(apply, snapshot)) await connection.run(sql)
       } else {
         const version = timestampTZValue(BigInt(plan.runStartedAt.getTime()) * 1000n)
-        for (const sql of snapshotScd2Sql(apply, '__lakeflow_snapshot')) await connection.run(sql, [version])
+        for (const sql of snapshotScd2Sql(apply, snapshot)) await connection.run(sql, [version])
       }
-      await connection.run('DROP TABLE __lakeflow_snapshot')
     }
     return counts
   }
 
-  /** @internal */
-  get connection(): DuckDBConnection {
-    return this.context.connection
-  }
-
-  /** @internal */
-  saveStateSql(flow: Flow, offset: Offset | null) {
-    return this.context.saveStateSql(flow, offset)
-  }
-
   async close(): Promise<void> {
+    await this.queue
     this.context.release()
   }
 }
 
-/** Column writers for the staged top-level fields, plus the arrival-order column when staged. */
-function compileRowWriters(schema: TableSchema): { names: string[]; writers: ValueWriter[] } {
-  const names = Object.keys(schema.fields)
-  return { names, writers: names.map((name) => compileValueWriter(schema.fields[name]!)) }
+function emptyCounts(): BatchCounts {
+  return { rows: 0, inserted: 0, updated: 0, deleted: 0 }
 }
 
 class DuckDbBatch implements BatchWriter {
   private readonly owner: DuckDbTableWriter
   private readonly flow: Flow
-  private readonly appender: DuckDBAppender
-  private readonly names: string[]
-  private readonly writers: ValueWriter[]
-  private readonly types: DuckDBType[]
-  private readonly ordered: boolean
-  private readonly done: () => void
-  private columns: DuckDBValue[][]
-  private buffered = 0
-  private rows = 0
+  private readonly staged: StagingFile
+  private readonly schema: TableSchema
   private finished = false
 
-  constructor(
-    owner: DuckDbTableWriter,
-    flow: Flow,
-    appender: DuckDBAppender,
-    schema: TableSchema,
-    ordered: boolean,
-    done: () => void,
-  ) {
+  constructor(owner: DuckDbTableWriter, flow: Flow, staged: StagingFile, schema: TableSchema) {
     this.owner = owner
     this.flow = flow
-    this.appender = appender
-    const { names, writers } = compileRowWriters(schema)
-    this.names = names
-    this.writers = writers
-    this.ordered = ordered
-    const width = names.length + (ordered ? 1 : 0)
-    this.types = Array.from({ length: width }, (_, index) => appender.columnType(index))
-    this.columns = this.types.map(() => [])
-    this.done = done
+    this.staged = staged
+    this.schema = schema
   }
 
   add(row: Row): void {
-    const { names, writers, columns } = this
-    for (let index = 0; index < names.length; index++) columns[index]!.push(writers[index]!(row[names[index]!]))
-    if (this.ordered) columns[names.length]!.push(BigInt(this.rows))
-    this.rows++
-    if (++this.buffered === CHUNK_ROWS) this.flushChunk()
+    if (this.finished) throw new LakeflowError('This batch is already committed or aborted', { category: 'internal' })
+    this.staged.add(row)
   }
 
-  private flushChunk(): void {
-    if (this.buffered === 0) return
-    const chunk = DuckDBDataChunk.create(this.types, this.buffered)
-    chunk.setColumns(this.columns)
-    this.appender.appendDataChunk(chunk)
-    this.columns = this.types.map(() => [])
-    this.buffered = 0
+  get count(): number {
+    return this.staged.count
   }
 
-  async commit(endOffset: Offset | null): Promise<BatchCounts> {
-    const connection = this.owner.connection
-    try {
-      this.flushChunk()
-      this.appender.closeSync()
-      const counts = await this.owner.apply(this.flow, this.rows)
-      const state = this.owner.saveStateSql(this.flow, endOffset)
-      await connection.run(state.sql, state.values)
-      await connection.run('COMMIT')
-      this.finish()
-      return counts
-    } catch (error) {
-      await this.abort()
-      throw error
-    }
+  mark(): void {
+    this.staged.mark()
+  }
+
+  dropSinceMark(): void {
+    this.staged.dropSinceMark()
+  }
+
+  commit(endOffset: Offset | null): Promise<BatchCounts> {
+    this.finished = true
+    this.staged.finish()
+    return this.owner
+      .serial(() => this.owner.apply(this.flow, this.staged, this.schema, endOffset))
+      .finally(() => this.staged.remove())
   }
 
   async abort(): Promise<void> {
-    if (this.finished) return
-    this.finish()
-    try {
-      this.appender.closeSync()
-    } catch {
-      // already closed or failed: the rollback below discards its rows either way
-    }
-    await this.owner.connection.run('ROLLBACK').catch(() => {})
-  }
-
-  private finish(): void {
     this.finished = true
-    this.done()
+    this.staged.remove()
   }
 }
 
@@ -275,5 +213,3 @@ export function checkColumns(plan: TablePlan): string | undefined {
 export function offsetText(offset: Offset | null): string | null {
   return offset === null ? null : canonicalOffset(offset)
 }
-
-export { ORDER_COLUMN, quoteId }

@@ -1,14 +1,3 @@
-import {
-  blobValue,
-  type DuckDBValue,
-  dateValue,
-  decimalValue,
-  listValue,
-  mapValue,
-  structValue,
-  timestampTZValue,
-  timestampValue,
-} from '@duckdb/node-api'
 import type { AnySparkNode, SparkArray, SparkDecimal, SparkMap, SparkStruct } from '@lakeflow/core/schema'
 
 /** Quotes an SQL identifier for DuckDB. */
@@ -62,92 +51,58 @@ export function duckDbType(type: AnySparkNode): string {
   }
 }
 
-/** Converts one converted value (see core's converter contract) to what the DuckDB appender takes. */
-export type ValueWriter = (value: unknown) => DuckDBValue
-
-function toBigInt(value: unknown): bigint {
-  return typeof value === 'bigint' ? value : BigInt(Math.trunc(value as number))
-}
-
-/** `"-12.5"` at scale 2 → `-1250n`. Exact: the converter already applied the scale. */
-export function decimalToScaledBigInt(text: string, scale: number): bigint {
-  const negative = text.startsWith('-')
-  const body = negative || text.startsWith('+') ? text.slice(1) : text
-  const [whole = '0', fraction = ''] = body.split('.')
-  const digits = `${whole}${fraction.padEnd(scale, '0').slice(0, scale)}`
-  const scaled = BigInt(digits === '' ? '0' : digits)
-  return negative ? -scaled : scaled
-}
-
-function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, inner) => {
-    if (typeof inner === 'bigint') return inner.toString()
-    if (inner instanceof Map) return Object.fromEntries(inner)
-    if (inner instanceof Uint8Array) return Buffer.from(inner).toString('base64')
-    return inner
-  })
-}
-
-/** Compiles a writer for values of `type`. Nulls pass through at every level. */
-export function compileValueWriter(type: AnySparkNode): ValueWriter {
-  const write = compileNonNull(type)
-  return (value) => (value === null || value === undefined ? null : write(value))
-}
-
-function compileNonNull(type: AnySparkNode): ValueWriter {
+/** True when a type holds binary somewhere (staged as base64 text, decoded in SQL). */
+function hasBinary(type: AnySparkNode): boolean {
   switch (type['x-spark']) {
-    case 'string':
-      return (value) => (typeof value === 'string' ? value : String(value))
-    case 'long':
-      return toBigInt
-    case 'integer':
-    case 'short':
-    case 'byte':
-    case 'double':
-    case 'float':
-      return (value) => Number(value)
-    case 'boolean':
-      return (value) => Boolean(value)
-    case 'decimal': {
-      const { precision, scale } = type as SparkDecimal
-      return (value) => decimalValue(decimalToScaledBigInt(String(value), scale), precision, scale)
-    }
-    case 'date':
-      return (value) => dateValue(value as number)
-    case 'timestamp':
-      return (value) => timestampTZValue(toBigInt(value))
-    case 'timestamp_ntz':
-      return (value) => timestampValue(toBigInt(value))
     case 'binary':
-      return (value) => blobValue(value as Uint8Array)
-    case 'variant':
-      return jsonText
-    case 'array': {
-      const element = compileValueWriter((type as SparkArray).element)
-      return (value) => listValue((value as unknown[]).map(element))
+      return true
+    case 'array':
+      return hasBinary((type as SparkArray).element)
+    case 'map':
+      return hasBinary((type as SparkMap).key) || hasBinary((type as SparkMap).value)
+    case 'struct':
+      return Object.values((type as SparkStruct).fields).some(hasBinary)
+    default:
+      return false
+  }
+}
+
+/** The type `read_json` reads a staged value as: the column type, with binary as base64 text. */
+export function jsonReadType(type: AnySparkNode): string {
+  if (!hasBinary(type)) return duckDbType(type)
+  switch (type['x-spark']) {
+    case 'binary':
+      return 'VARCHAR'
+    case 'array':
+      return `${jsonReadType((type as SparkArray).element)}[]`
+    case 'map':
+      return `MAP(${jsonReadType((type as SparkMap).key)}, ${jsonReadType((type as SparkMap).value)})`
+    default: {
+      const fields = Object.entries((type as SparkStruct).fields)
+      return `STRUCT(${fields.map(([name, field]) => `${quoteId(name)} ${jsonReadType(field)}`).join(', ')})`
     }
+  }
+}
+
+/** SQL turning a value read as {@link jsonReadType} into the column type (decoding base64). */
+export function fromJsonExpr(expression: string, type: AnySparkNode, depth = 0): string {
+  if (!hasBinary(type)) return expression
+  const variable = `v${depth}`
+  switch (type['x-spark']) {
+    case 'binary':
+      return `from_base64(${expression})`
+    case 'array':
+      return `list_transform(${expression}, ${variable} -> ${fromJsonExpr(variable, (type as SparkArray).element, depth + 1)})`
     case 'map': {
       const map = type as SparkMap
-      const key = compileValueWriter(map.key)
-      const item = compileValueWriter(map.value)
-      return (value) => {
-        const entries = value instanceof Map ? [...value] : Object.entries(value as object)
-        return mapValue(entries.map(([entryKey, entryValue]) => ({ key: key(entryKey), value: item(entryValue) })))
-      }
+      return `map_from_entries(list_transform(map_entries(${expression}), ${variable} -> {'key': ${fromJsonExpr(`${variable}.key`, map.key, depth + 1)}, 'value': ${fromJsonExpr(`${variable}.value`, map.value, depth + 1)}}))`
     }
-    case 'struct': {
-      const fields = Object.entries((type as SparkStruct).fields).map(
-        ([name, field]) => [name, compileValueWriter(field)] as const,
+    default: {
+      const fields = Object.entries((type as SparkStruct).fields)
+      const packed = fields.map(
+        ([name, field]) => `${quoteId(name)} := ${fromJsonExpr(`${expression}.${quoteId(name)}`, field, depth + 1)}`,
       )
-      if (fields.length === 0) return jsonText
-      return (value) => {
-        const record = value as Record<string, unknown>
-        const out: Record<string, DuckDBValue> = {}
-        for (const [name, write] of fields) out[name] = write(record[name])
-        return structValue(out)
-      }
+      return `CASE WHEN ${expression} IS NULL THEN NULL ELSE struct_pack(${packed.join(', ')}) END`
     }
-    default:
-      throw new TypeError(`No DuckDB writer for Spark type ${type['x-spark']}`)
   }
 }

@@ -44,6 +44,7 @@ export const FILE_RUNS = '_lakeflow_runs.ndjson'
  */
 export class FileDestination implements Destination {
   readonly kind = 'files'
+  readonly groupCommitRows = 0
   readonly location: string
   private readonly state: StateFile
 
@@ -226,6 +227,10 @@ class FileBatch implements BatchWriter {
     this.stream.on('error', (error) => {
       this.failed = error
     })
+  }
+
+  get count(): number {
+    return this.rows
   }
 
   add(row: Row): void | Promise<void> {
