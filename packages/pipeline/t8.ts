@@ -5,14 +5,19 @@ import { duckDbType } from './src/index.ts'
 
 const [mem, threshold, file, batches] = [process.argv[2]!, process.argv[3]!, process.argv[4]!, Number(process.argv[5])]
 for (const f of ['/tmp/pc/t8.duckdb', '/tmp/pc/t8.duckdb.wal']) rmSync(f, { force: true })
-const inst = await DuckDBInstance.create('/tmp/pc/t8.duckdb', {
+const inst = await DuckDBInstance.create(process.env.RGS ? ':memory:' : '/tmp/pc/t8.duckdb', {
   autoinstall_known_extensions: 'false',
   memory_limit: mem,
   threads: '1',
   preserve_insertion_order: 'false',
 })
 const c = await inst.connect()
+if (process.env.RGS) {
+  await c.run(`ATTACH '/tmp/pc/t8.duckdb' AS db (ROW_GROUP_SIZE ${process.env.RGS})`)
+  await c.run('USE db')
+}
 await c.run(`SET checkpoint_threshold='${threshold}'`)
+for (const q of (process.env.SQL ?? '').split(';').filter(Boolean)) await c.run(q)
 const cols = Object.entries(issueSchema.fields).map(([n, t]) => `"${n}" ${duckDbType(t as any)}`)
 await c.run(`CREATE TABLE issues (${cols.join(', ')})`)
 const colSpec =

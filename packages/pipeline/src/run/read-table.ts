@@ -172,18 +172,18 @@ async function readPartitions(context: TableReadContext, feeder: Feeder, partiti
 }
 
 async function readStream(context: TableReadContext, flow: Flow, totals: TableTotals): Promise<void> {
-  // One commit may be in flight while the next batch is read (DuckDB applies it on its own
-  // threads); commits still happen in order, and a batch is committed only after the one
-  // before it succeeded.
-  let inflight: Promise<void> | undefined
+  // Up to two commits may be pending while later calls are read: the destination applies
+  // them in order and refuses any that follows a failed one.
+  const pending: Promise<void>[] = []
   try {
     await readStreamBatches(context, flow, totals, async (batch, end) => {
-      if (inflight) await inflight
-      inflight = commit(context, flow, totals, batch, end)
-      inflight.catch(() => {})
+      while (pending.length >= 2) await pending.shift()
+      const committing = commit(context, flow, totals, batch, end)
+      committing.catch(() => {})
+      pending.push(committing)
     })
   } finally {
-    if (inflight) await inflight
+    for (const committing of pending) await committing
   }
 }
 

@@ -23,8 +23,10 @@ export function flatKey(alias: string, path: string): string {
 export interface ApplyContext {
   /** Quoted, qualified target table. */
   readonly target: string
-  /** Quoted staging table (temp). */
+  /** The staged batch as a subquery. */
   readonly stage: string
+  /** The staged keys and sequence alone (upserts), a cheaper source for finding winners. */
+  readonly keysStage?: string
   /** Top-level data columns, in schema order. */
   readonly columns: readonly string[]
   readonly keys: readonly string[]
@@ -54,7 +56,8 @@ function notTombstoned(context: ApplyContext, alias: string): string {
  * deleted. Key columns are named by their path (`user.id`), like the tombstone table's.
  */
 export function upsertKeysSql(context: ApplyContext, keysTable: string): string {
-  const { stage, keys } = context
+  const { keys } = context
+  const stage = context.keysStage ?? context.stage
   const seq = context.sequenceBy!
   const keyColumns = keys.map((key) => `${ref('s', key)} AS ${quoteId(key)}`).join(', ')
   const partition = keys.map((key) => quoteId(key)).join(', ')
@@ -93,7 +96,8 @@ export function upsertInsertSql(context: ApplyContext, keysTable: string): strin
  * newer than the key's current version, or deleted by a tombstone, are dropped.
  */
 export function scd2VersionsSql(context: ApplyContext, versions: string): string {
-  const { target, stage, keys } = context
+  const { target, keys } = context
+  const stage = context.keysStage ?? context.stage
   const seq = context.sequenceBy!
   const keyColumns = keys.map((key) => `${ref('s', key)} AS ${quoteId(key)}`).join(', ')
   const partition = keys.map((key) => quoteId(key)).join(', ')

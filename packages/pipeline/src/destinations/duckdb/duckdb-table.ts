@@ -55,6 +55,7 @@ export class DuckDbTableWriter implements TableWriter {
   readonly name: string
   private readonly context: TableWriterContext
   private queue: Promise<unknown> = Promise.resolve()
+  private failure: unknown
   private batches = 0
 
   constructor(context: TableWriterContext) {
@@ -69,12 +70,26 @@ export class DuckDbTableWriter implements TableWriter {
   async beginBatch(flow: Flow, _startOffset: Offset | null): Promise<BatchWriter> {
     const schema = flow === 'deletes' ? this.context.deleteSchema : this.context.plan.schema
     const file = path.join(this.context.stagingDirectory, `${this.context.stagingPrefix}-${++this.batches}.ndjson`)
-    return new DuckDbBatch(this, flow, new StagingFile(file, schema), schema)
+    // upserts also stage keys and sequence alone, so finding each key's winner reads small lines
+    const keys = flow === 'upsert' ? this.context.deleteSchema : undefined
+    return new DuckDbBatch(this, flow, new StagingFile(file, schema, keys), schema)
   }
 
-  /** @internal runs `task` after every earlier commit of this table. */
+  /**
+   * @internal runs `task` after every earlier commit of this table; once one failed, later
+   * ones are refused (a batch never commits after a lost one).
+   */
   serial<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task, task)
+    const run = async () => {
+      if (this.failure !== undefined) throw this.failure
+      try {
+        return await task()
+      } catch (error) {
+        this.failure = error
+        throw error
+      }
+    }
+    const next = this.queue.then(run, run)
     this.queue = next.catch(() => {})
     return next
   }
@@ -101,6 +116,7 @@ export class DuckDbTableWriter implements TableWriter {
     const apply: ApplyContext = {
       target: this.context.target,
       stage: stagedSource(staged.file, schema),
+      ...(staged.keysFile ? { keysStage: stagedSource(staged.keysFile, this.context.deleteSchema) } : {}),
       columns: Object.keys(plan.schema.fields),
       keys: plan.primaryKeys,
       ...(plan.sequenceBy === undefined ? {} : { sequenceBy: plan.sequenceBy }),
