@@ -135,12 +135,18 @@ describe('failure policy', () => {
     await syncShop(shop, clean, objects)
     shop.requests.length = 0
     shop.chaos(0.3, [429, 503, 'reset'], 11)
-    const report = await syncShop(shop, file, objects, { retryLimit: 8 })
+    const events: PipelineEvent[] = []
+    const report = await syncShop(shop, file, objects, { retryLimit: 8, events })
     shop.chaos(0, [])
     expect(report.status).toBe('succeeded')
     const faults = shop.requests.filter((request) => request.status !== 200).length
     expect(faults).toBeGreaterThan(6)
     expect(shop.requests.filter((request) => request.status === 0).length).toBeGreaterThan(0)
+    const retries = events.filter((event) => event.type === 'retry')
+    expect(retries.length).toBe(faults)
+    expect(new Set(retries.map((event) => event.type === 'retry' && event.table))).toEqual(
+      new Set(['products', 'users', 'orders', 'events']),
+    )
     expect(await dump(file)).toEqual(await dump(clean))
   })
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ConnectorDefinition, LakeflowConnector, TableOptions } from '@lakeflow/core/connector'
 import { LakeflowError, redact } from '@lakeflow/core/errors'
+import { withHttpScope } from '@lakeflow/core/http'
 import { type Destination, deleteSchemaOf, qualifiedName } from '../destinations/types.ts'
 import type { PipelineSpec } from '../spec/pipeline-spec.ts'
 import { compileRowConverter } from './converter.ts'
@@ -70,8 +71,27 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunRepor
       tables: planned.map((table) => table.plan.sourceTable),
     })
     const failures = new Map<string, unknown>()
+    // Each table runs in its own HTTP scope, so retries of its requests become its events.
     const reports = await mapLimit(planned, options.concurrency ?? 3, (table) =>
-      runTable(options, connector, table, emit, failures),
+      withHttpScope(
+        {
+          onEvent: (event) => {
+            if (event.type !== 'retry') return
+            emit({
+              type: 'retry',
+              table: table.plan.sourceTable,
+              method: event.method,
+              url: event.url,
+              attempt: event.attempt,
+              waitMs: event.waitMs,
+              reason: event.reason,
+              ...(event.status === undefined ? {} : { status: event.status }),
+              message: event.message,
+            })
+          },
+        },
+        () => runTable(options, connector, table, emit, failures),
+      ),
     )
     // Nothing could be read at all (the source is unreachable or refuses us): if this run
     // created the destination, remove it and fail the run as a whole, so nothing is written.
