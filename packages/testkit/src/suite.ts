@@ -7,12 +7,16 @@ import {
   type TableMetadata,
   type TableOptions,
 } from '@lakeflow/core/connector'
+import { type RetryOptions, withHttpScope } from '@lakeflow/core/http'
 import type { TableSchema } from '@lakeflow/core/schema'
 import { createSimulator, loadSpec, type Simulator, type SourceSpec } from '@lakeflow/simulator'
 import { CheckSkip } from './check.ts'
 import { loadLiveConfig, resolveMode, resolveSeed } from './mode.ts'
 import { hashText, seededRandom } from './random.ts'
 import type { Check, CheckContext, CheckResult, ConnectorTestConfig, TestMode } from './types.ts'
+
+/** Backoff used against the simulator: faults cost milliseconds; `Retry-After` still applies. */
+const FAST_RETRY: RetryOptions = { backoffBaseMs: 20, maxBackoffMs: 200 }
 
 /** A configured suite: start it once, run checks (each isolated), stop it. */
 export interface Suite {
@@ -99,8 +103,9 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
         reportedSeed: seed,
         log,
       })
+      const httpRetry = mode === 'live' || config.httpRetry === false ? undefined : (config.httpRetry ?? FAST_RETRY)
       try {
-        await check.run(context.context)
+        await withHttpScope({ retry: httpRetry }, () => check.run(context.context))
         return { id: check.id, status: 'passed', durationMs: elapsed(), log }
       } catch (error) {
         if (CheckSkip.isInstance(error))

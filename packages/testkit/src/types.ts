@@ -5,6 +5,7 @@ import type {
   TableMetadata,
   TableOptions,
 } from '@lakeflow/core/connector'
+import type { RetryOptions } from '@lakeflow/core/http'
 import type { TableSchema } from '@lakeflow/core/schema'
 import type { Simulator, SourceSpec } from '@lakeflow/simulator'
 
@@ -95,6 +96,14 @@ export interface ConnectorTestConfig {
   skip?: Readonly<Record<string, string>>
   /** Overrides the environment's `LAKEFLOW_TEST_MODE`. */
   mode?: TestMode
+  /**
+   * Retry settings applied (through core's `withHttpScope`) to every HTTP client the
+   * connector builds while a check runs. In simulate mode the default shortens the backoff
+   * so injected faults cost milliseconds, not seconds; `Retry-After` is still honoured.
+   * `false` keeps the connector's own settings. Live mode never overrides.
+   * @default { backoffBaseMs: 20, maxBackoffMs: 200 } in simulate mode
+   */
+  httpRetry?: RetryOptions | false
 }
 
 /** What a check can ask for while it runs. */

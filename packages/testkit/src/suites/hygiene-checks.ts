@@ -4,6 +4,7 @@ import {
   supportsPartitionedStream,
   supportsPartitions,
 } from '@lakeflow/core/connector'
+import { type HttpEvent, withHttpScope } from '@lakeflow/core/http'
 import { secretKeys } from '@lakeflow/core/options'
 import { defineCheck, describeError, Findings } from '../check.ts'
 import { readCall, readUntilConverged } from '../reads.ts'
@@ -97,7 +98,7 @@ const simulatorHygiene = defineCheck({
 
 const canarySecret = defineCheck({
   id: 'canary-secret',
-  title: 'a canary secret never appears in records, offsets, errors or output',
+  title: 'a canary secret never appears in records, offsets, errors, HTTP events or output',
   source: 'contract-checks §4.5 A6',
   timeoutMs: 120_000,
   async run(context) {
@@ -108,58 +109,62 @@ const canarySecret = defineCheck({
     const findings = new Findings(this.id)
     const texts: { where: string; text: string }[] = []
     const errors: unknown[] = []
-    const { output } = await captureOutput(async () => {
-      const connector = context.connect(options)
-      const tables = await context.tables()
-      for (const table of tables) {
-        try {
-          const call = await readCall(connector, table, {}, context.tableOptions(table), 'records', {
-            limit: context.config.sampleRecords ?? 200,
+    const httpEvents: HttpEvent[] = []
+    const { output } = await captureOutput(() =>
+      withHttpScope({ onEvent: (event) => httpEvents.push(event) }, async () => {
+        const connector = context.connect(options)
+        const tables = await context.tables()
+        for (const table of tables) {
+          try {
+            const call = await readCall(connector, table, {}, context.tableOptions(table), 'records', {
+              limit: context.config.sampleRecords ?? 200,
+            })
+            texts.push({ where: `records of ${table}`, text: JSON.stringify(call.records) })
+            texts.push({ where: `offset of ${table}`, text: canonical(call.end) })
+          } catch (error) {
+            errors.push(error)
+          }
+        }
+        await exerciseEverything(
+          context,
+          connector,
+          (error) => errors.push(error),
+          (offset) => texts.push({ where: 'an offset', text: canonical(offset) }),
+        )
+        // Errors on purpose: an unknown table, a bad offset, a bad option, and a rejected request.
+        for (const attempt of [
+          () => readCall(connector, BAD_TABLE, {}, {}),
+          () =>
+            readCall(
+              connector,
+              tables[0] ?? BAD_TABLE,
+              { cursor: 'not-a-cursor', page: -1 },
+              context.tableOptions(tables[0] ?? ''),
+            ),
+          async () => context.connect({ ...options, not_an_option_canary: canary }),
+        ]) {
+          try {
+            await attempt()
+          } catch (error) {
+            errors.push(error)
+          }
+        }
+        if (context.simulator && tables[0] !== undefined) {
+          const remove = context.simulator.inject({
+            fault: { kind: 'status', status: 401, body: '{"error":"bad credentials"}' },
+            times: 1000,
           })
-          texts.push({ where: `records of ${table}`, text: JSON.stringify(call.records) })
-          texts.push({ where: `offset of ${table}`, text: canonical(call.end) })
-        } catch (error) {
-          errors.push(error)
+          try {
+            await readCall(context.connect(options), tables[0], {}, context.tableOptions(tables[0]))
+          } catch (error) {
+            errors.push(error)
+          } finally {
+            remove()
+          }
         }
-      }
-      await exerciseEverything(
-        context,
-        connector,
-        (error) => errors.push(error),
-        (offset) => texts.push({ where: 'an offset', text: canonical(offset) }),
-      )
-      // Errors on purpose: an unknown table, a bad offset, a bad option, and a rejected request.
-      for (const attempt of [
-        () => readCall(connector, BAD_TABLE, {}, {}),
-        () =>
-          readCall(
-            connector,
-            tables[0] ?? BAD_TABLE,
-            { cursor: 'not-a-cursor', page: -1 },
-            context.tableOptions(tables[0] ?? ''),
-          ),
-        async () => context.connect({ ...options, not_an_option_canary: canary }),
-      ]) {
-        try {
-          await attempt()
-        } catch (error) {
-          errors.push(error)
-        }
-      }
-      if (context.simulator && tables[0] !== undefined) {
-        const remove = context.simulator.inject({
-          fault: { kind: 'status', status: 401, body: '{"error":"bad credentials"}' },
-          times: 1000,
-        })
-        try {
-          await readCall(context.connect(options), tables[0], {}, context.tableOptions(tables[0]))
-        } catch (error) {
-          errors.push(error)
-        } finally {
-          remove()
-        }
-      }
-    })
+      }),
+    )
+    texts.push({ where: 'an HTTP event (request, retry, rate-limit wait)', text: JSON.stringify(httpEvents) })
     for (const error of errors)
       for (const text of errorTexts(error))
         texts.push({ where: `an error (${describeError(error).slice(0, 80)})`, text })
