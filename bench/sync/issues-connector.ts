@@ -72,6 +72,10 @@ const issues = table({
   read: (context, start) => readIssues(context.client, start, context.perPage, context.batch),
 })
 
+/**
+ * The connector definition; `lakeflow sync` loads this module by path.
+ * @public
+ */
 export const connector = defineConnector({
   name: 'bench-issues',
   packageName: '@lakeflow/connector-bench-issues',

@@ -9,12 +9,17 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { serveIssues } from './issues-source.ts'
+import { runReference } from './reference.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../..')
 const NODE_FLAGS = ['--conditions=@lakeflow/source', '--no-warnings=ExperimentalWarning']
 const { values } = parseArgs({
   options: {
+    role: { type: 'string', default: 'bench' },
+    count: { type: 'string', default: '1000000' },
+    url: { type: 'string' },
     records: { type: 'string', default: '1000000' },
     'skip-reference': { type: 'boolean', default: false },
     'memory-limit': { type: 'string', default: '128MB' },
@@ -28,6 +33,10 @@ interface Measured {
   bytes: number
   peakRssMb: number
 }
+
+if (values.role === 'source') serveIssues(Number(values.count))
+else if (values.role === 'reference') await runReference(values.url!)
+else await bench()
 
 function start(script: string, args: string[], cwd = root): ChildProcess {
   return spawn(process.execPath, [...NODE_FLAGS, script, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -76,7 +85,7 @@ async function stats(baseUrl: string): Promise<{ pages: number; bytes: number }>
 
 async function reference(baseUrl: string): Promise<Measured> {
   const before = await stats(baseUrl)
-  const child = start(path.join(here, 'reference.ts'), ['--url', baseUrl])
+  const child = start(fileURLToPath(import.meta.url), ['--role', 'reference', '--url', baseUrl])
   const stop = watchPeak(child.pid!)
   const result = JSON.parse((await collect(child)).trim()) as { records: number; ms: number }
   const peak = stop()
@@ -124,39 +133,43 @@ async function sync(baseUrl: string, dir: string): Promise<Measured & { dbMb: nu
   }
 }
 
-const format = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
-const rows: string[][] = []
-for (const count of values.records!.split(',').map(Number)) {
-  const source = start(path.join(here, 'issues-source.ts'), ['--count', String(count)])
-  const { port } = JSON.parse(await firstLine(source)) as { port: number }
-  const baseUrl = `http://127.0.0.1:${port}`
-  const dir = mkdtempSync(path.join(tmpdir(), 'lakeflow-bench-sync-'))
-  try {
-    const ref = values['skip-reference'] ? undefined : await reference(baseUrl)
-    const run = await sync(baseUrl, dir)
-    for (const measured of [ref, run]) {
-      if (!measured) continue
-      const rate = measured.records / measured.seconds
-      rows.push([
-        format.format(count),
-        measured.name,
-        format.format(measured.records),
-        measured.seconds.toFixed(1),
-        format.format(rate),
-        (measured.bytes / 1024 / 1024 / measured.seconds).toFixed(1),
-        measured.peakRssMb.toFixed(0),
-        ref ? `${((rate / (ref.records / ref.seconds)) * 100).toFixed(0)}%` : '',
-      ])
+async function bench(): Promise<void> {
+  const format = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+  const rows: string[][] = []
+  for (const count of values.records!.split(',').map(Number)) {
+    const source = start(fileURLToPath(import.meta.url), ['--role', 'source', '--count', String(count)])
+    const { port } = JSON.parse(await firstLine(source)) as { port: number }
+    const baseUrl = `http://127.0.0.1:${port}`
+    const dir = mkdtempSync(path.join(tmpdir(), 'lakeflow-bench-sync-'))
+    try {
+      const ref = values['skip-reference'] ? undefined : await reference(baseUrl)
+      const run = await sync(baseUrl, dir)
+      for (const measured of [ref, run]) {
+        if (!measured) continue
+        const rate = measured.records / measured.seconds
+        rows.push([
+          format.format(count),
+          measured.name,
+          format.format(measured.records),
+          measured.seconds.toFixed(1),
+          format.format(rate),
+          (measured.bytes / 1024 / 1024 / measured.seconds).toFixed(1),
+          measured.peakRssMb.toFixed(0),
+          ref ? `${((rate / (ref.records / ref.seconds)) * 100).toFixed(0)}%` : '',
+        ])
+      }
+      process.stderr.write(`${count}: DuckDB file ${run.dbMb.toFixed(0)} MB\n`)
+    } finally {
+      source.kill('SIGTERM')
+      rmSync(dir, { recursive: true, force: true })
     }
-    process.stderr.write(`${count}: DuckDB file ${run.dbMb.toFixed(0)} MB\n`)
-  } finally {
-    source.kill('SIGTERM')
-    rmSync(dir, { recursive: true, force: true })
   }
-}
 
-const header = ['source records', 'run', 'records', 'seconds', 'records/s', 'MB/s', 'peak RSS MB', 'vs reference']
-const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-const line = (cells: string[]) =>
-  cells.map((cell, column) => (column === 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
-console.log([line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n'))
+  const header = ['source records', 'run', 'records', 'seconds', 'records/s', 'MB/s', 'peak RSS MB', 'vs reference']
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join('  ')
+  console.log([line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n'))
+}

@@ -14,17 +14,9 @@ import { eventRenderer } from './sync.ts'
 export const DEMO_FILE = 'lakeflow-demo.duckdb'
 const TABLES = ['products', 'users', 'orders', 'events', 'metrics', 'readings']
 
-interface SimulatorLike {
-  start(): Promise<string>
-  stop(): Promise<void>
-  readonly clock: { advance(seconds: number): void; now(): string }
-  readonly data: {
-    insert(corpus: string, record: Record<string, unknown>): void
-    update(corpus: string, key: Record<string, unknown>, changes: Record<string, unknown>): void
-    delete(corpus: string, key: Record<string, unknown>): void
-    records(corpus: string): Record<string, unknown>[]
-  }
-}
+// Both are loaded at run time (they are not dependencies of the published CLI).
+type SimulatorLike = import('@lakeflow/simulator').Simulator
+type ExampleModule = typeof import('@lakeflow/connector-example')
 
 /** Finds a package from the working directory, then from the CLI's own location. */
 function locate(specifier: string): string | undefined {
@@ -60,7 +52,7 @@ async function loadDemoParts(): Promise<{ connector: ConnectorDefinition; simula
     corpus: path.join(path.dirname(manifest), 'simulator', 'corpus'),
     now: new Date(Date.now() - 3_600_000).toISOString(),
   })
-  return { connector: example.connector, simulator }
+  return { connector: example.connector as unknown as ConnectorDefinition, simulator }
 }
 
 /** Changes the source: inserts, updates and deletes through the simulator, after moving its clock. */

@@ -288,8 +288,3 @@ function saveStateSql(pipeline: string, table: string, flow: Flow, offset: Offse
     values: [pipeline, table, flow, text] as DuckDBValue[],
   }
 }
-
-/** Creates the directory a database file goes in (the CLI does this for `--dest` paths it owns). */
-export function ensureParentDirectory(file: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-}
