@@ -40,6 +40,7 @@ export {
   type SparkNode,
   type SparkStruct,
   type SparkTypeOptions,
+  type SparkValue,
   type StructValue,
   short,
   string,

@@ -1,4 +1,4 @@
-import Type, { type Static, type TUnsafe } from 'typebox'
+import Type, { type TUnsafe } from 'typebox'
 
 /** The Spark SQL type names a schema node can carry. */
 export type SparkKind =
@@ -46,6 +46,13 @@ export interface SparkNode<Kind extends SparkKind = SparkKind, Value = unknown, 
   readonly description?: string
 }
 
+/**
+ * The converted value type of a node (what `Static<typeof node>` gives), read straight off
+ * the node. typebox's generic `Static` resolves any schema and costs about a million type
+ * instantiations for a small table; this costs a handful.
+ */
+export type SparkValue<Node> = Node extends { readonly '~unsafe': infer Value } ? Value : never
+
 /** Any Spark type node. */
 export type AnySparkNode = SparkNode<SparkKind, unknown, boolean>
 
@@ -57,7 +64,7 @@ export interface SparkDecimal<Nullable extends boolean = boolean> extends SparkN
 
 /** `array<element>`; `containsNull` is the element's `nullable`. */
 export interface SparkArray<Element extends AnySparkNode = AnySparkNode, Nullable extends boolean = boolean>
-  extends SparkNode<'array', Static<Element>[], Nullable> {
+  extends SparkNode<'array', SparkValue<Element>[], Nullable> {
   readonly element: Element
 }
 
@@ -69,7 +76,7 @@ export interface SparkMap<
   Key extends AnySparkNode = AnySparkNode,
   Value extends AnySparkNode = AnySparkNode,
   Nullable extends boolean = boolean,
-> extends SparkNode<'map', Map<Exclude<Static<Key>, null>, Static<Value>>, Nullable> {
+> extends SparkNode<'map', Map<Exclude<SparkValue<Key>, null>, SparkValue<Value>>, Nullable> {
   readonly key: Key
   readonly value: Value
 }
@@ -78,7 +85,7 @@ export interface SparkMap<
 export type SparkFields = { readonly [name: string]: AnySparkNode }
 
 /** The converted value of a struct: one property per field. */
-export type StructValue<Fields extends SparkFields> = { -readonly [Name in keyof Fields]: Static<Fields[Name]> }
+export type StructValue<Fields extends SparkFields> = { -readonly [Name in keyof Fields]: SparkValue<Fields[Name]> }
 
 /** `struct<...>`: converted values are plain objects with the fields in schema order. */
 export interface SparkStruct<Fields extends SparkFields = SparkFields, Nullable extends boolean = boolean>
@@ -90,7 +97,7 @@ export interface SparkStruct<Fields extends SparkFields = SparkFields, Nullable 
 export type TableSchema<Fields extends SparkFields = SparkFields> = SparkStruct<Fields, false>
 
 /** The converted row type of a table schema. */
-export type Row<Schema extends AnySparkNode> = Exclude<Static<Schema>, null>
+export type Row<Schema extends AnySparkNode> = Exclude<SparkValue<Schema>, null>
 
 function node<Kind extends SparkKind, Value, Options extends SparkTypeOptions>(
   kind: Kind,
@@ -182,7 +189,7 @@ export function array<Element extends AnySparkNode, const Options extends SparkT
   element: Element,
   options?: Options,
 ): SparkArray<Element, NullableOf<Options>> {
-  return node<'array', Static<Element>[], Options>('array', options, { element }) as SparkArray<
+  return node<'array', SparkValue<Element>[], Options>('array', options, { element }) as SparkArray<
     Element,
     NullableOf<Options>
   >
@@ -198,7 +205,7 @@ export function map<Key extends AnySparkNode, Value extends AnySparkNode, const 
   options?: Options,
 ): SparkMap<Key, Value, NullableOf<Options>> {
   // Spark map keys are never null: the stored key node says so, whatever was passed.
-  return node<'map', Map<Exclude<Static<Key>, null>, Static<Value>>, Options>('map', options, {
+  return node<'map', Map<Exclude<SparkValue<Key>, null>, SparkValue<Value>>, Options>('map', options, {
     key: key.nullable ? { ...key, nullable: false } : key,
     value,
   }) as SparkMap<Key, Value, NullableOf<Options>>
