@@ -4,10 +4,11 @@
  *
  *     pnpm --filter @lakeflow/connector-github generate-corpus
  *
- * Every record is shaped like GitHub's documented REST response for its endpoint; the one
- * addition is `pull_number` on reviews, which the simulator filters the per-pull-request
- * reviews endpoint by (the connector sets the same column itself). All people,
- * organizations and repositories are fictional.
+ * Every record is shaped like GitHub's documented REST response for its endpoint, plus
+ * `repository_owner`/`repository_name` on repository-scoped records and `pull_number` on
+ * reviews (which the simulator filters the per-pull-request endpoint by): GitHub does not
+ * send them, the connector sets the same columns itself. All people, organizations and
+ * repositories are fictional.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -225,11 +226,11 @@ const authenticatedUser = {
   company: '@octo-org',
   blog: 'https://amber-otter.example.com',
   location: 'Remote',
-  email: null,
+  email: 'amber-otter@users.noreply.example.com',
   notification_email: 'amber-otter@users.noreply.example.com',
-  hireable: null,
+  hireable: false,
   bio: 'Simulated account for connector tests.',
-  twitter_username: null,
+  twitter_username: 'amber_otter_sim',
   public_repos: 12,
   public_gists: 1,
   followers: 20,
@@ -257,17 +258,25 @@ const rateLimit = {
   rate: bucket(5000, 13),
 }
 
+/**
+ * Repository-scoped records also carry the repository they belong to, which GitHub does
+ * not send; the connector sets the same two columns itself, so a simulator record and the
+ * row the connector reads from it compare equal.
+ */
+const inRepository = (records: Json[]) =>
+  records.map((record) => ({ ...record, repository_owner: ORG, repository_name: REPO }))
+
 const corpus: Record<string, unknown> = {
-  issues: activity.issues,
-  pull_requests: activity.pulls,
-  comments: activity.comments,
-  reviews: activity.reviews,
-  issue_events: activity.events,
-  commits,
+  issues: inRepository(activity.issues),
+  pull_requests: inRepository(activity.pulls),
+  comments: inRepository(activity.comments),
+  reviews: inRepository(activity.reviews),
+  issue_events: inRepository(activity.events),
+  commits: inRepository(commits),
   repositories,
-  branches,
-  assignees,
-  collaborators,
+  branches: inRepository(branches),
+  assignees: inRepository(assignees),
+  collaborators: inRepository(collaborators),
   organizations,
   teams,
   user: authenticatedUser,

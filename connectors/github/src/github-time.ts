@@ -20,9 +20,14 @@ export function parseTime(text: string, what: string): number {
   return value
 }
 
-/** Epoch ms as GitHub writes times: `YYYY-MM-DDTHH:MM:SSZ` (sub-second part dropped). */
+/**
+ * Epoch ms as GitHub writes times, `YYYY-MM-DDTHH:MM:SSZ`. GitHub's times have whole
+ * seconds; a time with milliseconds (another source behind a proxy, a simulator) keeps them
+ * (`...SS.mmmZ`) so a cursor never falls before the record it was taken from.
+ */
 export function formatTime(epochMs: number): string {
-  return `${new Date(Math.floor(epochMs / 1000) * 1000).toISOString().slice(0, 19)}Z`
+  const text = new Date(epochMs).toISOString()
+  return epochMs % 1000 === 0 ? `${text.slice(0, 19)}Z` : text
 }
 
 /** `epochMs` plus `seconds` (negative to go back). */

@@ -106,7 +106,7 @@ describe('pull_requests (newest first, no since)', () => {
     const result = await readAll(githubConnector(baseUrl), 'pull_requests', options)
     expect(ids(result.records)).toHaveLength(corpusIds('pull_requests').size)
     expect(new Set(ids(result.records))).toEqual(corpusIds('pull_requests'))
-    expect(result.calls.some((call) => typeof call.end?.page === 'number' && typeof call.end?.upper === 'string')).toBe(
+    expect(result.calls.some((call) => typeof call.end?.page === 'number' && typeof call.end?.depth === 'number')).toBe(
       true,
     )
     expectOffsetsMove(result.calls)

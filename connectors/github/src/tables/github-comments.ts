@@ -3,9 +3,9 @@
  * incrementally by `updated_at` (cdc, key `id`).
  */
 import { Spark } from '@lakeflow/core/schema'
+import { readUpdatedAscending } from '../github-ascending.ts'
 import type { GithubTable } from '../github-context.ts'
 import { CommentTableOptions } from '../github-options.ts'
-import { readUpdatedAscending } from '../github-reads.ts'
 import { githubApp, reactions, repositoryColumns, user } from './github-shapes.ts'
 
 /** Spark schema of the `comments` table (GitHub's `issue-comment`). */

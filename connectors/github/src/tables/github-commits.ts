@@ -1,15 +1,18 @@
 /**
- * `commits`: the commits of one repository's default branch, read in half-open time
- * windows `[since, since + window_seconds)` (append, key `sha`). The Python original used
- * GitHub's inclusive `since`/`until` for both ends of every window, so a commit exactly on
- * a boundary was emitted twice; here `until` is the window end minus one second (commit
- * times have whole seconds), so windows tile time without overlap.
+ * `commits`: the commits of one repository's default branch, read in time windows
+ * (append, key `sha`). The Python original used the same time as one window's `until` and
+ * the next one's `since`, both inclusive on GitHub, so a commit exactly on a boundary was
+ * emitted twice; here a window covers whole seconds `[start, start + window_seconds - 1]`
+ * and the next starts one second later, so windows tile time without overlap. The last
+ * window ends at the server clock; its second is read again by the next call, skipping the
+ * commits listed in the offset's `seen`, so a commit pushed in that second is not lost.
  */
 import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
 import { Spark } from '@lakeflow/core/schema'
 import type { GithubContext, GithubTable } from '../github-context.ts'
 import { CommitTableOptions } from '../github-options.ts'
-import { initialCursor, offsetNumber, offsetTimeOf } from '../github-reads.ts'
+import { positionOffset, startPosition } from '../github-position.ts'
+import { offsetNumber, offsetTimeOf } from '../github-reads.ts'
 import { addSeconds, formatTime, tryParseTime } from '../github-time.ts'
 import { repositoryColumns, user } from './github-shapes.ts'
 
@@ -101,39 +104,51 @@ async function* readCommits(
 ): TableRead {
   const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/commits`
   const unchanged = startOffset ?? {}
-  let windowStart = initialCursor(startOffset, options.start_date, 'commits')
-  if (windowStart === undefined) {
+  let position = startPosition(startOffset, options.start_date, 'commits')
+  if (position === undefined) {
     const oldest = await oldestCommitTime(context, path)
     if (oldest === undefined) return unchanged
-    windowStart = addSeconds(oldest, -DISCOVERY_MARGIN_SECONDS)
+    position = { time: addSeconds(oldest, -DISCOVERY_MARGIN_SECONDS), seen: new Set() }
   }
   const cap = await context.api.cap()
-  if (windowStart >= cap) return unchanged
-  let page = offsetNumber(startOffset, 'page', 'commits') ?? 1
-  const pendingEnd = offsetTimeOf(startOffset, 'until', 'commits')
-  let windowEnd = pendingEnd ?? Math.min(addSeconds(windowStart, options.window_seconds), cap)
+  if (position.time > cap) return unchanged
   const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
+  const width = options.window_seconds
+  let windowStart = position.time
+  let page = offsetNumber(startOffset, 'page', 'commits') ?? 1
+  // Windows cover whole seconds [start, end]: GitHub's since and until are both inclusive.
+  let windowEnd = offsetTimeOf(startOffset, 'until', 'commits') ?? Math.min(addSeconds(windowStart, width - 1), cap)
+  const atCap: string[] = []
   let count = 0
+  const seenHere = (start: number) => (start === position.time ? [...position.seen] : [])
   for (;;) {
-    // Half-open [windowStart, windowEnd): GitHub's `until` is inclusive and times have whole seconds.
-    const params = {
-      since: formatTime(windowStart),
-      until: formatTime(addSeconds(windowEnd, -1)),
-      per_page: options.per_page,
-    }
+    const params = { since: formatTime(windowStart), until: formatTime(windowEnd), per_page: options.per_page }
     for await (const result of context.api.pages(path, params, page)) {
-      for (const raw of result.records) yield toCommitRecord(raw as Json, options.owner, options.repo)
-      count += result.records.length
+      for (const raw of result.records) {
+        const record = toCommitRecord(raw as Json, options.owner, options.repo)
+        const time = tryParseTime(String(record.commit_committer_date)) ?? 0
+        if (time === position.time && position.seen.has(String(record.sha))) continue // read by the previous call
+        yield record
+        count++
+        if (time === cap) atCap.push(String(record.sha))
+      }
       if (count >= limit && result.hasNext) {
-        return { cursor: formatTime(windowStart), page: result.page + 1, until: formatTime(windowEnd) }
+        const seen = seenHere(windowStart).join(',')
+        const pending: Record<string, string | number> = {
+          cursor: formatTime(windowStart),
+          page: result.page + 1,
+          until: formatTime(windowEnd),
+        }
+        if (seen !== '') pending.seen = seen
+        return pending
       }
     }
-    windowStart = windowEnd
+    if (windowEnd >= cap) return positionOffset(cap, [...seenHere(cap), ...atCap])
+    windowStart = addSeconds(windowEnd, 1)
     page = 1
-    if (windowStart >= cap || count >= limit) break
-    windowEnd = Math.min(addSeconds(windowStart, options.window_seconds), cap)
+    if (count >= limit) return { cursor: formatTime(windowStart) }
+    windowEnd = Math.min(addSeconds(windowStart, width - 1), cap)
   }
-  return { cursor: formatTime(windowStart) }
 }
 
 /** The `commits` table: `GET /repos/{owner}/{repo}/commits?since=…&until=…`. */

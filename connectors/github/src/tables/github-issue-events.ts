@@ -7,10 +7,12 @@
  * like pull requests; a capped read resumes below the last id it emitted.
  */
 import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
+import { InvalidOffsetError } from '@lakeflow/core/errors'
 import { Spark } from '@lakeflow/core/schema'
 import type { GithubContext, GithubTable } from '../github-context.ts'
+import { keepStart, pendingDepth, scanDescending } from '../github-descending.ts'
 import { IssueEventTableOptions, parseStartDate } from '../github-options.ts'
-import { offsetNumber, offsetTimeOf, scanDescending, scanResumeOf, withRepository } from '../github-reads.ts'
+import { offsetNumber, offsetTimeOf, withRepository } from '../github-reads.ts'
 import { formatTime, recordTime } from '../github-time.ts'
 import { issueFields } from './github-issues.ts'
 import { githubApp, repositoryColumns, team, user } from './github-shapes.ts'
@@ -64,9 +66,13 @@ async function* readIssueEvents(
   // an event created in the same second as a read, after it, still has a larger id.
   const lastId = offsetNumber(offset, 'last_id', 'issue_events')
   const startDate = options.start_date === undefined ? undefined : parseStartDate(options.start_date, 'issue_events')
-  const resume = scanResumeOf(offset, 'issue_events', offsetNumber)
+  const pending = pendingDepth(offset, 'issue_events')
   let high = offsetNumber(offset, 'high', 'issue_events')
   let highTime = offsetTimeOf(offset, 'high_time', 'issue_events')
+  if (pending !== undefined && (high === undefined || highTime === undefined)) {
+    throw new InvalidOffsetError('issue_events', '"depth" needs "high" and "high_time"', offset)
+  }
+  const resume = pending === undefined ? undefined : { upper: high! - pending.depth, page: pending.page }
   const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
   const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/issues/events`
   const isOld = (record: RawRecord, id: number) =>
@@ -80,14 +86,8 @@ async function* readIssueEvents(
     const created = recordTime(record, 'created_at')
     if (created > cap) continue
     if (stopAt !== undefined) {
-      const pending: Record<string, string | number> = {
-        upper: stopAt,
-        page,
-        high: high!,
-        high_time: formatTime(highTime!),
-      }
-      if (lastId !== undefined) pending.last_id = lastId
-      return pending
+      const depth = high! - stopAt
+      return keepStart(offset, { high: high!, high_time: formatTime(highTime!), depth, page }, ['last_id', 'cursor'])
     }
     yield withRepository(record, options.owner, options.repo)
     if (high === undefined || id > high) {

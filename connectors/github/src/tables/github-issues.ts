@@ -3,9 +3,9 @@
  * repository, incrementally by `updated_at` (cdc, key `id`).
  */
 import { Spark } from '@lakeflow/core/schema'
+import { readUpdatedAscending } from '../github-ascending.ts'
 import type { GithubTable } from '../github-context.ts'
 import { IssueTableOptions } from '../github-options.ts'
-import { readUpdatedAscending } from '../github-reads.ts'
 import { githubApp, label, milestone, reactions, repositoryColumns, user } from './github-shapes.ts'
 
 /** Fields of GitHub's `issue`, as the issues and issue-event APIs return it. */

@@ -6,8 +6,8 @@
  */
 import { Spark } from '@lakeflow/core/schema'
 import type { GithubTable } from '../github-context.ts'
+import { readUpdatedDescending } from '../github-descending.ts'
 import { IssueTableOptions } from '../github-options.ts'
-import { readUpdatedDescending } from '../github-reads.ts'
 import { label, link, milestone, repository, repositoryColumns, team, user } from './github-shapes.ts'
 
 /** A pull request's `head` or `base`: a branch of a repository at a commit. */

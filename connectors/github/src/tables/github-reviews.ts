@@ -8,10 +8,12 @@
  * the next cursor. With `pull_number`, only that pull request's reviews are read.
  */
 import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
+import { InvalidOffsetError } from '@lakeflow/core/errors'
 import { Spark } from '@lakeflow/core/schema'
 import type { GithubContext, GithubTable } from '../github-context.ts'
+import { keepStart, pendingDepth, scanDescending } from '../github-descending.ts'
 import { parseStartDate, ReviewTableOptions } from '../github-options.ts'
-import { offsetTimeOf, scanDescending, scanResumeOf, updatedAt, withRepository } from '../github-reads.ts'
+import { offsetTimeOf, updatedAt, withRepository } from '../github-reads.ts'
 import { addSeconds, formatTime, recordTime } from '../github-time.ts'
 import { link, repositoryColumns, user } from './github-shapes.ts'
 
@@ -79,9 +81,12 @@ async function* readReviews(context: GithubContext, offset: Offset | null, optio
   const after = startCursor(offset, options)
   const fromOffset = offsetTimeOf(offset, 'cursor', 'reviews') !== undefined
   const floor = after === undefined ? undefined : fromOffset ? addSeconds(after, -options.lookback_seconds) : after
-  const resume = scanResumeOf(offset, 'reviews')
   // One cap for the whole pass, even when it spans several reads, so no review falls between two caps.
   let passCap = offsetTimeOf(offset, 'pass_cap', 'reviews')
+  const pending = pendingDepth(offset, 'reviews')
+  if (pending !== undefined && passCap === undefined)
+    throw new InvalidOffsetError('reviews', '"depth" needs "pass_cap"', offset)
+  const resume = pending === undefined ? undefined : { upper: passCap! - pending.depth, page: pending.page }
   const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
   const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/pulls`
   const params = { state: options.state, sort: 'updated', direction: 'desc', per_page: options.per_page }
@@ -99,13 +104,7 @@ async function* readReviews(context: GithubContext, offset: Offset | null, optio
     // The current second may still gain reviews after this read: read up to the one before.
     passCap ??= addSeconds(await context.api.cap(), -1)
     if (stopAt !== undefined && item.key !== stopAt) {
-      const pending: Record<string, string | number> = {
-        pass_cap: formatTime(passCap),
-        upper: formatTime(stopAt),
-        page: item.page,
-      }
-      if (typeof offset?.cursor === 'string') pending.cursor = offset.cursor
-      return pending
+      return keepStart(offset, { pass_cap: formatTime(passCap), depth: passCap - stopAt, page: item.page })
     }
     // Pull requests updated after the cap are read too: one of their reviews may predate it.
     if (after === undefined || item.key > after) sawNew = true
