@@ -13,13 +13,6 @@ export function tryParseTime(text: string): number | undefined {
   return Number.isNaN(value) ? undefined : value
 }
 
-/** Parses a time, throwing a `TypeError` naming `what` when it is not one. */
-export function parseTime(text: string, what: string): number {
-  const value = tryParseTime(text)
-  if (value === undefined) throw new TypeError(`${what} is not an ISO 8601 time: ${JSON.stringify(text)}`)
-  return value
-}
-
 /**
  * Epoch ms as GitHub writes times, `YYYY-MM-DDTHH:MM:SSZ`. GitHub's times have whole
  * seconds; a time with milliseconds (another source behind a proxy, a simulator) keeps them
