@@ -4,7 +4,7 @@
  */
 import type { Offset, TableRead } from '@lakeflow/core/connector'
 import type { GithubContext } from './github-context.ts'
-import { isNewAfter, PositionTracker, positionOf, startPosition } from './github-position.ts'
+import { isNewAfter, type Position, PositionTracker, positionOf, startPosition } from './github-position.ts'
 import { type ListingSpec, recordId, updatedAt, withRepository } from './github-reads.ts'
 import { addSeconds, formatTime } from './github-time.ts'
 
@@ -31,18 +31,7 @@ export async function* readUpdatedAscending(
   const lookback = positionOf(offset, spec.table) === undefined ? 0 : (spec.options.lookback_seconds ?? 0)
   const lowest = start === undefined ? undefined : addSeconds(start.time, -lookback)
   const base = { ...spec.params, sort: 'updated', direction: 'asc', per_page: spec.options.per_page }
-  if (start !== undefined && lookback > 0) {
-    const probe = await api.getPage(spec.path, {
-      ...base,
-      per_page: Math.min(100, start.seen.size + 1),
-      since: formatTime(start.time),
-    })
-    const cap = await api.cap()
-    const fresh = probe.records.some(
-      (record) => updatedAt(record) <= cap && isNewAfter(start, updatedAt(record), record),
-    )
-    if (!fresh) return unchanged
-  }
+  if (start !== undefined && lookback > 0 && !(await hasNewRecords(context, spec, start))) return unchanged
   const limit = spec.options.max_records_per_batch ?? Number.POSITIVE_INFINITY
   const tracker = new PositionTracker()
   const end = (): Offset => tracker.toOffset(start) ?? unchanged
@@ -85,4 +74,26 @@ export async function* readUpdatedAscending(
     }
   }
   return end()
+}
+
+/**
+ * Whether anything was updated after `start` (up to the cap): pages from `since` = the
+ * position's second past the records already read there, so a read with a lookback window
+ * runs only when it has something new to return with the re-read records.
+ */
+async function hasNewRecords(context: GithubContext, spec: ListingSpec, start: Position): Promise<boolean> {
+  const { api } = context
+  const params = { ...spec.params, sort: 'updated', direction: 'asc', since: formatTime(start.time) }
+  // Usually one record answers; more only while the records already read at that second fill the page.
+  const perPage = Math.min(100, start.seen.size + 1)
+  for (let page = 1; ; page++) {
+    const result = await api.getPage(spec.path, { ...params, per_page: perPage, page: page > 1 ? page : undefined })
+    const cap = await api.cap()
+    for (const record of result.records) {
+      const time = updatedAt(record)
+      if (time > cap) return false
+      if (isNewAfter(start, time, record)) return true
+    }
+    if (!result.hasNext) return false
+  }
 }

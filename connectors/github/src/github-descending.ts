@@ -157,6 +157,7 @@ export async function* readUpdatedDescending(
       if (time < start!.time) return unchanged // below the position: only re-reads left, nothing new
       continue // read before, at the position's second; a new record may share that second
     }
+    if (!isNew && lookback === 0) continue // read by an earlier call, and no lookback asked for
     if (stopAt !== undefined && time !== stopAt) {
       return keepStart(offset, {
         high: formatTime(high!.time),

@@ -81,6 +81,24 @@ describe('issues (ascending by updated_at, since)', () => {
     expect(Date.parse(String(next.offset?.cursor))).toBeGreaterThan(Date.parse(String(first.offset?.cursor)))
   })
 
+  it('finds a new record behind more already-read records at the cursor second than a page holds', async () => {
+    simulator.clock.set(new Date(Date.now() - 10_000).toISOString())
+    const template = simulator.data.records('issues')[0]!
+    const burst = Array.from({ length: 120 }, (_, index) => ({
+      ...template,
+      id: 6_000_000_000 + index,
+      number: 7000 + index,
+    }))
+    simulator.data.insertMany('issues', burst)
+    const first = await readAll(githubConnector(baseUrl), 'issues', REPO)
+    expect(String(first.offset?.seen).split(',')).toHaveLength(120)
+    simulator.clock.set(new Date().toISOString())
+    const target = simulator.data.records('issues').find((record) => record.number === 3)!
+    simulator.data.update('issues', { id: target.id }, { locked: true })
+    const next = await readOnce(githubConnector(baseUrl), 'issues', first.offset, REPO)
+    expect(ids(next.records)).toContain(target.id)
+  })
+
   it('reads nothing stamped after the server clock', async () => {
     simulator.clock.set(new Date(Date.now() + 3_600_000).toISOString())
     const template = simulator.data.records('issues')[0]!
@@ -89,6 +107,26 @@ describe('issues (ascending by updated_at, since)', () => {
     expect(ids(result.records)).not.toContain(1)
     expect(Date.parse(String(result.offset?.cursor))).toBeLessThanOrEqual(Date.now())
   })
+})
+
+describe('records written in the second a read ends on', () => {
+  for (const table of ['issues', 'pull_requests']) {
+    it(`${table}: are read next time, and the ones already read are not read again`, async () => {
+      const at = new Date(Date.now() - 5000).toISOString()
+      simulator.clock.set(at)
+      const template = simulator.data.records(table)[0]!
+      const record = (id: number) => ({ ...template, id, number: id % 100_000 })
+      simulator.data.insertMany(table, [record(7_000_000_002), record(7_000_000_003), record(7_000_000_004)])
+      const first = await readAll(githubConnector(baseUrl), table, { ...REPO, lookback_seconds: '0' })
+      expect(first.offset).toMatchObject({ cursor: at.replace(/\.\d{3}Z$/, 'Z') })
+      // Same second again, ids on both sides of the ones read.
+      simulator.data.insertMany(table, [record(7_000_000_001), record(7_000_000_009)])
+      const next = await readOnce(githubConnector(baseUrl), table, first.offset, { ...REPO, lookback_seconds: '0' })
+      expect(ids(next.records).sort()).toEqual([7_000_000_001, 7_000_000_009])
+      const quiet = await readOnce(githubConnector(baseUrl), table, next.offset, { ...REPO, lookback_seconds: '0' })
+      expect(quiet).toEqual({ records: [], offset: next.offset })
+    })
+  }
 })
 
 describe('comments', () => {
