@@ -15,7 +15,9 @@ import logging
 import os
 import struct
 import subprocess
+import sys
 import threading
+import time
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pyarrow as pa
@@ -29,6 +31,20 @@ _HEADER = struct.Struct("<BII")
 _STDERR_LINES = 60
 
 logger = logging.getLogger("lakeflow_spark")
+if os.environ.get("LAKEFLOW_SPARK_LOG"):
+    # Diagnostics from Spark's Python workers go to their stderr (the executor log).
+    logging.basicConfig(stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logger.setLevel(os.environ["LAKEFLOW_SPARK_LOG"].upper())
+
+
+def _grow_pipe(stream: Any) -> None:
+    """Asks Linux for a 1 MiB pipe (default 64 KiB): fewer wake-ups per Arrow batch."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 class NodeBridge:
@@ -63,6 +79,7 @@ class NodeBridge:
                 "connector with --bundle-node."
             ) from error
         self.pid = self._process.pid
+        _grow_pipe(self._process.stdout)
         self._out = io.BufferedReader(self._process.stdout, buffer_size=1 << 20)  # type: ignore[arg-type]
         self._stderr_thread = threading.Thread(target=self._pump_stderr, daemon=True)
         self._stderr_thread.start()
@@ -158,11 +175,15 @@ class NodeBridge:
         """Streams a read's record batches; ``on_end`` receives the end (offset, rows)."""
         with self._lock:
             context = f"reading table '{table}'" if table else "reading"
+            started = time.perf_counter()
+            waiting = 0.0
             request_id = self._send("read", params)
             finished = False
             try:
                 while True:
+                    before = time.perf_counter()
                     kind, frame_id, payload = self._read_frame(context)
+                    waiting += time.perf_counter() - before
                     if frame_id != request_id:
                         continue
                     if kind == FRAME_ARROW:
@@ -172,7 +193,18 @@ class NodeBridge:
                     finished = True
                     if message.get("type") == "error":
                         raise LakeflowConnectorError(self.connector, table, message.get("error", {}))
-                    on_end(message.get("result") or {})
+                    end = message.get("result") or {}
+                    logger.debug(
+                        "read of %s.%s (%s): %s rows in %s batches, %.2f s, %.2f s waiting for Node",
+                        self.connector,
+                        table,
+                        params.get("kind"),
+                        end.get("rows"),
+                        end.get("batches"),
+                        time.perf_counter() - started,
+                        waiting,
+                    )
+                    on_end(end)
                     return
             finally:
                 if not finished and not self.dead:

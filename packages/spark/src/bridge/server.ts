@@ -33,11 +33,20 @@ import { toWireError } from './wire-errors.ts'
 
 /** Where frames go: a byte sink with back-pressure (stdout in production). */
 export interface FrameSink {
-  /** Writes bytes; returns false when the caller should wait for {@link FrameSink.drain}. */
-  write(chunk: Uint8Array): boolean
-  /** Resolves when the sink accepts more bytes. */
+  /** Queues bytes. */
+  write(chunk: Uint8Array): void
+  /** Bytes queued and not yet taken by the reader. */
+  buffered(): number
+  /** Resolves when the queue is empty. */
   drain(): Promise<void>
 }
+
+/**
+ * Bytes a read may run ahead of the Python side before it waits: enough for a few batches,
+ * so fetching the next pages overlaps with Spark consuming the last batch, while memory
+ * stays bounded.
+ */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
 /** Settings of {@link serveBridge}. */
 export interface BridgeServerSettings {
@@ -71,7 +80,8 @@ export async function serveBridge(settings: BridgeServerSettings): Promise<void>
   const pending = new Set<Promise<void>>()
 
   const send = async (frame: Uint8Array): Promise<void> => {
-    if (!output.write(frame)) await output.drain()
+    output.write(frame)
+    if (output.buffered() > MAX_BUFFERED_BYTES) await output.drain()
   }
   const respond = (message: ResponseMessage) => send(jsonFrame(message))
 

@@ -37,7 +37,11 @@ export async function serveStdio(settings: ServeStdioSettings): Promise<void> {
     await serveBridge({
       definition,
       input: process.stdin,
-      output: { write: writeFrame, drain: () => once(stdout, 'drain').then(() => undefined) },
+      output: {
+        write: (chunk) => void writeFrame(chunk),
+        buffered: () => stdout.writableLength,
+        drain: () => (stdout.writableLength === 0 ? Promise.resolve() : once(stdout, 'drain').then(() => undefined)),
+      },
       log,
     })
   } finally {
