@@ -4,6 +4,8 @@ import { connector as shopConnector } from './fixtures/shop-connector.ts'
 import { byId, expectedRows, startShop } from './support/shop.ts'
 import { bridgeCommand, SHOP_CONNECTOR, SparkDriver } from './support/spark-driver.ts'
 
+const CATALOG_CONNECTOR = new URL('./fixtures/catalog-connector.ts', import.meta.url).pathname
+
 let spark: SparkDriver
 let simulator: Simulator
 let url: string
@@ -104,6 +106,31 @@ describe('virtual tables', () => {
     )
     await expect(read('_community_nope')).rejects.toThrow(
       /Unknown virtual table '_community_nope'; the valid ones are: _community_table_metadata, _community_namespaces, _community_tables/,
+    )
+  })
+})
+
+describe('virtual tables of a namespaced connector', () => {
+  beforeAll(() => spark.call('register', { connector: 'catalog', command: bridgeCommand(CATALOG_CONNECTOR) }))
+  afterAll(() => spark.call('register', { connector: 'shop', command: bridgeCommand(SHOP_CONNECTOR) }))
+
+  it('_community_namespaces lists child namespaces of namespacePrefix, sorted', async () => {
+    expect((await read('_community_namespaces')).rows).toEqual([{ namespace: ['hr'] }, { namespace: ['sales'] }])
+    expect((await read('_community_namespaces', { namespacePrefix: '["sales"]' })).rows).toEqual([
+      { namespace: ['sales', 'eu'] },
+    ])
+  })
+
+  it('_community_tables needs namespace and lists that namespace sorted', async () => {
+    expect((await read('_community_tables', { namespace: '["sales"]' })).rows).toEqual([
+      { namespace: ['sales'], tableName: 'invoices' },
+      { namespace: ['sales'], tableName: 'orders' },
+    ])
+    expect((await read('_community_tables', { namespace: '[]' })).rows).toEqual([
+      { namespace: [], tableName: 'root_table' },
+    ])
+    await expect(read('_community_tables')).rejects.toThrow(
+      /Option 'namespace' is required to list the tables of connector 'catalog'/,
     )
   })
 })
