@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util'
 import { createSimulator } from '../../packages/simulator/src/index.ts'
 import { ensurePythonEnv, PACKAGE_ROOT } from '../../packages/spark/scripts/python-env.ts'
 import { bundleConnector } from '../../packages/spark/src/pack/bundle.ts'
+import { connector as benchConnector } from '../../packages/spark/test/fixtures/bench-connector.ts'
 import { BENCH_SPEC, benchEvents, PAGE_SIZE } from './bench-source.ts'
 
 interface Result {
@@ -39,6 +40,7 @@ try {
   const url = await simulator.start()
   const page = await (await fetch(`${url}/events?offset=0&limit=${PAGE_SIZE}`)).text()
   const bytesPerRecord = Buffer.byteLength(page) / PAGE_SIZE
+  const schema = await benchConnector.create({ base_url: url }).getTableSchema('events', {})
   const bundle = join(scratch, 'bench-connector.mjs')
   writeFileSync(
     bundle,
@@ -104,7 +106,7 @@ try {
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)))
   const line = (cells: string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ')} |`
   process.stdout.write(
-    `\nSpark ${spark}, local[2]; ${records.toLocaleString('en-US')} records of ${bytesPerRecord.toFixed(0)} B JSON, ${PAGE_SIZE} per page\n`,
+    `\nSpark ${spark}, local[2]; ${records.toLocaleString('en-US')} records of ${bytesPerRecord.toFixed(0)} B JSON (${Object.keys(schema.fields).length} columns, nested), ${PAGE_SIZE} per page\n`,
   )
   process.stdout.write(`${line(header)}\n${line(widths.map((width) => '-'.repeat(width)))}\n`)
   for (const row of rows) process.stdout.write(`${line(row)}\n`)
