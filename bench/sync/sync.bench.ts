@@ -22,7 +22,7 @@ const { values } = parseArgs({
     url: { type: 'string' },
     records: { type: 'string', default: '1000000' },
     'skip-reference': { type: 'boolean', default: false },
-    'memory-limit': { type: 'string', default: '128MB' },
+    'memory-limit': { type: 'string' },
   },
 })
 
@@ -111,7 +111,7 @@ async function sync(baseUrl: string, dir: string): Promise<Measured & { dbMb: nu
   const before = await stats(baseUrl)
   const child = start(
     path.join(root, 'packages/cli/src/bin.ts'),
-    ['sync', 'bench.yaml', '--dest', 'bench.duckdb', '--json', '--memory-limit', values['memory-limit']!],
+    ['sync', 'bench.yaml', '--dest', 'bench.duckdb', '--json', ...(values['memory-limit'] ? ['--memory-limit', values['memory-limit']] : [])],
     dir,
   )
   const stop = watchPeak(child.pid!)
