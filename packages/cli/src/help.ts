@@ -50,7 +50,8 @@ Runs a pipeline spec (upstream format, YAML or JSON). connection_name is looked 
 connections file (or taken as a connector name). Each batch commits with its offset in
 one transaction, so an interrupted sync resumes exactly where it stopped.
   --dest          DuckDB file (default ./lakeflow.duckdb) or, with --dest-type files, a directory
-  --dest-type     duckdb (default) or files (NDJSON laid out for Auto Loader)
+  --dest-type     duckdb (default) or files (laid out for Auto Loader)
+  --file-format   with --dest-type files: ndjson (default) or parquet
   --concurrency   tables read at once (default 3)
   --pipeline      name under which offsets are kept (default: the spec file name)
   --max-calls     cap on read calls per table flow and run (default 10000)

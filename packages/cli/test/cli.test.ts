@@ -147,6 +147,7 @@ describe('sync, state and summary', () => {
   })
 
   it('lands NDJSON files for Auto Loader with --dest-type files', async () => {
+    shop.remove('orders', 3)
     const result = await cli(['sync', 'pipeline.yaml', '--dest-type', 'files', '--dest', 'landing'])
     expect(result.code).toBe(0)
     const state = JSON.parse(readFileSync(path.join(dir, 'landing', '_lakeflow_state.json'), 'utf8'))

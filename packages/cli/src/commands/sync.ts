@@ -30,6 +30,7 @@ export const SYNC_FLAGS = {
   'max-calls': { type: 'string' },
   'memory-limit': { type: 'string' },
   'group-commit-rows': { type: 'string' },
+  'file-format': { type: 'string' },
 } as const
 
 /** Builds the destination named by `--dest-type` and `--dest`. */
@@ -47,7 +48,11 @@ export function destinationOf(values: Record<string, unknown>, fallbackFile = DE
   if (type === 'files') {
     if (!values.dest)
       throw new UsageError('--dest-type files needs --dest <directory> (for example a Databricks volume path)')
-    return new FileDestination(values.dest as string)
+    const format = (values['file-format'] as string | undefined) ?? 'ndjson'
+    if (format !== 'ndjson' && format !== 'parquet') {
+      throw new UsageError(`--file-format expects ndjson or parquet, got ${JSON.stringify(format)}`)
+    }
+    return new FileDestination(values.dest as string, { format })
   }
   throw new UsageError(`--dest-type expects duckdb or files, got ${JSON.stringify(type)}`)
 }

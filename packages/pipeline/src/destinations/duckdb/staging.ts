@@ -104,19 +104,19 @@ export class StagingFile {
 }
 
 /**
- * A subquery reading a staging file as the schema's columns plus the arrival order, binary
+ * A subquery reading a staging file as the schema's columns (plus the arrival order), binary
  * decoded from base64: `(SELECT ... FROM read_json(...))`.
  */
-export function stagedSource(file: string, schema: TableSchema): string {
+export function stagedSource(file: string, schema: TableSchema, withOrder = true): string {
   const entries = Object.entries(schema.fields)
   const literal = (text: string) => `'${text.replaceAll("'", "''")}'`
   const columns = [
     ...entries.map(([name, type]) => `${literal(name)}: ${literal(jsonReadType(type))}`),
-    `${literal(ORDER_COLUMN)}: 'BIGINT'`,
+    ...(withOrder ? [`${literal(ORDER_COLUMN)}: 'BIGINT'`] : []),
   ]
   const projection = [
     ...entries.map(([name, type]) => `${fromJsonExpr(quoteId(name), type)} AS ${quoteId(name)}`),
-    quoteId(ORDER_COLUMN),
+    ...(withOrder ? [quoteId(ORDER_COLUMN)] : []),
   ]
   return `(SELECT ${projection.join(', ')} FROM read_json(${literal(file)}, format = 'newline_delimited', columns = {${columns.join(', ')}}, maximum_object_size = ${MAX_RECORD_BYTES}))`
 }

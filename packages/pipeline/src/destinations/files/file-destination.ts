@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, type WriteStream } from 'node:fs'
 import { appendFile, open, rename } from 'node:fs/promises'
 import path from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
 import { canonicalOffset, type Offset } from '@lakeflow/core/connector'
 import { redact } from '@lakeflow/core/errors'
 import { compileRecordJson } from '../../render/record-json.ts'
 import { DestinationError } from '../duckdb/duckdb-errors.ts'
+import { stagedSource } from '../duckdb/staging.ts'
 import {
   type BatchCounts,
   type BatchWriter,
@@ -46,11 +48,34 @@ export class FileDestination implements Destination {
   readonly kind = 'files'
   readonly groupCommitRows = 0
   readonly location: string
+  /** `ndjson` (default) or `parquet` (converted from the staged NDJSON by an in-memory DuckDB). */
+  readonly format: 'ndjson' | 'parquet'
   private readonly state: StateFile
+  private converter: Promise<DuckDBInstance> | undefined
 
-  constructor(directory: string) {
+  constructor(directory: string, options: { format?: 'ndjson' | 'parquet' } = {}) {
     this.location = path.resolve(directory)
+    this.format = options.format ?? 'ndjson'
     this.state = new StateFile(path.join(this.location, FILE_STATE))
+  }
+
+  /** Converts a staged NDJSON file into Parquet (for the parquet format). */
+  private async toParquet(source: string, target: string, schema: TablePlan['schema']): Promise<void> {
+    this.converter ??= DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      memory_limit: '128MB',
+      threads: '1',
+    })
+    const connection = await (await this.converter).connect()
+    try {
+      const quoted = `'${target.replaceAll("'", "''")}'`
+      await connection.run(
+        `COPY ${stagedSource(source, schema, false)} TO ${quoted} (FORMAT parquet, COMPRESSION zstd)`,
+      )
+    } finally {
+      connection.closeSync()
+    }
   }
 
   private created = false
@@ -83,7 +108,11 @@ export class FileDestination implements Destination {
       mkdirSync(directory, { recursive: true })
       await this.recover(directory)
     }
-    return new FileTableWriter(this.state, plan, name, tableDir)
+    const convert =
+      this.format === 'parquet'
+        ? (source: string, target: string, schema: TablePlan['schema']) => this.toParquet(source, target, schema)
+        : undefined
+    return new FileTableWriter(this.state, plan, name, tableDir, convert)
   }
 
   /** Finishes intents a crash interrupted, and removes temp files no intent refers to. */
@@ -148,20 +177,27 @@ export class FileDestination implements Destination {
     return true
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.converter) (await this.converter).closeSync()
+    this.converter = undefined
+  }
 }
+
+type Convert = (source: string, target: string, schema: TablePlan['schema']) => Promise<void>
 
 class FileTableWriter implements TableWriter {
   readonly name: string
   private readonly stateFile: StateFile
   private readonly plan: TablePlan
   private readonly directory: string
+  private readonly convert: Convert | undefined
 
-  constructor(state: StateFile, plan: TablePlan, name: string, directory: string) {
+  constructor(state: StateFile, plan: TablePlan, name: string, directory: string, convert?: Convert) {
     this.stateFile = state
     this.plan = plan
     this.name = name
     this.directory = directory
+    this.convert = convert
   }
 
   private async entry(flow: Flow): Promise<FileStateEntry | undefined> {
@@ -184,7 +220,7 @@ class FileTableWriter implements TableWriter {
       .slice(0, 12)
     const directory = flow === 'deletes' ? path.join(this.directory, '_deletes') : this.directory
     const prefix = flow === 'snapshot' ? 'snapshot' : 'batch'
-    const base = `${prefix}-${sequence}-${hash}.ndjson`
+    const base = `${prefix}-${sequence}-${hash}.${this.convert ? 'parquet' : 'ndjson'}`
     const schema = flow === 'deletes' ? deleteSchemaOf(this.plan) : this.plan.schema
     return new FileBatch({
       state: this.stateFile,
@@ -201,6 +237,7 @@ class FileTableWriter implements TableWriter {
       final: path.join(directory, base),
       render: compileRecordJson(schema),
       counts: flow === 'deletes' ? 'deleted' : 'inserted',
+      ...(this.convert ? { convert: (source: string, target: string) => this.convert!(source, target, schema) } : {}),
     })
   }
 
@@ -216,14 +253,19 @@ class FileBatch implements BatchWriter {
     final: string
     render: (row: Row) => string
     counts: 'inserted' | 'deleted'
+    /** Turns the staged NDJSON into the landed format (Parquet), written to `target`. */
+    convert?: (source: string, target: string) => Promise<void>
   }
   private readonly stream: WriteStream
+  /** Where rows are written: the temp file itself (NDJSON), or a staging file to convert. */
+  private readonly staging: string
   private rows = 0
   private failed: Error | undefined
 
   constructor(settings: FileBatch['settings']) {
     this.settings = settings
-    this.stream = createWriteStream(settings.temp, { flags: 'w' })
+    this.staging = settings.convert ? `${settings.temp}.ndjson.tmp` : settings.temp
+    this.stream = createWriteStream(this.staging, { flags: 'w' })
     this.stream.on('error', (error) => {
       this.failed = error
     })
@@ -251,6 +293,10 @@ class FileBatch implements BatchWriter {
     if (text !== null && redact(text) !== text)
       throw new DestinationError(final, 'The offset contains a secret; refusing to store it (fix the connector)')
     if (this.rows > 0) {
+      if (this.settings.convert) {
+        await this.settings.convert(this.staging, temp)
+        rmSync(this.staging, { force: true })
+      }
       const handle = await open(temp, 'r+')
       await handle.sync()
       await handle.close()
@@ -260,7 +306,7 @@ class FileBatch implements BatchWriter {
       await rename(temp, final)
       await syncDirectory(path.dirname(final))
     } else {
-      rmSync(temp, { force: true })
+      rmSync(this.staging, { force: true })
     }
     await state.update((entries) => {
       const current = entries[key] ?? { ...entry }
@@ -275,6 +321,7 @@ class FileBatch implements BatchWriter {
 
   async abort(): Promise<void> {
     this.stream.destroy()
+    rmSync(this.staging, { force: true })
     rmSync(this.settings.temp, { force: true })
   }
 }
