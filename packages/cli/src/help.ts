@@ -43,7 +43,7 @@ the converted records to stdout as NDJSON: timestamps as ISO-8601 text, longs ex
 decimals as strings, binary as base64, maps as objects. The end offset goes to stderr.
 --deletes reads the delete flow (cdc_with_deletes tables).`,
   sync: `Usage: lakeflow sync <pipeline.yaml> [--dest file.duckdb|dir] [--dest-type duckdb|files] [--concurrency N]
-                     [--pipeline name] [--max-calls N] [--memory-limit 256MB] [--group-commit-rows N]
+                     [--pipeline name] [--max-calls N] [--memory-limit 128MB] [--group-commit-rows N]
                      [-o key=value]... [-t key=value]... [--connections file] [--json]
 
 Runs a pipeline spec (upstream format, YAML or JSON). connection_name is looked up in the
@@ -55,7 +55,7 @@ one transaction, so an interrupted sync resumes exactly where it stopped.
   --concurrency   tables read at once (default 3)
   --pipeline      name under which offsets are kept (default: the spec file name)
   --max-calls     cap on read calls per table flow and run (default 10000)
-  --memory-limit  DuckDB memory limit (default 256MB; DuckDB spills beyond it)
+  --memory-limit  DuckDB memory limit (default 64MB per thread, at least 128MB; it spills beyond)
   --group-commit-rows
                   DuckDB: read calls are committed together until a commit holds this many
                   rows (default 100000; 1 commits every call)

@@ -33,7 +33,7 @@ export interface DuckDbDestinationOptions {
   /**
    * DuckDB's buffer-manager limit, which bounds the process's memory whatever the table size
    * (DuckDB spills to `<file>.tmp` beyond it).
-   * @default '256MB'
+   * @default 64MB per thread, at least 128MB
    */
   readonly memoryLimit?: string
   /**
@@ -76,12 +76,13 @@ export class DuckDbDestination implements Destination {
   async open(): Promise<void> {
     if (this.instance) return
     this.created = !existsSync(this.location)
+    const threads = this.options.threads ?? Math.max(1, availableParallelism() - 1)
     try {
       this.instance = await DuckDBInstance.create(this.location, {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
-        memory_limit: this.options.memoryLimit ?? '256MB',
-        threads: String(this.options.threads ?? Math.max(1, availableParallelism() - 1)),
+        memory_limit: this.options.memoryLimit ?? `${Math.max(128, 64 * threads)}MB`,
+        threads: String(threads),
         preserve_insertion_order: 'false',
       })
     } catch (error) {
