@@ -111,7 +111,14 @@ async function sync(baseUrl: string, dir: string): Promise<Measured & { dbMb: nu
   const before = await stats(baseUrl)
   const child = start(
     path.join(root, 'packages/cli/src/bin.ts'),
-    ['sync', 'bench.yaml', '--dest', 'bench.duckdb', '--json', ...(values['memory-limit'] ? ['--memory-limit', values['memory-limit']] : [])],
+    [
+      'sync',
+      'bench.yaml',
+      '--dest',
+      'bench.duckdb',
+      '--json',
+      ...(values['memory-limit'] ? ['--memory-limit', values['memory-limit']] : []),
+    ],
     dir,
   )
   const stop = watchPeak(child.pid!)
