@@ -25,7 +25,8 @@ export interface BundleOptions {
 function bridgeModule(): string {
   const root = sparkPackageRoot()
   const source = join(root, 'src', 'bridge', 'stdio.ts')
-  return existsSync(source) ? source : join(root, 'dist', 'index.js')
+  // The built entry holds only the bridge (not pack, esbuild or the pipeline runner).
+  return existsSync(source) ? source : join(root, 'dist', 'bridge', 'stdio.js')
 }
 
 /**
