@@ -64,7 +64,7 @@ Progress bars on a terminal; NDJSON logs otherwise or with --json. Exit 1 if a t
        lakeflow state reset --pipeline name [--table table] [--dest file.duckdb]
 
 Shows or forgets committed offsets. After a reset the next sync reads those tables from the start.`,
-  new: `Usage: lakeflow new <name>
+  new: `Usage: lakeflow new <name> [--dir <connectors directory>] [--description <text>]
 
 Scaffolds connectors/<name> from tooling/connector-template (inside a lakeflow-connectors checkout).`,
   demo: `Usage: lakeflow demo [--dest file.duckdb]

@@ -313,3 +313,22 @@ describe('bad input: one line naming the problem and the fix, non-zero exit, not
     shop.fail(0, 500)
   })
 })
+
+describe('lakeflow new', () => {
+  it('scaffolds a connector from the template through the repository script', async () => {
+    const repository = path.resolve(import.meta.dirname, '../../..')
+    const target = path.join(dir, 'new-connectors')
+    const result = await runCli(['new', 'acme-demo', '--dir', target, '--description', 'A demo source'], {
+      cwd: repository,
+    })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(readFileSync(path.join(target, 'acme-demo', 'package.json'), 'utf8')).name).toBe(
+      '@lakeflow/connector-acme-demo',
+    )
+    const outside = await runCli(['new', 'acme-demo'], { cwd: dir })
+    expect(outside.code).toBe(2)
+    expect(outside.stderr.trim()).toBe(
+      'lakeflow: lakeflow new runs inside a lakeflow-connectors checkout (it needs tooling/connector-template and scripts/new-connector); cd into one and retry',
+    )
+  })
+})

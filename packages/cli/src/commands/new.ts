@@ -24,11 +24,12 @@ export function findTemplateRepository(start: string): string | undefined {
 }
 
 /**
- * `lakeflow new <name>`: scaffolds `connectors/<name>` from the connector template by running
- * the repository's `scripts/new-connector` script (owned by the template's maintainers).
+ * `lakeflow new <name> [--dir <connectors directory>] [--description <text>]`: scaffolds
+ * `connectors/<name>` from the connector template by running the repository's
+ * `scripts/new-connector` script (owned by the template's maintainers).
  */
 export async function newCommand(argv: string[], out: Output, cwd = process.cwd()): Promise<number> {
-  const args = parseCommandArgs('new', argv, {})
+  const args = parseCommandArgs('new', argv, { dir: { type: 'string' }, description: { type: 'string' } })
   if (args.positionals.length !== 1) throw new UsageError('expected lakeflow new <name>; see lakeflow new --help')
   const name = args.positionals[0]!
   if (!/^[a-z][a-z0-9-]*$/.test(name)) {
@@ -46,7 +47,11 @@ export async function newCommand(argv: string[], out: Output, cwd = process.cwd(
   }
   const command = script.endsWith('.sh') ? 'bash' : process.execPath
   const flags = script.endsWith('.ts') ? ['--conditions=@lakeflow/source', '--no-warnings=ExperimentalWarning'] : []
-  const result = spawnSync(command, [...flags, script, name], { cwd: root, stdio: 'inherit' })
+  const extra = [
+    ...(args.values.dir ? ['--dir', path.resolve(cwd, args.values.dir as string)] : []),
+    ...(args.values.description ? ['--description', args.values.description as string] : []),
+  ]
+  const result = spawnSync(command, [...flags, script, name, ...extra], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) {
     out.stderr(`lakeflow: ${path.relative(root, script)} exited with ${result.status ?? result.signal}`)
     return EXIT.usage
