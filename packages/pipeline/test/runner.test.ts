@@ -14,6 +14,7 @@ import {
   parsePipelineSpec,
   runPipeline,
 } from '../src/index.ts'
+import { connector as futureConnector } from './support/future-connector.ts'
 import { queryFile, tempDir } from './support/harness.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -101,6 +102,7 @@ describe('connector resolution', () => {
     expect(connectorPackageName('github')).toBe('@lakeflow/connector-github')
     expect(connectorPackageName('@acme/connector-x')).toBe('@acme/connector-x')
     const loaded = await loadConnector(path.join(here, 'support/shop-connector.ts'))
+    expect(futureConnector.name).toBe(loaded.definition.name)
     expect(loaded.definition.name).toBe('shop')
     await expect(loadConnector('./support/future-connector.ts', here)).rejects.toSatisfy(
       (error) =>
