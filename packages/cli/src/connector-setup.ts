@@ -23,7 +23,7 @@ export async function resolveConnectorSetup(
     ...(connections ? { connections } : {}),
     options: keyValues('option', args.values.option as string[] | undefined),
   })
-  const { definition } = await loadConnector(resolved.connector, cwd)
+  const { definition } = await loadConnector(resolved.connector, cwd, [import.meta.filename])
   return { definition, connector: createConnector(definition, resolved.options), options: resolved.options }
 }
 

@@ -82,7 +82,7 @@ export async function syncCommand(argv: string[], out: Output): Promise<number> 
     ...(connections ? { connections } : {}),
     options: keyValues('option', args.values.option as string[] | undefined),
   })
-  const { definition } = await loadConnector(resolved.connector)
+  const { definition } = await loadConnector(resolved.connector, process.cwd(), [import.meta.filename])
   const destination = destinationOf(args.values)
   const json = Boolean(args.values.json)
   const render = eventRenderer(out, json)

@@ -61,13 +61,20 @@ export interface LoadedConnector {
  * @throws ConnectorNotFoundError when nothing is installed under that name
  * @throws SpecVersionError when the connector targets an unsupported interface version
  */
-export async function loadConnector(connector: string, cwd = process.cwd()): Promise<LoadedConnector> {
+export async function loadConnector(
+  connector: string,
+  cwd = process.cwd(),
+  /** More files to resolve packages from, after the project (the CLI passes its own). */
+  searchFrom: readonly string[] = [],
+): Promise<LoadedConnector> {
   const specifier = connectorPackageName(connector)
   let file: string | undefined
   if (isPath(connector)) {
     file = path.resolve(cwd, connector)
   } else {
-    file = resolveFrom(path.join(cwd, 'package.json'), specifier) ?? resolveFrom(import.meta.filename, specifier)
+    for (const base of [path.join(cwd, 'package.json'), ...searchFrom, import.meta.filename]) {
+      file ??= resolveFrom(base, specifier)
+    }
   }
   if (file === undefined) throw new ConnectorNotFoundError(connector, specifier, cwd)
   let module: Record<string, unknown>
