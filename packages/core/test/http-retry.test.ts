@@ -121,11 +121,17 @@ describe('retry on status', () => {
 describe('Retry-After on 429', () => {
   it('waits the given seconds', async () => {
     const scripted = await start({ '/limited': [{ status: 429, headers: { 'retry-after': '1' } }, { body: [] }] })
-    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    await client.getJson('/limited')
+    const events: HttpEvent[] = []
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, onEvent: (event) => events.push(event) })
+    expect((await client.getJson('/limited')).data).toEqual([])
+    expect(scripted.hits('/limited')).toHaveLength(2)
     const [gap] = gaps(scripted.hits('/limited'))
     expect(gap).toBeGreaterThanOrEqual(990)
     expect(gap).toBeLessThan(1400)
+    // The server's wait is used as given: no jitter, whatever the backoff base.
+    expect(events.filter((event) => event.type === 'retry')).toMatchObject([
+      { attempt: 1, waitMs: 1000, status: 429, reason: 'status' },
+    ])
   })
 
   it('waits until an HTTP date', async () => {
@@ -143,6 +149,7 @@ describe('Retry-After on 429', () => {
     })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
     await client.getJson('/limited')
+    expect(scripted.hits('/limited')).toHaveLength(2)
     const [gap] = gaps(scripted.hits('/limited'))
     expect(expected).toBeGreaterThan(900)
     expect(gap).toBeGreaterThanOrEqual(expected - 30)
@@ -153,6 +160,7 @@ describe('Retry-After on 429', () => {
     const scripted = await start({ '/limited': [{ status: 429, headers: { 'retry-after': '3600' } }, { body: [] }] })
     const client = createHttpClient({ baseUrl: scripted.url, retry: { ...FAST, maxRetryAfterMs: 150 } })
     await client.getJson('/limited')
+    expect(scripted.hits('/limited')).toHaveLength(2)
     const [gap] = gaps(scripted.hits('/limited'))
     expect(gap).toBeGreaterThanOrEqual(145)
     expect(gap).toBeLessThan(500)
@@ -167,13 +175,31 @@ describe('Retry-After on 429', () => {
   ])('falls back to the exponential backoff when Retry-After is %s', async (_label, header) => {
     const headers: Record<string, string> = header === undefined ? {} : { 'retry-after': header }
     const scripted = await start({ '/limited': [{ status: 429, headers }, { status: 429, headers }, { body: [] }] })
-    const client = createHttpClient({ baseUrl: scripted.url, retry: { backoffBaseMs: 60, jitter: false } })
+    const waits: number[] = []
+    const client = createHttpClient({
+      baseUrl: scripted.url,
+      retry: { backoffBaseMs: 60, jitter: false },
+      onEvent: (event) => event.type === 'retry' && waits.push(event.waitMs),
+    })
     await client.getJson('/limited')
+    expect(scripted.hits('/limited')).toHaveLength(3)
+    expect(waits).toEqual([60, 120])
     const [first, second] = gaps(scripted.hits('/limited'))
     expect(first).toBeGreaterThanOrEqual(58)
     expect(first).toBeLessThan(300)
     expect(second).toBeGreaterThanOrEqual(118)
     expect(second).toBeLessThan(400)
+  })
+  it('gives up on a persistent 429 after the attempt limit, as a retryable transient error', async () => {
+    const scripted = await start({ '/limited': { status: 429, headers: { 'retry-after': '0' }, body: 'slow down' } })
+    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    const error = await failure(client.getJson('/limited'))
+    expect(scripted.hits('/limited')).toHaveLength(3)
+    expect(error.attempts).toBe(3)
+    expect(error.status).toBe(429)
+    expect(error.isRetryable).toBe(true)
+    expect(error.category).toBe('transient')
+    expect(error.message).toMatch(/\(HTTP 429\) after 3 attempts: GET /)
   })
 })
 
