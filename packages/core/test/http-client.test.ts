@@ -40,6 +40,17 @@ describe('requests', () => {
     expect(request.headers.accept).toBe('application/json')
   })
 
+  it('names core in the User-Agent when the connector gives no identity; a header overrides it', async () => {
+    server = await startScriptedServer({ '/ua': { body: {} } })
+    await createHttpClient({ baseUrl: server.url }).getJson('/ua')
+    await createHttpClient({ baseUrl: server.url, headers: { 'User-Agent': 'custom/1' } }).getJson('/ua')
+    const version = (await import('../package.json', { with: { type: 'json' } })).default.version
+    expect(server.hits('/ua').map((request) => request.headers['user-agent'])).toEqual([
+      `lakeflow-core/${version}`,
+      'custom/1',
+    ])
+  })
+
   it('appends query parameters to those in the path, repeating arrays and dropping undefined', async () => {
     server = await startScriptedServer({ '/search': { body: {} } })
     const client = createHttpClient({ baseUrl: server.url })

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import ky from 'ky'
+import corePackage from '../../package.json' with { type: 'json' }
 import { ApiCallError } from '../errors/errors.ts'
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
 import { redact, redactUrl } from '../errors/redact.ts'
@@ -19,6 +20,7 @@ import type {
 import { buildUrl, originOf, userAgentFor } from './url.ts'
 
 const DEFAULT_TIMEOUT_MS = 30_000
+const CORE_USER_AGENT = { packageName: corePackage.name, version: corePackage.version }
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 15 * 60_000
 
 /** Internal request settings the public options do not expose. */
@@ -69,7 +71,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
   const kyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, fetch: options.fetch })
   const baseHeaders = new Headers()
-  if (options.userAgent) baseHeaders.set('user-agent', userAgentFor(options.userAgent))
+  // Without a connector's own identity, requests still name the framework (never fetch's default).
+  baseHeaders.set('user-agent', userAgentFor(options.userAgent ?? CORE_USER_AGENT))
   applyHeaders(baseHeaders, options.headers)
   const onEvent = options.onEvent
   const fromResponse = options.rateLimit?.fromResponse

@@ -237,7 +237,9 @@ export interface HttpClientOptions {
   /** Detects errors inside 2xx JSON bodies. */
   isApiError?: ApiErrorHook
   /**
-   * Sets `User-Agent: lakeflow-<name without scope>/<version>`.
+   * Sets `User-Agent: lakeflow-<name without scope>/<version>`. A `User-Agent` in `headers`
+   * overrides it.
+   * @default core's own package, e.g. `lakeflow-core/0.1.0`
    * @example { packageName: '@lakeflow/connector-github', version: '0.1.0' } // lakeflow-connector-github/0.1.0
    */
   userAgent?: UserAgentOptions
