@@ -76,6 +76,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   applyHeaders(baseHeaders, options.headers)
   const onEvent = options.onEvent
   const fromResponse = options.rateLimit?.fromResponse
+  const budget = options.rateLimit?.budget
   /** Epoch ms before which no request is sent (set by the rate-limit hook on a success). */
   let notBefore = 0
 
@@ -172,6 +173,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       attempt++
       if (!internal.bare) {
         await waitForGate(plan, shownUrl)
+        if (budget) {
+          const waitMs = await budget.acquire(plan.signal)
+          if (waitMs > 0) emit({ type: 'rate-limit', method, url: shownUrl, waitMs })
+        }
         await options.rateLimit?.beforeRequest?.({ method, url: shownUrl })
       }
       emit({ type: 'request', method, url: shownUrl, attempt })

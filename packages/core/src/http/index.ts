@@ -31,6 +31,7 @@ export {
   paginatePageNumber,
   selectPath,
 } from './pagination.ts'
+export { createRateBudget, type RateBudget, type RateBudgetOptions } from './rate-budget.ts'
 export { type HeaderRateLimitOptions, headerRateLimit } from './rate-limit.ts'
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, resolveRetryPolicy } from './retry.ts'
 export type {

@@ -1,4 +1,5 @@
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
+import type { RateBudget } from './rate-budget.ts'
 
 /** A query parameter value; `undefined` and `null` drop the parameter, arrays repeat it. */
 export type SearchParamValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[]
@@ -144,7 +145,14 @@ export interface RateLimitOptions {
    * it retries this request after the wait, counting an attempt. See `headerRateLimit`.
    */
   fromResponse?: (response: ResponseMeta) => number | undefined
-  /** Awaited before every attempt: a shared budget, a token bucket, a fixed pace. */
+  /**
+   * The source's request budget, shared with every other client given the same budget (see
+   * `createRateBudget`; with a `key` it is shared process-wide). Every attempt, retries
+   * included, waits for a slot; a wait is reported as a `rate-limit` event.
+   * @example { budget: createRateBudget({ requestsPerSecond: 10, key: `connector-acme ${baseUrl}` }) }
+   */
+  budget?: RateBudget
+  /** Awaited before every attempt (after the budget): a custom pace or quota. */
   beforeRequest?: (request: { method: string; url: string }) => void | Promise<void>
   /**
    * Longest rate-limit wait honoured. A longer one fails the request at once with a
