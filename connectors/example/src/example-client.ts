@@ -1,7 +1,14 @@
 import type { RawRecord } from '@lakeflow/core/connector'
 import { ApiCallError } from '@lakeflow/core/errors'
-import { basicAuth, bearerAuth, createHttpClient, type HttpEvent } from '@lakeflow/core/http'
-import type { ExampleOptions } from './example-options.ts'
+import {
+  basicAuth,
+  bearerAuth,
+  createHttpClient,
+  createRateBudget,
+  type HttpEvent,
+  type RateBudget,
+} from '@lakeflow/core/http'
+import { EXAMPLE_API_BURST, EXAMPLE_API_RATE_LIMIT, type ExampleOptions } from './example-options.ts'
 
 /** Query parameters of a records request. */
 export type PageQuery = Record<string, string | number>
@@ -25,6 +32,21 @@ export interface ExampleApiSettings {
   userAgent: { packageName: string; version: string }
   /** Request, retry and rate-limit events (redacted), for logs. */
   onEvent?: (event: HttpEvent) => void
+  /** The request budget. @default the process-wide budget of the account ({@link exampleRateBudget}) */
+  budget?: RateBudget
+}
+
+/**
+ * The account's request budget, shared process-wide by every instance, table and partition
+ * reading the same API as the same user (the limit is per account, not per client).
+ */
+export function exampleRateBudget(options: ExampleOptions): RateBudget {
+  return createRateBudget({
+    requestsPerSecond: options.max_requests_per_second ?? EXAMPLE_API_RATE_LIMIT,
+    burst: EXAMPLE_API_BURST,
+    // The account, never the secret: a bearer token's owner is unknown, so token users share one budget.
+    key: `@lakeflow/connector-example ${options.base_url} ${options.username ?? '(token)'}`,
+  })
 }
 
 /**
@@ -39,6 +61,7 @@ export function createExampleApi(options: ExampleOptions, settings: ExampleApiSe
     auth,
     timeoutMs: options.timeout_ms,
     userAgent: settings.userAgent,
+    rateLimit: { budget: settings.budget ?? exampleRateBudget(options) },
     ...(settings.onEvent ? { onEvent: settings.onEvent } : {}),
   })
   return {

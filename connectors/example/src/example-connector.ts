@@ -8,7 +8,7 @@ import {
   tableOptionKeysOf,
 } from '@lakeflow/core/connector'
 import { UnknownTableError, UnsupportedOperationError } from '@lakeflow/core/errors'
-import type { HttpEvent } from '@lakeflow/core/http'
+import type { HttpEvent, RateBudget } from '@lakeflow/core/http'
 import { parseOptions } from '@lakeflow/core/options'
 import packageJson from '../package.json' with { type: 'json' }
 import { createExampleApi } from './example-client.ts'
@@ -41,6 +41,11 @@ export interface ExampleConnectorSettings {
   now?: Date
   /** Receives the HTTP client's request, retry and rate-limit events (redacted). */
   onEvent?: (event: HttpEvent) => void
+  /**
+   * The request budget. Tests may give their own; everyone else shares the account's.
+   * @default the process-wide budget for `base_url` and `username` (`max_requests_per_second`)
+   */
+  budget?: RateBudget
 }
 
 /**
@@ -58,6 +63,7 @@ export function createExampleConnector(
   const api = createExampleApi(options, {
     userAgent: { packageName: packageJson.name, version: packageJson.version },
     ...(settings.onEvent ? { onEvent: settings.onEvent } : {}),
+    ...(settings.budget ? { budget: settings.budget } : {}),
   })
   const context: ExampleContext = { api, cap: (settings.now ?? new Date()).toISOString() }
   const base = createTableConnector({ name: 'example', context, tables, close: () => api.close() })

@@ -2,6 +2,11 @@ import { InvalidOptionsError } from '@lakeflow/core/errors'
 import { defineOptions, secret } from '@lakeflow/core/options'
 import Type, { type Static } from 'typebox'
 
+/** Requests per second the example API allows one account. */
+export const EXAMPLE_API_RATE_LIMIT = 100
+/** Requests the example API accepts back to back before its per-second limit applies. */
+export const EXAMPLE_API_BURST = 10
+
 /**
  * Connection options of the example connector. Authenticate with `username` and
  * `password` (HTTP basic) or with `token` (bearer); one of the two is required.
@@ -22,6 +27,14 @@ export const ExampleOptions = defineOptions({
   ),
   timeout_ms: Type.Optional(
     Type.Integer({ minimum: 1, default: 30_000, description: 'Per-request timeout in milliseconds. @default 30000' }),
+  ),
+  max_requests_per_second: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: EXAMPLE_API_RATE_LIMIT,
+      default: EXAMPLE_API_RATE_LIMIT,
+      description: `Requests per second this process sends to one account, shared by every table, partition and instance (the API allows ${EXAMPLE_API_RATE_LIMIT}, in bursts of ${EXAMPLE_API_BURST}). @default ${EXAMPLE_API_RATE_LIMIT}`,
+    }),
   ),
 })
 

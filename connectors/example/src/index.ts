@@ -1,6 +1,8 @@
 /**
  * `@lakeflow/connector-example`: the reference Lakeflow connector. Copy its shape.
  */
+
+export { exampleRateBudget } from './example-client.ts'
 export {
   connector,
   createExampleConnector,
@@ -10,6 +12,8 @@ export {
 export {
   CursorTableOptions,
   EventsOptions,
+  EXAMPLE_API_BURST,
+  EXAMPLE_API_RATE_LIMIT,
   ExampleOptions,
   MetricsOptions,
   OrdersOptions,

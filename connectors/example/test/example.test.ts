@@ -8,7 +8,7 @@ import { InvalidOptionsError } from '@lakeflow/core/errors'
 import { parseOptions } from '@lakeflow/core/options'
 import { createSimulator, type Simulator } from '@lakeflow/simulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connector, createExampleConnector, ExampleOptions } from '../src/index.ts'
+import { connector, createExampleConnector, ExampleOptions, exampleRateBudget } from '../src/index.ts'
 import { exampleSimulator } from './example-test-config.ts'
 
 let simulator: Simulator
@@ -44,6 +44,22 @@ describe('connection options', () => {
     ).toMatch(/either token .* not both/)
     expect(optionsError(() => connector.create({ base_url: baseUrl })).key).toBe('username')
     expect(optionsError(() => create({ passwd: 'x' })).message).toMatch(/did you mean "password"/)
+    expect(optionsError(() => create({ max_requests_per_second: '0' })).message).toMatch(
+      /"max_requests_per_second".*expected a number > 0, got 0/,
+    )
+    expect(optionsError(() => create({ max_requests_per_second: 500 })).message).toMatch(
+      /"max_requests_per_second".*expected a number <= 100, got 500/,
+    )
+  })
+
+  it('shares one request budget per API and user across instances, at the configured rate', () => {
+    const options = (extra: Record<string, unknown>) =>
+      parseOptions(ExampleOptions, { base_url: baseUrl, ...credentials, ...extra }, 'connector example')
+    const budget = exampleRateBudget(options({ max_requests_per_second: '12.5' }))
+    expect(budget).toMatchObject({ requestsPerSecond: 12.5, burst: 10 })
+    expect(exampleRateBudget(options({ max_requests_per_second: '12.5' }))).toBe(budget)
+    expect(exampleRateBudget(options({}))).toMatchObject({ requestsPerSecond: 100 })
+    expect(exampleRateBudget(options({ max_requests_per_second: '12.5', username: 'someone-else' }))).not.toBe(budget)
   })
 
   it('never shows a secret in an error', () => {
