@@ -96,6 +96,8 @@ export const exampleTestConfig: ConnectorTestConfig = {
       newRecord: (index) => ({ reading_id: 100_000 + index, sensor_id: 'sensor-z', value: index % 40, unit: 'C' }),
     },
   },
+  // The API allows 100/s; the check lowers it to 40/s so a breach shows within a few dozen requests.
+  requestRate: { perSecond: 40, burst: 10, options: { max_requests_per_second: 40 } },
   memory: {
     table: 'events',
     count: 200_000,

@@ -28,6 +28,7 @@ export {
   partitionChecks,
   partitionCoverageChecks,
   partitionedStreamChecks,
+  rateChecks,
   readChecks,
   schemaChecks,
   simulatorChecks,
@@ -39,6 +40,7 @@ export type {
   CheckResult,
   ConnectorTestConfig,
   MemoryTestConfig,
+  RequestRateConfig,
   TableTestConfig,
   TestMode,
 } from './types.ts'

@@ -47,6 +47,23 @@ export interface MemoryTestConfig {
   maxHeapGrowthMb?: number
 }
 
+/** The request rate a connector promises its source, for the `shared-rate-budget` check. */
+export interface RequestRateConfig {
+  /** Requests per second the simulator may see at most, from all instances together. */
+  perSecond: number
+  /**
+   * Requests allowed back to back: in any window of `w` seconds at most `burst + w × perSecond`.
+   * @default 1
+   */
+  burst?: number
+  /**
+   * Connection options for this check (merged over `options`), e.g. a lower
+   * `max_requests_per_second` so a breach shows within a few dozen requests.
+   * @example { max_requests_per_second: 40 }
+   */
+  options?: Record<string, unknown>
+}
+
 /** What a connector's `test/contract.test.ts` passes to {@link describeConnector}. */
 export interface ConnectorTestConfig {
   /** The connector definition (what the package exports as `connector`). */
@@ -82,6 +99,8 @@ export interface ConnectorTestConfig {
   tables?: Readonly<Record<string, TableTestConfig>>
   /** The bounded-memory check; skipped when absent. */
   memory?: MemoryTestConfig
+  /** The request rate the connector keeps across concurrent reads; `shared-rate-budget` is skipped when absent. */
+  requestRate?: RequestRateConfig
   /** Table option that bounds a call's size; randomised to split reads. @default 'max_records_per_batch' when the connector accepts it */
   batchOption?: string
   /** Simulator endpoints (`METHOD path`) the suite may leave unused. @default [] */

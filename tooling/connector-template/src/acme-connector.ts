@@ -4,9 +4,9 @@ import {
   type LakeflowConnector,
   tableOptionKeysOf,
 } from '@lakeflow/core/connector'
-import { bearerAuth, createHttpClient } from '@lakeflow/core/http'
+import { bearerAuth, createHttpClient, createRateBudget } from '@lakeflow/core/http'
 import packageJson from '../package.json' with { type: 'json' }
-import { AcmeOptions } from './acme-options.ts'
+import { ACME_API_BURST, ACME_API_RATE_LIMIT, AcmeOptions } from './acme-options.ts'
 import { type AcmeContext, itemsTable } from './tables/acme-items.ts'
 
 const tables = [itemsTable]
@@ -20,6 +20,16 @@ export function createAcmeConnector(options: AcmeOptions): LakeflowConnector {
     baseUrl: options.base_url,
     auth: bearerAuth(options.token),
     userAgent: { packageName: packageJson.name, version: packageJson.version },
+    // One budget per account, shared by every instance in the process (the key), so
+    // concurrent tables and partitions together keep the API's limit. Key by the account,
+    // never by the secret.
+    rateLimit: {
+      budget: createRateBudget({
+        requestsPerSecond: options.max_requests_per_second ?? ACME_API_RATE_LIMIT,
+        burst: ACME_API_BURST,
+        key: `${packageJson.name} ${options.base_url}`,
+      }),
+    },
   })
   const context: AcmeContext = { client, cap: new Date().toISOString() }
   return createTableConnector({ name: 'acme', context, tables })

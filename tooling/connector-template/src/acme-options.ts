@@ -1,6 +1,11 @@
 import { defineOptions, secret } from '@lakeflow/core/options'
 import Type, { type Static } from 'typebox'
 
+/** Requests per second the Acme API allows one account (replace with the documented limit). */
+export const ACME_API_RATE_LIMIT = 100
+/** Requests the Acme API accepts back to back (replace with the documented burst). */
+export const ACME_API_BURST = 10
+
 /**
  * Connection options of the Acme connector.
  * @example connector.create({ base_url: 'https://api.acme.example', token: process.env.ACME_TOKEN })
@@ -8,6 +13,14 @@ import Type, { type Static } from 'typebox'
 export const AcmeOptions = defineOptions({
   base_url: Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL of the Acme API.' }),
   token: secret(Type.String({ minLength: 1, description: 'API token, sent as a bearer token. Secret.' })),
+  max_requests_per_second: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: ACME_API_RATE_LIMIT,
+      default: ACME_API_RATE_LIMIT,
+      description: `Requests per second to one account from this process, shared by every table, partition and instance. @default ${ACME_API_RATE_LIMIT}`,
+    }),
+  ),
 })
 
 /** Validated connection options. */

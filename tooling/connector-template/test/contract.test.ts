@@ -18,5 +18,7 @@ describeConnector({
       update: (_record, random) => ({ status: random() < 0.5 ? 'closed' : 'archived' }),
     },
   },
+  // The check lowers the rate so a breach shows within a few dozen requests.
+  requestRate: { perSecond: 50, burst: 10, options: { max_requests_per_second: 50 } },
   memory: { table: 'items', count: 200_000, tableOptions: { page_size: '1000', max_records_per_batch: '100000000' } },
 })

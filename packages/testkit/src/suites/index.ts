@@ -6,6 +6,7 @@ import { hygieneChecks } from './hygiene-checks.ts'
 import { memoryChecks } from './memory-checks.ts'
 import { partitionChecks, partitionedStreamChecks } from './partition-checks.ts'
 import { partitionCoverageChecks } from './partition-coverage-checks.ts'
+import { rateChecks } from './rate-checks.ts'
 import { readChecks } from './read-checks.ts'
 import { schemaChecks } from './schema-checks.ts'
 import { writeBackChecks } from './write-back-checks.ts'
@@ -19,6 +20,7 @@ export {
   partitionChecks,
   partitionCoverageChecks,
   partitionedStreamChecks,
+  rateChecks,
   readChecks,
   schemaChecks,
   writeBackChecks,
@@ -35,6 +37,7 @@ export const allPartitionChecks: readonly Check[] = [
 export const simulatorChecks: readonly Check[] = [
   ...completenessChecks,
   ...faultChecks,
+  ...rateChecks,
   ...hygieneChecks,
   ...memoryChecks,
 ]

@@ -128,6 +128,16 @@ export const gallery: readonly GalleryEntry[] = [
     defect: 'a failed snapshot page ends the snapshot "successfully"',
   },
   {
+    check: 'shared-rate-budget',
+    mutant: 'budgetPerPartition',
+    defect: 'each partition and table read builds its own client and budget',
+  },
+  {
+    check: 'shared-rate-budget',
+    mutant: 'budgetPerInstance',
+    defect: 'a budget per instance (no key): instances of one account do not share it',
+  },
+  {
     check: 'simulator-hygiene',
     mutant: 'probesUnknownEndpoint',
     defect: 'calls an endpoint the source does not have, ignores the 404',

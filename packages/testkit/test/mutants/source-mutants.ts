@@ -3,15 +3,19 @@ import {
   type ConnectorDefinition,
   canonicalOffset,
   type Offset,
+  type Partition,
   type RawRecord,
   type TableOptions,
   type TableRead,
 } from '@lakeflow/core/connector'
+import { createRateBudget } from '@lakeflow/core/http'
 import { parseOptions } from '@lakeflow/core/options'
 import { Spark, type TableSchema } from '@lakeflow/core/schema'
 import { createExampleApi } from '../../../../connectors/example/src/example-client.ts'
 import {
   createExampleConnector,
+  EXAMPLE_API_BURST,
+  EXAMPLE_API_RATE_LIMIT,
   ExampleOptions,
   connector as example,
 } from '../../../../connectors/example/src/index.ts'
@@ -197,3 +201,32 @@ export const leaksTokenInError = mutant(({ inner, options }) => {
     },
   }
 })
+
+/** The account's declared rate, without the key that shares it: each instance paces itself alone. */
+const ownBudget = (options: Readonly<Record<string, unknown>>) =>
+  createRateBudget({
+    requestsPerSecond: parsed(options).max_requests_per_second ?? EXAMPLE_API_RATE_LIMIT,
+    burst: EXAMPLE_API_BURST,
+  })
+
+/** Each partition read builds its own client and budget: concurrent partitions multiply the rate. */
+export const budgetPerPartition = mutant(({ inner, options }) => ({
+  readPartition(table: string, partition: Partition, tableOptions: TableOptions) {
+    const alone = createExampleConnector(parsed(options), { budget: ownBudget(options) })
+    return alone.readPartition(table, partition, tableOptions)
+  },
+  readTable(table: string, start: Offset | null, tableOptions: TableOptions) {
+    const alone = createExampleConnector(parsed(options), { budget: ownBudget(options) })
+    return table === 'readings'
+      ? inner.readTable(table, start, tableOptions)
+      : alone.readTable(table, start, tableOptions)
+  },
+}))
+
+/** One budget per instance (no key): instances reading the same account do not share it. */
+export const budgetPerInstance: ConnectorDefinition = {
+  ...example,
+  create(options) {
+    return createExampleConnector(parsed(options), { budget: ownBudget(options) })
+  },
+}

@@ -1,0 +1,140 @@
+import { type LakeflowConnector, supportsPartitions } from '@lakeflow/core/connector'
+import type { LoggedRequest } from '@lakeflow/simulator'
+import { defineCheck, describeError, Findings } from '../check.ts'
+import { readCall } from '../reads.ts'
+import type { CheckContext, RequestRateConfig } from '../types.ts'
+
+/**
+ * What the simulator cannot tell apart from the connector's own pace: a request delayed by a
+ * new connection or a late timer on a busy machine makes the next ones look closer.
+ */
+const SLACK_MS = 25
+/** Most concurrent copies of each read, when one of each makes too few requests to judge. */
+const MAX_COPIES = 32
+
+/** The worst window: the most requests over what `burst + rate × window` allows, and where. */
+export function worstWindow(
+  times: readonly number[],
+  perSecond: number,
+  burst: number,
+  slackMs = SLACK_MS,
+): { excess: number; count: number; windowMs: number } {
+  const sorted = [...times].sort((left, right) => left - right)
+  let worst = { excess: Number.NEGATIVE_INFINITY, count: 0, windowMs: 0 }
+  for (let first = 0; first < sorted.length; first++) {
+    for (let last = first; last < sorted.length; last++) {
+      const windowMs = sorted[last]! - sorted[first]!
+      const count = last - first + 1
+      const excess = count - (burst + ((windowMs + slackMs) * perSecond) / 1000)
+      if (excess > worst.excess) worst = { excess, count, windowMs }
+    }
+  }
+  return worst
+}
+
+/** One unit of concurrent work: a partition or a plain table's first call, with the instance to use. */
+interface Job {
+  label: string
+  run: (connector: LakeflowConnector) => Promise<void>
+}
+
+/** Every partition of every partitioned table, and one call of every plain table. */
+async function jobs(context: CheckContext, probe: LakeflowConnector): Promise<Job[]> {
+  const out: Job[] = []
+  const limit = context.config.sampleRecords ?? 200
+  if (supportsPartitions(probe)) {
+    for (const table of await context.partitionedTables()) {
+      const options = context.tableOptions(table)
+      for (const [index, partition] of (await probe.getPartitions(table, options)).entries()) {
+        out.push({
+          label: `${table} partition ${index}`,
+          run: async (connector) => {
+            if (!supportsPartitions(connector)) return
+            for await (const _record of connector.readPartition(table, partition, options)) {
+              // Consumed for its requests.
+            }
+          },
+        })
+      }
+    }
+  }
+  for (const table of await context.plainTables()) {
+    out.push({
+      label: `${table} (readTable)`,
+      run: async (connector) => {
+        await readCall(connector, table, {}, context.tableOptions(table), 'records', { limit, keep: false })
+      },
+    })
+  }
+  return out
+}
+
+const sharedRateBudget = defineCheck({
+  id: 'shared-rate-budget',
+  title: 'concurrent partitions, tables and instances together keep the declared request rate',
+  source: 'contract-checks §4.5 C23',
+  simulatorOnly: true,
+  timeoutMs: 120_000,
+  async run(context) {
+    const simulator = context.requireSimulator()
+    const declared: RequestRateConfig | undefined = context.config.requestRate
+    if (!declared) return context.skip('no request rate declared (requestRate: { perSecond, burst })')
+    const burst = declared.burst ?? 1
+    const options = { ...context.options, ...declared.options }
+    const findings = new Findings(this.id)
+    const work = await jobs(context, context.connect(options))
+    if (work.length === 0) return context.skip('no table to read')
+    const shared = context.connect(options)
+    const phases: { label: string; instance: () => LakeflowConnector }[] = [
+      { label: 'one instance', instance: () => shared },
+      { label: 'one instance per read', instance: () => context.connect(options) },
+    ]
+    // Enough requests that a breach of the burst and the pace both show.
+    const wanted = 2 * burst + 4
+    for (const phase of phases) {
+      let seen: LoggedRequest[] = []
+      let copies = 1
+      for (; copies <= MAX_COPIES; copies *= 2) {
+        const before = simulator.requests.length
+        const runs = work.flatMap((job) => Array.from({ length: copies }, () => job))
+        const outcomes = await Promise.allSettled(runs.map((job) => job.run(phase.instance())))
+        seen = simulator.requests.slice(before)
+        outcomes.forEach((outcome, index) => {
+          if (outcome.status === 'rejected')
+            context.log(`${phase.label}: ${runs[index]!.label}: ${describeError(outcome.reason)}`)
+        })
+        if (seen.length >= wanted) break
+      }
+      const reads = `${work.length * Math.min(copies, MAX_COPIES)} concurrent reads`
+      if (seen.length < wanted) {
+        findings.add({
+          where: 'connector',
+          problem: `${phase.label}: ${seen.length} request(s) from ${reads}, too few to observe a rate`,
+          expected: `at least 2 × burst + 4 = ${wanted} requests`,
+          received: `${seen.length}`,
+          fix: 'check the reads reach the simulator (see the log), or declare a smaller requestRate.burst',
+        })
+        continue
+      }
+      const worst = worstWindow(
+        seen.map((request) => request.at),
+        declared.perSecond,
+        burst,
+      )
+      if (worst.excess > 0) {
+        const allowed = Math.floor(burst + ((worst.windowMs + SLACK_MS) * declared.perSecond) / 1000)
+        findings.add({
+          where: 'connector',
+          problem: `${phase.label}: ${reads} sent requests faster than the declared rate`,
+          expected: `at most ${declared.perSecond} requests/s in bursts of ${burst}: ${allowed} in ${worst.windowMs} ms`,
+          received: `${worst.count} requests in ${worst.windowMs} ms (${seen.length} in all)`,
+          fix: 'pace every request with one budget per source account: createRateBudget({ requestsPerSecond, burst, key }) from @lakeflow/core/http, given to each client as rateLimit.budget (the key shares it across instances)',
+        })
+      }
+    }
+    findings.throwIfAny()
+  },
+})
+
+/** Request-rate checks (contract-checks §4.5 C23). */
+export const rateChecks = [sharedRateBudget] as const
