@@ -39,6 +39,8 @@ describe('the mutant gallery', () => {
           // A failure must be a finding with guidance, not an incidental crash of the check.
           expect(CheckFailure.isInstance(result.error), result.error.stack).toBe(true)
           expect(result.error.message).toMatch(/expected: .+\n\s+received: .+\n\s+fix: .+/)
+          // And it fails for the defect this mutant carries.
+          expect(result.error.message).toMatch(entry.reason)
         } finally {
           await suite.stop()
         }
