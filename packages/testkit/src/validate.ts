@@ -1,5 +1,6 @@
 import type { RawRecord } from '@lakeflow/core/connector'
 import { compileConverter } from '@lakeflow/core/convert'
+import type { TableSchema } from '@lakeflow/core/schema'
 import { type Findings, show } from './check.ts'
 import { emptyStructs, isAllNull, isPlainObject, nonNullableViolations, valueAt } from './records.ts'
 import type { CheckContext } from './types.ts'
@@ -12,9 +13,9 @@ const MAX_FINDINGS_PER_TABLE = 3
 
 /**
  * Upstream's `_validate_read` for a batch of records: each is an object, converts with
- * core's converter, has no null in a non-nullable field (records only), no `{}` for a
- * struct, is not all-null, and carries its primary keys (cdc types; tombstones always,
- * with the cursor too).
+ * core's converter (tombstones: their key and cursor columns only), has no null in a
+ * non-nullable field (records only), no `{}` for a struct, is not all-null, and carries
+ * its primary keys (cdc types; tombstones always, with the cursor too).
  */
 export async function validateRecords(
   context: CheckContext,
@@ -25,8 +26,15 @@ export async function validateRecords(
 ): Promise<void> {
   const schema = await context.schema(table)
   const metadata = await context.metadata(table)
-  const convert = compileConverter(schema, { table })
   const primaryKeys = metadata.primary_keys ?? []
+  // A tombstone carries its keys and cursor; every other field may be null, even where the
+  // schema says not null. Runners convert tombstones with those columns only; so does the suite.
+  const convert = compileConverter(
+    flow === 'deletes'
+      ? tombstoneSchema(schema, [...primaryKeys, ...(metadata.cursor_field ? [metadata.cursor_field] : [])])
+      : schema,
+    { table },
+  )
   const keysRequired =
     flow === 'deletes' || metadata.ingestion_type === 'cdc' || metadata.ingestion_type === 'cdc_with_deletes'
   let found = 0
@@ -99,6 +107,13 @@ export async function validateRecords(
       }
     }
   }
+}
+
+/** The schema's top-level columns holding the given (dotted) paths: what a tombstone must convert to. */
+export function tombstoneSchema(schema: TableSchema, paths: readonly string[]): TableSchema {
+  const tops = new Set(paths.map((path) => path.split('.')[0]!))
+  const fields = Object.fromEntries(Object.entries(schema.fields).filter(([name]) => tops.has(name)))
+  return { ...schema, fields } as TableSchema
 }
 
 /**
