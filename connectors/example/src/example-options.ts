@@ -3,7 +3,7 @@ import { defineOptions, secret } from '@lakeflow/core/options'
 import Type, { type Static } from 'typebox'
 
 /** Requests per second the example API allows one account. */
-export const EXAMPLE_API_RATE_LIMIT = 100
+export const EXAMPLE_API_RATE_LIMIT = 1000
 /** Requests the example API accepts back to back before its per-second limit applies. */
 export const EXAMPLE_API_BURST = 10
 

@@ -47,8 +47,8 @@ describe('connection options', () => {
     expect(optionsError(() => create({ max_requests_per_second: '0' })).message).toMatch(
       /"max_requests_per_second".*expected a number > 0, got 0/,
     )
-    expect(optionsError(() => create({ max_requests_per_second: 500 })).message).toMatch(
-      /"max_requests_per_second".*expected a number <= 100, got 500/,
+    expect(optionsError(() => create({ max_requests_per_second: 5000 })).message).toMatch(
+      /"max_requests_per_second".*expected a number <= 1000, got 5000/,
     )
   })
 
@@ -58,7 +58,7 @@ describe('connection options', () => {
     const budget = exampleRateBudget(options({ max_requests_per_second: '12.5' }))
     expect(budget).toMatchObject({ requestsPerSecond: 12.5, burst: 10 })
     expect(exampleRateBudget(options({ max_requests_per_second: '12.5' }))).toBe(budget)
-    expect(exampleRateBudget(options({}))).toMatchObject({ requestsPerSecond: 100 })
+    expect(exampleRateBudget(options({}))).toMatchObject({ requestsPerSecond: 1000 })
     expect(exampleRateBudget(options({ max_requests_per_second: '12.5', username: 'someone-else' }))).not.toBe(budget)
   })
 
