@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { loadLiveConfig, resolveMode } from '../src/mode.ts'
 import { canonical, emptyStructs, isAllNull, nonNullableViolations } from '../src/records.ts'
 import { leaksCanary } from '../src/secrets.ts'
+import { crashPoints } from '../src/suites/completeness-checks.ts'
 import { fieldsMovedBack, futureOffset } from '../src/suites/read-checks.ts'
 
 const schema = Spark.table({
@@ -37,6 +38,33 @@ describe('offset helpers', () => {
   it('notices a field that went back', () => {
     expect(fieldsMovedBack({ cursor: '2024-05-02T00:00:00Z' }, { cursor: '2024-05-01T00:00:00Z' })).toEqual(['cursor'])
     expect(fieldsMovedBack({ page: 3, cursor: 'a' }, { page: 4, cursor: 'b' })).toEqual([])
+  })
+})
+
+describe('crash points', () => {
+  it('crash after the first record, at every call and page boundary, and one past call boundaries', () => {
+    // 103 records read in calls of 7 from pages of 20.
+    const calls = Array.from({ length: 14 }, (_, index) => 7 * (index + 1)).concat(103)
+    const points = crashPoints(calls, 20, 103)
+    for (const boundary of [...calls.filter((call) => call < 103), 20, 40, 60, 80, 100]) {
+      expect(points, `boundary ${boundary}`).toContain(boundary)
+    }
+    expect(points).toContain(1)
+    expect(
+      points.filter((point) => calls.includes(point - 1) && !calls.includes(point) && point % 20 !== 0).length,
+    ).toBeGreaterThan(10)
+    expect(Math.max(...points)).toBeLessThan(103)
+    expect(new Set(points).size).toBe(points.length)
+  })
+
+  it('spreads boundaries evenly only past 64 of them, and keeps at most 16 extra points', () => {
+    const calls = Array.from({ length: 500 }, (_, index) => 2 * (index + 1))
+    const points = crashPoints(calls, undefined, 1000)
+    const boundaryPoints = points.filter((point) => point % 2 === 0)
+    expect(boundaryPoints).toHaveLength(64)
+    expect(boundaryPoints[0]).toBe(2)
+    expect(boundaryPoints.at(-1)).toBe(998)
+    expect(points.filter((point) => point % 2 === 1 && point !== 1)).toHaveLength(16)
   })
 })
 

@@ -166,15 +166,41 @@ const completenessOracle = defineCheck({
   },
 })
 
-/** Offsets at which to crash: every call boundary (and one past it), every page boundary, spread to at most `limit`. */
-function crashPoints(boundaries: number[], pageSize: number | undefined, total: number, limit = 16): number[] {
-  const points = new Set<number>([1])
-  for (const boundary of boundaries)
-    for (const point of [boundary, boundary + 1]) if (point > 0 && point < total) points.add(point)
-  if (pageSize) for (let point = pageSize; point < total; point += pageSize) points.add(point)
-  const sorted = [...points].sort((left, right) => left - right)
-  if (sorted.length <= limit) return sorted
+/** Evenly spread picks of at most `limit` values from a sorted list (first and last kept). */
+function spread(sorted: readonly number[], limit: number): number[] {
+  if (sorted.length <= limit) return [...sorted]
   return Array.from({ length: limit }, (_, index) => sorted[Math.round((index * (sorted.length - 1)) / (limit - 1))]!)
+}
+
+/** Most boundaries crashed at per table; beyond it they are spread evenly (a very large corpus). */
+const MAX_BOUNDARY_CRASHES = 64
+/** Most extra crash points one record past a call boundary. */
+const MAX_EXTRA_CRASHES = 16
+
+/**
+ * Records after which to crash: after the first record, at every call boundary and every
+ * page boundary of the spec (spread evenly only past {@link MAX_BOUNDARY_CRASHES}), and one
+ * record past call boundaries (at most {@link MAX_EXTRA_CRASHES} of those).
+ */
+export function crashPoints(boundaries: readonly number[], pageSize: number | undefined, total: number): number[] {
+  const inside = (point: number) => point > 0 && point < total
+  const required = new Set<number>(boundaries.filter(inside))
+  if (pageSize) for (let point = pageSize; point < total; point += pageSize) required.add(point)
+  const picked = new Set([
+    1,
+    ...spread(
+      [...required].sort((left, right) => left - right),
+      MAX_BOUNDARY_CRASHES,
+    ),
+  ])
+  const extras = boundaries.map((boundary) => boundary + 1).filter((point) => inside(point) && !picked.has(point))
+  for (const point of spread(
+    [...new Set(extras)].sort((left, right) => left - right),
+    MAX_EXTRA_CRASHES,
+  )) {
+    picked.add(point)
+  }
+  return [...picked].filter((point) => point <= Math.max(1, total - 1)).sort((left, right) => left - right)
 }
 
 const crashResume = defineCheck({
