@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Spark } from '@lakeflow/core/schema'
 import { describe, expect, it } from 'vitest'
 import { loadLiveConfig, resolveMode } from '../src/mode.ts'
@@ -95,5 +98,28 @@ describe('modes', () => {
     })
     expect(() => loadLiveConfig({})).toThrow(/LAKEFLOW_TEST_CONFIG_JSON.*LAKEFLOW_TEST_CONFIG_PATH/)
     expect(() => loadLiveConfig({ LAKEFLOW_TEST_CONFIG_JSON: '{' })).toThrow(/not valid JSON/)
+  })
+
+  it('reads live credentials from the file LAKEFLOW_TEST_CONFIG_PATH names; inline JSON wins', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'testkit-live-'))
+    try {
+      const file = join(folder, 'live.json')
+      writeFileSync(file, JSON.stringify({ options: { token: 'from-file' }, tableOptions: { t: { since: 'x' } } }))
+      expect(loadLiveConfig({ LAKEFLOW_TEST_CONFIG_PATH: file })).toEqual({
+        options: { token: 'from-file' },
+        tableOptions: { t: { since: 'x' } },
+      })
+      expect(
+        loadLiveConfig({ LAKEFLOW_TEST_CONFIG_PATH: file, LAKEFLOW_TEST_CONFIG_JSON: '{"token":"inline"}' }),
+      ).toEqual({ options: { token: 'inline' } })
+      const missing = join(folder, 'missing.json')
+      expect(() => loadLiveConfig({ LAKEFLOW_TEST_CONFIG_PATH: missing })).toThrow(
+        `LAKEFLOW_TEST_CONFIG_PATH points at ${missing}, which does not exist`,
+      )
+      writeFileSync(file, '[1, 2]')
+      expect(() => loadLiveConfig({ LAKEFLOW_TEST_CONFIG_PATH: file })).toThrow(`${file} must hold a JSON object`)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })
