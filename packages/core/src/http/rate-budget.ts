@@ -1,5 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises'
-
 /** Options of {@link createRateBudget}. */
 export interface RateBudgetOptions {
   /**
@@ -25,9 +23,9 @@ export interface RateBudgetOptions {
 }
 
 /**
- * A request budget shared by every client it is given to: a token bucket (GCRA) that starts
- * requests in the order they asked, at most `requestsPerSecond` on average and `burst` at
- * once. Pass the same budget to each client that calls the same source account
+ * A request budget shared by every client it is given to: a token bucket that lets
+ * requests through in the order they asked, at most `requestsPerSecond` on average and
+ * `burst` at once. Pass the same budget to each client that calls the same source account
  * (`createHttpClient({ rateLimit: { budget } })`); every attempt, retries included, draws
  * from it. Waiting is done in the caller; nothing runs in the background.
  */
@@ -37,9 +35,8 @@ export interface RateBudget {
   /** Requests allowed back to back. */
   readonly burst: number
   /**
-   * Reserves the next start slot and waits for it. Resolves with the time waited in ms.
-   * Rejects with the signal's reason when aborted while waiting (the slot stays spent, so
-   * the rate is never exceeded).
+   * Waits for a token, in turn, and takes it. Resolves with the time waited in ms. Rejects
+   * with the signal's reason when aborted while waiting (no token is taken).
    */
   acquire(signal?: AbortSignal): Promise<number>
 }
@@ -84,28 +81,74 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
   return budget
 }
 
+interface Waiter {
+  readonly since: number
+  resolve(waitedMs: number): void
+  leave(): void
+}
+
+/**
+ * A token bucket decided at the moment each request is let through (never ahead of time),
+ * so a stalled event loop cannot release a backlog faster than the bucket allows: after a
+ * stall at most `burst` requests go at once. Waiters are served first come, first served.
+ */
 function tokenBucket(requestsPerSecond: number, burst: number): RateBudget {
   const interval = 1000 / requestsPerSecond
-  const tolerance = (burst - 1) * interval
-  // The theoretical arrival time of the next request (GCRA), on the monotonic clock.
-  let theoretical = 0
+  let tokens = burst
+  let updated = performance.now()
+  const queue: Waiter[] = []
+  let timer: NodeJS.Timeout | undefined
+
+  const refill = (now: number) => {
+    tokens = Math.min(burst, tokens + (now - updated) / interval)
+    updated = now
+  }
+
+  const pump = () => {
+    timer = undefined
+    const now = performance.now()
+    refill(now)
+    while (queue.length > 0 && tokens >= 1) {
+      tokens -= 1
+      const waiter = queue.shift()!
+      waiter.leave()
+      waiter.resolve(now - waiter.since)
+    }
+    // A timer may fire a little early; the next pump simply waits the rest.
+    if (queue.length > 0) timer = setTimeout(pump, Math.max(1, Math.ceil((1 - tokens) * interval)))
+  }
+
   return {
     requestsPerSecond,
     burst,
-    async acquire(signal) {
-      signal?.throwIfAborted()
-      const now = performance.now()
-      const start = Math.max(now, theoretical - tolerance)
-      theoretical = Math.max(theoretical, now) + interval
-      const wait = start - now
-      if (wait <= 0) return 0
-      try {
-        await delay(wait, undefined, signal ? { signal } : undefined)
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason
-        throw error
+    acquire(signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason)
+      if (queue.length === 0) {
+        refill(performance.now())
+        if (tokens >= 1) {
+          tokens -= 1
+          return Promise.resolve(0)
+        }
       }
-      return wait
+      return new Promise<number>((resolve, reject) => {
+        const onAbort = () => {
+          const index = queue.indexOf(waiter)
+          if (index >= 0) queue.splice(index, 1)
+          if (queue.length === 0 && timer !== undefined) {
+            clearTimeout(timer)
+            timer = undefined
+          }
+          reject(signal!.reason)
+        }
+        const waiter: Waiter = {
+          since: performance.now(),
+          resolve,
+          leave: () => signal?.removeEventListener('abort', onAbort),
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        queue.push(waiter)
+        if (timer === undefined) pump()
+      })
     },
   }
 }
