@@ -83,7 +83,7 @@ export const gallery: readonly GalleryEntry[] = [
   {
     check: 'list-tables-stable',
     mutant: 'shuffledTables',
-    defect: 'listTables in random order',
+    defect: 'listTables in a different order on every call',
     reason: /listTables differs/,
   },
   {
@@ -161,7 +161,7 @@ export const gallery: readonly GalleryEntry[] = [
   {
     check: 'partitions-stable',
     mutant: 'shuffledPartitions',
-    defect: 'partitions in random order',
+    defect: 'partitions in a different order on every call',
     reason: /getPartitions is not deterministic/,
   },
   {
