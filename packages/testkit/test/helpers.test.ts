@@ -45,29 +45,33 @@ describe('offset helpers', () => {
 })
 
 describe('crash points', () => {
-  it('crash after the first record, at every call and page boundary, and one past call boundaries', () => {
+  it('crash after the first record, at every page boundary, at call boundaries and one past them', () => {
     // 103 records read in calls of 7 from pages of 20.
     const calls = Array.from({ length: 14 }, (_, index) => 7 * (index + 1)).concat(103)
     const points = crashPoints(calls, 20, 103)
-    for (const boundary of [...calls.filter((call) => call < 103), 20, 40, 60, 80, 100]) {
-      expect(points, `boundary ${boundary}`).toContain(boundary)
-    }
-    expect(points).toContain(1)
-    expect(
-      points.filter((point) => calls.includes(point - 1) && !calls.includes(point) && point % 20 !== 0).length,
-    ).toBeGreaterThan(10)
+    for (const boundary of [1, 20, 40, 60, 80, 100]) expect(points, `boundary ${boundary}`).toContain(boundary)
+    // Eight of the fourteen call boundaries, and eight points one record past them, first and last kept.
+    expect(points.filter((point) => calls.includes(point))).toHaveLength(8)
+    expect(points.filter((point) => calls.includes(point - 1))).toHaveLength(8)
+    expect(points).toContain(7)
+    expect(points).toContain(98)
+    expect(points).toContain(99)
     expect(Math.max(...points)).toBeLessThan(103)
     expect(new Set(points).size).toBe(points.length)
   })
 
-  it('spreads boundaries evenly only past 64 of them, and keeps at most 16 extra points', () => {
-    const calls = Array.from({ length: 500 }, (_, index) => 2 * (index + 1))
-    const points = crashPoints(calls, undefined, 1000)
-    const boundaryPoints = points.filter((point) => point % 2 === 0)
-    expect(boundaryPoints).toHaveLength(64)
-    expect(boundaryPoints[0]).toBe(2)
-    expect(boundaryPoints.at(-1)).toBe(998)
-    expect(points.filter((point) => point % 2 === 1 && point !== 1)).toHaveLength(16)
+  it('keeps every page boundary up to 64, and spreads call boundaries to 8 of each kind', () => {
+    const calls = Array.from({ length: 500 }, (_, index) => 7 * (index + 1))
+    const points = crashPoints(calls, 50, 3500)
+    const pages = points.filter((point) => point % 50 === 0)
+    expect(pages.length).toBeGreaterThanOrEqual(64)
+    expect(
+      Array.from({ length: 69 }, (_, index) => 50 * (index + 1)).filter((page) => points.includes(page)).length,
+    ).toBe(64)
+    expect(points.filter((point) => point % 7 === 0 && point % 50 !== 0).length).toBeLessThanOrEqual(8)
+    expect(points.filter((point) => point % 7 === 1 && point > 1 && point % 50 !== 0).length).toBeLessThanOrEqual(8)
+    const few = crashPoints([7, 14, 21], 10, 25)
+    expect(few).toEqual([1, 7, 8, 10, 14, 15, 20, 21, 22])
   })
 })
 

@@ -172,34 +172,27 @@ function spread(sorted: readonly number[], limit: number): number[] {
   return Array.from({ length: limit }, (_, index) => sorted[Math.round((index * (sorted.length - 1)) / (limit - 1))]!)
 }
 
-/** Most boundaries crashed at per table; beyond it they are spread evenly (a very large corpus). */
-const MAX_BOUNDARY_CRASHES = 64
-/** Most extra crash points one record past a call boundary. */
-const MAX_EXTRA_CRASHES = 16
+/** Most page boundaries crashed at per table; beyond it they are spread evenly (a very large corpus). */
+const MAX_PAGE_CRASHES = 64
+/** Most crash points at call boundaries, and again one record past them. */
+const MAX_CALL_CRASHES = 8
 
 /**
- * Records after which to crash: after the first record, at every call boundary and every
- * page boundary of the spec (spread evenly only past {@link MAX_BOUNDARY_CRASHES}), and one
- * record past call boundaries (at most {@link MAX_EXTRA_CRASHES} of those).
+ * Records after which to crash: after the first record, at every page boundary of the spec
+ * (spread evenly only past {@link MAX_PAGE_CRASHES}), and at call boundaries and one record
+ * past them ({@link MAX_CALL_CRASHES} of each, spread evenly).
  */
 export function crashPoints(boundaries: readonly number[], pageSize: number | undefined, total: number): number[] {
   const inside = (point: number) => point > 0 && point < total
-  const required = new Set<number>(boundaries.filter(inside))
-  if (pageSize) for (let point = pageSize; point < total; point += pageSize) required.add(point)
+  const sorted = (points: Iterable<number>) => [...new Set(points)].filter(inside).sort((left, right) => left - right)
+  const pages: number[] = []
+  if (pageSize) for (let point = pageSize; point < total; point += pageSize) pages.push(point)
   const picked = new Set([
     1,
-    ...spread(
-      [...required].sort((left, right) => left - right),
-      MAX_BOUNDARY_CRASHES,
-    ),
+    ...spread(sorted(pages), MAX_PAGE_CRASHES),
+    ...spread(sorted(boundaries), MAX_CALL_CRASHES),
+    ...spread(sorted(boundaries.map((boundary) => boundary + 1)), MAX_CALL_CRASHES),
   ])
-  const extras = boundaries.map((boundary) => boundary + 1).filter((point) => inside(point) && !picked.has(point))
-  for (const point of spread(
-    [...new Set(extras)].sort((left, right) => left - right),
-    MAX_EXTRA_CRASHES,
-  )) {
-    picked.add(point)
-  }
   return [...picked].filter((point) => point <= Math.max(1, total - 1)).sort((left, right) => left - right)
 }
 
