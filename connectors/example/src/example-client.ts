@@ -15,7 +15,9 @@ export type PageQuery = Record<string, string | number>
 
 /** One page of the example API: `{"records": [...], "next_page": <number|null>}`. */
 export interface ExamplePage {
+  /** The page's records, as the API sent them. */
   records: RawRecord[]
+  /** The next page number, or null on the last page. */
   next_page: number | null
 }
 
@@ -29,6 +31,7 @@ export interface ExampleApi {
 
 /** Where the client identifies itself and reports what it does. */
 export interface ExampleApiSettings {
+  /** Sent as `User-Agent: lakeflow-<package>/<version>`. */
   userAgent: { packageName: string; version: string }
   /** Request, retry and rate-limit events (redacted), for logs. */
   onEvent?: (event: HttpEvent) => void

@@ -10,8 +10,11 @@ export interface IncrementalSettings {
   table: string
   /** Records (or tombstones) API path. */
   path: string
+  /** The records' cursor field. */
   cursorField: string
+  /** Records per call (`max_records_per_batch`), finishing the last cursor value. */
   maxRecords: number
+  /** Filters and page size sent with every request. */
   query?: PageQuery
 }
 

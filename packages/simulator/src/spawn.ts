@@ -12,6 +12,7 @@ export interface SpawnSimulatorOptions {
   port?: number
   /** Initial clock (ISO). */
   now?: string
+  /** Seed for probabilistic faults. @default 42 */
   seed?: number
   /** How long to wait for the URL line. @default 15000 */
   startTimeoutMs?: number
@@ -19,8 +20,11 @@ export interface SpawnSimulatorOptions {
 
 /** A simulator running as a child process. */
 export interface SpawnedSimulator {
+  /** `http://127.0.0.1:<port>`, as the child printed it. */
   baseUrl: string
+  /** The child's process id (stop it by this id). */
   pid: number
+  /** The child process. */
   process: ChildProcess
   /** Sends SIGTERM to the process (SIGKILL after 5 s) and waits for it to exit. */
   stop(): Promise<void>

@@ -29,6 +29,7 @@ export type PaginationStyle =
   | 'cursor_token' // opaque token in the body (wrapper key `next_cursor_key`), sent back as the `cursor` param
   | 'next_url' // full next URL in the body (wrapper key `next_url_key`)
 
+/** How an endpoint answers (upstream's `response` block, plus headers and pagination keys). */
 export interface ResponseSpec {
   /** @default 'none' */
   pagination_style?: PaginationStyle
@@ -62,7 +63,9 @@ export interface EndpointSpec {
   method: string
   /** Corpus table name (file stem under `corpus/`). */
   corpus?: string
+  /** How the endpoint answers. @default a plain list, no pagination */
   response?: ResponseSpec
+  /** Query parameters by name, with their role (filter, sort, page, ...). @default none */
   params?: Record<string, ParamSpec>
   /** Path placeholders that filter records by equality, e.g. `{owner: repository_owner}`. */
   path_filters?: Record<string, string>
@@ -90,7 +93,9 @@ export interface CorpusSpec {
 
 /** A whole source: endpoints plus corpus settings. Loaded from `endpoints.yaml`. */
 export interface SourceSpec {
+  /** Endpoints in match order: the first whose method and path match serves a request. */
   endpoints: EndpointSpec[]
+  /** Settings per corpus table (primary key, cursor). @default none: mutations need them */
   corpora?: Record<string, CorpusSpec>
 }
 
@@ -104,6 +109,7 @@ export type Fault =
 
 /** Which requests a fault applies to. */
 export interface FaultRule {
+  /** What to do to the matching requests. */
   fault: Fault
   /** Method + path regex the request must match. @default every request */
   match?: { method?: string; path?: RegExp | string }
@@ -130,6 +136,7 @@ export interface GeneratedCorpusOptions {
   orderedBy?: string[]
 }
 
+/** Options of `createSimulator`. */
 export interface SimulatorOptions {
   /** The spec, or a path to `endpoints.yaml`. */
   spec: SourceSpec | string
@@ -149,17 +156,25 @@ export interface SimulatorOptions {
 
 /** A request the simulator saw. */
 export interface LoggedRequest {
+  /** HTTP method, upper case. */
   method: string
+  /** URL path, without the query. */
   path: string
+  /** Query parameters (the last value of a repeated one). */
   query: Record<string, string>
+  /** Request headers, lower-case names (credentials included: the log is for tests only). */
   headers: Record<string, string>
+  /** Status sent back (a fault's status when one applied). */
   status: number
   /** Index of the endpoint that served it, or -1 when none matched (a failure). */
   endpoint: number
+  /** The fault applied to this request, if any. */
   fault?: Fault['kind']
+  /** When it arrived, epoch ms. */
   at: number
 }
 
+/** Which endpoints the requests so far used, and which requests matched none. */
 export interface CoverageReport {
   /** Requests that matched no endpoint (each got a 404). A suite should fail on any. */
   unmatched: LoggedRequest[]
@@ -191,9 +206,11 @@ export interface SimulatorMutations {
   tombstones(corpus: string): Record<string, unknown>[]
 }
 
+/** The simulated "now": the cursor value mutations write and future-record synthesis starts from. */
 export interface SimulatorClock {
   /** Current simulated time, ISO with `Z`. */
   now(): string
+  /** Sets the time (ISO 8601); it may move backwards. */
   set(iso: string): void
   /** Moves the clock forward. */
   advance(seconds: number): void
@@ -207,7 +224,9 @@ export interface Simulator {
   stop(): Promise<void>
   /** Base URL once started. */
   readonly baseUrl: string
+  /** The simulated time. */
   readonly clock: SimulatorClock
+  /** Insert, update and delete records while the server runs. */
   readonly data: SimulatorMutations
   /** Adds fault rules; returns a function removing them. */
   inject(...rules: FaultRule[]): () => void
@@ -215,6 +234,7 @@ export interface Simulator {
   clearFaults(): void
   /** Every request served, oldest first. */
   readonly requests: readonly LoggedRequest[]
+  /** Unmatched requests, unused endpoints and counts per endpoint, from the request log. */
   coverage(): CoverageReport
   /** Restores the corpus, clock, faults and log to their initial state. */
   reset(): void

@@ -10,8 +10,11 @@ export interface Finding {
   where: string
   /** What is wrong, in one sentence. */
   problem: string
+  /** What the contract asks for. */
   expected: string
+  /** What the connector did instead (redacted, shortened). */
   received: string
+  /** How to fix the connector (or the test configuration). */
   fix: string
 }
 

@@ -25,7 +25,9 @@ export function resolveMode(explicit: TestMode | undefined, hasSimulator: boolea
 
 /** Live-mode configuration: connection options and optional table options. */
 export interface LiveConfig {
+  /** Connection options for the live source. */
   options: Record<string, unknown>
+  /** Table options per table, replacing the configured ones. */
   tableOptions?: Record<string, TableOptions>
 }
 

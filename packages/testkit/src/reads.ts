@@ -8,7 +8,9 @@ import {
 
 /** One call of `readTable` (or `readTableDeletes`) as the suite saw it. */
 export interface CallResult {
+  /** The offset the call started from. */
   readonly start: Offset | null
+  /** The records it yielded (empty when not kept). */
   readonly records: RawRecord[]
   /** The end offset; `undefined` when the call was aborted before it ended. */
   readonly end: Offset | null | undefined
@@ -93,10 +95,13 @@ function requireDeletes(connector: LakeflowConnector): NonNullable<LakeflowConne
 export interface ConvergeSettings {
   /** One instance for every call, or a factory called before each call (a new trigger each time). */
   connector: LakeflowConnector | (() => LakeflowConnector)
+  /** The table to read. */
   table: string
+  /** The first call's start offset (`{}` for a new stream). */
   start: Offset | null
   /** Table options, fixed or per call. */
   tableOptions: TableOptions | ((call: number) => TableOptions)
+  /** Records or deletes. @default 'records' */
   flow?: Flow
   /** Calls allowed before giving up. */
   maxIterations: number
@@ -108,6 +113,7 @@ export interface ConvergeSettings {
 
 /** The calls of an incremental read and whether it reached a fixed point. */
 export interface Convergence {
+  /** Every call, in order. */
   readonly calls: CallResult[]
   /** True when a call returned the offset it was given (or `null`, a whole-table batch). */
   readonly converged: boolean

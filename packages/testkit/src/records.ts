@@ -71,6 +71,7 @@ export function fieldAt(schema: SparkStruct, path: string): AnySparkNode | undef
   return current
 }
 
+/** A plain object (a JSON object), not an array, a class instance or null. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   const prototype = Object.getPrototypeOf(value)

@@ -20,7 +20,9 @@ const FAST_RETRY: RetryOptions = { backoffBaseMs: 20, maxBackoffMs: 200 }
 
 /** A configured suite: start it once, run checks (each isolated), stop it. */
 export interface Suite {
+  /** Where the suite runs. */
   readonly mode: TestMode
+  /** The checks it runs, in order. */
   readonly checks: readonly Check[]
   /** Starts the simulator (simulate mode) or loads live credentials. */
   start(): Promise<void>

@@ -127,7 +127,9 @@ export interface ConnectorTestConfig {
 
 /** What a check can ask for while it runs. */
 export interface CheckContext {
+  /** Where the suite runs. */
   readonly mode: TestMode
+  /** The connector's test configuration. */
   readonly config: ConnectorTestConfig
   /** The running simulator (simulate mode only). */
   readonly simulator: Simulator | undefined
@@ -143,11 +145,15 @@ export interface CheckContext {
   connect(options?: Record<string, unknown>): LakeflowConnector
   /** The connector's tables (from a probe instance). */
   tables(): Promise<string[]>
+  /** The configured table options of a table (`{}` when none). */
   tableOptions(table: string): TableOptions
+  /** The table's schema, from a probe instance (cached for the check). */
   schema(table: string): Promise<TableSchema>
+  /** The table's metadata, from a probe instance (cached for the check). */
   metadata(table: string): Promise<TableMetadata>
   /** Tables read through partitions (upstream's rule), and the rest. */
   partitionedTables(): Promise<string[]>
+  /** Tables read through `readTable`. */
   plainTables(): Promise<string[]>
   /** The simulator, or a skip in live mode. */
   requireSimulator(): Simulator
@@ -171,6 +177,7 @@ export interface Check {
   readonly simulatorOnly?: boolean
   /** Timeout in ms. @default 60000 */
   readonly timeoutMs?: number
+  /** Runs the check: resolves when it passes, throws a `CheckFailure` with findings when not. */
   run(context: CheckContext): Promise<void>
 }
 

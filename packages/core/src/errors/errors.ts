@@ -23,6 +23,7 @@ export interface ApiCallErrorDetails {
   isRetryable: boolean
   /** Attempts made before giving up. */
   attempts?: number
+  /** The underlying failure; kept only as redacted `{ name, message, code }`. */
   cause?: unknown
   /** Overrides the category derived from the status. */
   category?: ErrorCategory

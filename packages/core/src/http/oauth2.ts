@@ -28,6 +28,7 @@ export type OAuth2ClientCredentialsOptions = OAuth2Common
 
 /** Options of {@link oauth2RefreshToken}. */
 export interface OAuth2RefreshTokenOptions extends OAuth2Common {
+  /** The refresh token; registered as a secret. */
   refreshToken: string
   /**
    * Called when the token endpoint rotates the refresh token (returns a new one), so the

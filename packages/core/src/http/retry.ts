@@ -2,14 +2,21 @@ import type { RetryOptions } from './types.ts'
 
 /** The retry policy with every default filled in. */
 export interface RetryPolicy {
+  /** Attempts in total, the first included. */
   readonly limit: number
+  /** Wait before the first retry, doubled for each further one. */
   readonly backoffBaseMs: number
+  /** Upper bound of one computed wait. */
   readonly maxBackoffMs: number
   /** Jitter fraction, 0 for none. */
   readonly jitter: number
+  /** Cap on a server-given `Retry-After`. */
   readonly maxRetryAfterMs: number
+  /** Statuses retried. */
   readonly statusCodes: ReadonlySet<number>
+  /** Whether network errors are retried. */
   readonly retryOnNetworkError: boolean
+  /** Whether timeouts are retried. */
   readonly retryOnTimeout: boolean
 }
 

@@ -6,6 +6,7 @@ export interface SchemaLintWarning {
   path: string
   /** `prefer-long`, `prefer-struct`, `string-timestamp` or `empty-struct`. */
   code: 'prefer-long' | 'prefer-struct' | 'string-timestamp' | 'empty-struct'
+  /** What to change, in one sentence. */
   message: string
 }
 

@@ -31,27 +31,40 @@ import {
 export type SparkJsonType = string | SparkJsonStruct | SparkJsonArray | SparkJsonMap
 /** Spark's JSON form of a struct field. */
 export interface SparkJsonField {
+  /** The field name. */
   name: string
+  /** Its type. */
   type: SparkJsonType
+  /** Whether it may be null. */
   nullable: boolean
+  /** Field metadata; a description is `{"comment": "..."}`. */
   metadata: Record<string, unknown>
 }
 /** Spark's JSON form of a struct type. */
 export interface SparkJsonStruct {
+  /** Always `struct`. */
   type: 'struct'
+  /** The fields, in order. */
   fields: SparkJsonField[]
 }
 /** Spark's JSON form of an array type. */
 export interface SparkJsonArray {
+  /** Always `array`. */
   type: 'array'
+  /** The element type. */
   elementType: SparkJsonType
+  /** Whether elements may be null. */
   containsNull: boolean
 }
 /** Spark's JSON form of a map type. */
 export interface SparkJsonMap {
+  /** Always `map`. */
   type: 'map'
+  /** The key type. */
   keyType: SparkJsonType
+  /** The value type. */
   valueType: SparkJsonType
+  /** Whether values may be null. */
   valueContainsNull: boolean
 }
 

@@ -41,8 +41,11 @@ type WithNull<Value, Nullable extends boolean> = Nullable extends true ? Value |
  */
 export interface SparkNode<Kind extends SparkKind = SparkKind, Value = unknown, Nullable extends boolean = boolean>
   extends TUnsafe<WithNull<Value, Nullable>> {
+  /** The Spark type name. */
   readonly 'x-spark': Kind
+  /** Whether null is allowed at this position. */
   readonly nullable: Nullable
+  /** The field comment, if any. */
   readonly description?: string
 }
 
@@ -58,13 +61,16 @@ export type AnySparkNode = SparkNode<SparkKind, unknown, boolean>
 
 /** `decimal(precision, scale)`: converted values are exact decimal strings such as `"12.50"`. */
 export interface SparkDecimal<Nullable extends boolean = boolean> extends SparkNode<'decimal', string, Nullable> {
+  /** Total digits, 1 to 38. */
   readonly precision: number
+  /** Digits after the decimal point, 0 to `precision`. */
   readonly scale: number
 }
 
 /** `array<element>`; `containsNull` is the element's `nullable`. */
 export interface SparkArray<Element extends AnySparkNode = AnySparkNode, Nullable extends boolean = boolean>
   extends SparkNode<'array', SparkValue<Element>[], Nullable> {
+  /** The element type; its `nullable` is Spark's `containsNull`. */
   readonly element: Element
 }
 
@@ -77,7 +83,9 @@ export interface SparkMap<
   Value extends AnySparkNode = AnySparkNode,
   Nullable extends boolean = boolean,
 > extends SparkNode<'map', Map<Exclude<SparkValue<Key>, null>, SparkValue<Value>>, Nullable> {
+  /** The key type (never nullable). */
   readonly key: Key
+  /** The value type; its `nullable` is Spark's `valueContainsNull`. */
   readonly value: Value
 }
 
@@ -90,6 +98,7 @@ export type StructValue<Fields extends SparkFields> = { -readonly [Name in keyof
 /** `struct<...>`: converted values are plain objects with the fields in schema order. */
 export interface SparkStruct<Fields extends SparkFields = SparkFields, Nullable extends boolean = boolean>
   extends SparkNode<'struct', StructValue<Fields>, Nullable> {
+  /** The fields, by name, in schema order. */
   readonly fields: Fields
 }
 

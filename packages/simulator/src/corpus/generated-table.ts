@@ -27,12 +27,14 @@ export function generatedCorpus(options: GeneratedCorpusOptions): GeneratedCorpu
   return { ...options, [GENERATED]: true }
 }
 
+/** True for a value made by {@link generatedCorpus} (from any copy of the simulator). */
 export function isGeneratedCorpus(value: unknown): value is GeneratedCorpus {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[GENERATED] === true
 }
 
 const RANGE_OPS = new Set(['eq', 'gt', 'gte', 'lt', 'lte'])
 
+/** A read-only corpus table served by index math from a {@link GeneratedCorpus}. */
 export class GeneratedTable implements Table {
   readonly settings: TableSettings
   readonly mutable = false

@@ -43,6 +43,7 @@ export interface Recorder {
   stop(): Promise<RecordingSummary>
   /** Writes what has been collected so far. */
   save(): RecordingSummary
+  /** The proxy's base URL once started. */
   readonly baseUrl: string
 }
 

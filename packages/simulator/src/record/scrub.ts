@@ -20,7 +20,9 @@ export interface ScrubOptions {
 /** A field's replacement: a fixed value, or a function of the recorded value. */
 export type FieldScrubber = string | number | boolean | null | ((value: unknown) => unknown)
 
+/** What the recorder writes in place of every email address. */
 export const REDACTED_EMAIL = 'redacted@example.com'
+/** What the recorder writes in place of a secret. */
 export const REDACTED_SECRET = '[REDACTED]'
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g
 

@@ -10,7 +10,9 @@ const INLINE_SPEC = '<inline spec>'
 
 /** A validated spec plus where it came from (for messages and relative corpus paths). */
 export interface LoadedSpec {
+  /** The validated spec. */
   spec: SourceSpec
+  /** The absolute path it was read from, or `<inline spec>`. */
   file: string
 }
 
