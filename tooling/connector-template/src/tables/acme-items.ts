@@ -6,6 +6,7 @@ import { ItemsOptions } from '../acme-options.ts'
 
 /** What the tables share: the HTTP client and the init-time cap. */
 export interface AcmeContext {
+  /** The HTTP client (core's: retries, auth, rate budget, redaction). */
   readonly client: HttpClient
   /** `now` when the connector was created (ISO); reads never go past it. */
   readonly cap: string
