@@ -47,12 +47,16 @@ function classified(error: unknown): boolean {
   return LakeflowError.isInstance(error) && typeof (error as LakeflowError).category === 'string'
 }
 
+/** Requests a 401 may take: the first, and one retry after renewing the credentials. */
+const MAX_AUTH_ATTEMPTS = 2
+
 const multiset = (records: readonly RawRecord[]) => records.map(canonical).sort().join('\n')
 
 const httpResilience = defineCheck({
   id: 'http-resilience',
-  title: 'injected 429s, 503s, resets and truncated bodies are retried (same result) or fail classified, never skipped',
-  source: 'contract-checks §4.5 C20–C21',
+  title:
+    'injected 429s, 503s, resets and truncated bodies are retried (same result) or fail classified, never skipped; a 401 fails as auth',
+  source: 'contract-checks §4.5 C20–C22',
   simulatorOnly: true,
   timeoutMs: 120_000,
   async run(context) {
@@ -75,9 +79,15 @@ const httpResilience = defineCheck({
         })
       ).calls,
     )
-    const cases = [
+    const cases: { label: string; fault: () => Fault; times: number; category?: string }[] = [
       ...TRANSIENT_FAULTS.map((item) => ({ ...item, times: 1 })),
       { label: '503 on every attempt', fault: (): Fault => ({ kind: 'status', status: 503 }), times: 1000 },
+      {
+        label: '401 on every attempt (credentials revoked mid-read)',
+        fault: (): Fault => ({ kind: 'status', status: 401, body: '{"error":"bad credentials"}' }),
+        times: 1000,
+        category: 'auth',
+      },
     ]
     for (const item of cases) {
       const fault = item.fault()
@@ -114,6 +124,28 @@ const httpResilience = defineCheck({
         continue
       }
       if ('error' in outcome) {
+        const faulted = simulator.requests.slice(before).filter((request) => request.fault === fault.kind).length
+        if (item.category === 'auth' && faulted > MAX_AUTH_ATTEMPTS) {
+          findings.add({
+            where: `table ${table}`,
+            problem: `under "${item.label}" the read asked ${faulted} times before failing`,
+            expected: `at most ${MAX_AUTH_ATTEMPTS} requests (one, and one more after renewing the credentials)`,
+            received: `${faulted} requests answered 401`,
+            fix: "do not retry a 401 beyond one credential refresh; core's client stops by itself",
+          })
+        }
+        if (item.category !== undefined && classified(outcome.error)) {
+          const category = (outcome.error as LakeflowError).category
+          if (category !== item.category) {
+            findings.add({
+              where: `table ${table}`,
+              problem: `under "${item.label}" the read failed with category ${category}`,
+              expected: `a LakeflowError of category ${item.category} (runners tell users to fix credentials by it)`,
+              received: describeError(outcome.error),
+              fix: "let core's client raise the ApiCallError; do not wrap it in an error of another category",
+            })
+          }
+        }
         if (!classified(outcome.error)) {
           findings.add({
             where: `table ${table}`,

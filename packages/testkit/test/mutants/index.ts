@@ -291,6 +291,13 @@ export const gallery: readonly GalleryEntry[] = [
     reason: /the read failed with an unclassified error[\s\S]*received: Error: HTTP 429/,
   },
   {
+    check: 'http-resilience',
+    mutant: 'retriesRevokedCredentials',
+    defect: 'retries a 401 on fresh instances, then reports it as transient',
+    reason:
+      /under "401 on every attempt[^"]*" the read asked \d+ times before failing[\s\S]*failed with category transient/,
+  },
+  {
     check: 'snapshot-failure-surfaces',
     mutant: 'partialSnapshot',
     defect: 'a failed snapshot page ends the snapshot "successfully"',

@@ -6,6 +6,7 @@ import {
   sameOffset,
   type TableRead,
 } from '@lakeflow/core/connector'
+import { ApiCallError, LakeflowError } from '@lakeflow/core/errors'
 import { parseOptions } from '@lakeflow/core/options'
 import {
   createExampleConnector,
@@ -89,6 +90,27 @@ export const swallowsErrors = mutant(({ inner }) => ({
         return yield* inner.readTable(table, start, options)
       } catch {
         return start
+      }
+    })()
+  },
+}))
+
+/**
+ * Treats a 401 as a passing hiccup: retries the call a few times on fresh instances, then
+ * reports it as transient (so a runner retries forever instead of asking for credentials).
+ */
+export const retriesRevokedCredentials = mutant(({ inner, options }) => ({
+  readTable(table: string, start: Offset | null, tableOptions: Readonly<Record<string, string>>): TableRead {
+    return (async function* () {
+      for (let attempt = 1; ; attempt++) {
+        const connector = attempt === 1 ? inner : (example.create(options) as typeof inner)
+        try {
+          return yield* connector.readTable(table, start, tableOptions)
+        } catch (error) {
+          if (!(ApiCallError.isInstance(error) && error.status === 401)) throw error
+          if (attempt >= 5)
+            throw new LakeflowError('The example API is unavailable; try later', { category: 'transient' })
+        }
       }
     })()
   },
