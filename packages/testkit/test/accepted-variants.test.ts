@@ -7,8 +7,9 @@ import type { Offset, TableOptions } from '@lakeflow/core/connector'
 import { Spark, type TableSchema } from '@lakeflow/core/schema'
 import { describe, expect, it } from 'vitest'
 import { exampleTestConfig } from '../../../connectors/example/test/example-test-config.ts'
-import { allChecks, type Check, checkById, createSuite } from '../src/index.ts'
-import { mutant } from './mutants/mutate.ts'
+import { allChecks, type Check, type ConnectorTestConfig, checkById, createSuite } from '../src/index.ts'
+import { droppedColumn } from './mutants/base-mutants.ts'
+import { mutant, readTableFor, transformRead } from './mutants/mutate.ts'
 
 /**
  * `orders` declares `currency` NOT NULL. Its tombstones carry only the key and the cursor
@@ -22,8 +23,8 @@ const notNullColumnBesidesTheKey = mutant(({ inner }) => ({
   },
 }))
 
-async function run(check: Check, connector = notNullColumnBesidesTheKey) {
-  const suite = createSuite({ ...exampleTestConfig, connector, checks: [check] }, allChecks)
+async function run(check: Check, connector = notNullColumnBesidesTheKey, settings: Partial<ConnectorTestConfig> = {}) {
+  const suite = createSuite({ ...exampleTestConfig, connector, checks: [check], ...settings }, allChecks)
   await suite.start()
   try {
     return await suite.run(check)
@@ -56,5 +57,56 @@ describe('accepted variants', () => {
     const result = await run(checkById('read-table-deletes'), withoutKey)
     expect(result.status).toBe('failed')
     expect(result.status === 'failed' && result.error.message).toMatch(/field "order_id" of table "orders"/)
+  })
+})
+
+/** The upstream knobs change what the checks demand, and only that. */
+describe('knobs', () => {
+  const message = (result: Awaited<ReturnType<typeof run>>) =>
+    result.status === 'failed' ? result.error.message : result.status
+
+  it('allowNullColumns exempts a column from columns-populated', async () => {
+    const check = checkById('columns-populated')
+    expect(message(await run(check, droppedColumn))).toMatch(/column\(s\) email are null/)
+    expect(message(await run(check, droppedColumn, { allowNullColumns: { users: ['email'] } }))).toBe('passed')
+  })
+
+  it('allowEmptyFirstRead lets a table return nothing on its first read', async () => {
+    const emptyUsers = mutant(({ inner }) =>
+      readTableFor(inner, 'users', (start, options) =>
+        transformRead(inner.readTable('users', start, options), { records: () => undefined, end: () => start }),
+      ),
+    )
+    const check = checkById('read-table')
+    expect(message(await run(check, emptyUsers))).toMatch(/table users: the first read returned no records/)
+    expect(message(await run(check, emptyUsers, { allowEmptyFirstRead: ['users'] }))).toBe('passed')
+  })
+
+  it('sampleRecords caps the records a check consumes per table', async () => {
+    // The sixth users record does not fit the schema; a check reading five never sees it.
+    let seen = 0
+    const badSixth = mutant(({ inner }) =>
+      readTableFor(inner, 'users', (start, options) => {
+        seen = 0
+        return transformRead(inner.readTable('users', start, options), {
+          records: (record) => (++seen === 6 ? { ...record, updated_at: 'not a time' } : record),
+        })
+      }),
+    )
+    const check = checkById('read-table')
+    expect(message(await run(check, badSixth, { sampleRecords: 5 }))).toBe('passed')
+    expect(message(await run(check, badSixth, { sampleRecords: 6 }))).toMatch(
+      /table users: readTable yielded record #5 that does not convert[\s\S]*"not a time"/,
+    )
+  })
+
+  it('readTerminationMaxIterations is the number of calls allowed to reach a fixed point', async () => {
+    const check = checkById('read-terminates')
+    // users in batches of 3: a dozen calls or so to its fixed point.
+    const tableOptions = { ...exampleTestConfig.tableOptions, users: { max_records_per_batch: '3' } }
+    expect(message(await run(check, exampleTestConfig.connector, { tableOptions }))).toBe('passed')
+    expect(
+      message(await run(check, exampleTestConfig.connector, { tableOptions, readTerminationMaxIterations: 5 })),
+    ).toMatch(/table users: no fixed point after 5 calls/)
   })
 })
