@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { inspect } from 'node:util'
 import { metadataCommand, readCommand, schemaCommand, tablesCommand } from './commands/inspect.ts'
 import { newCommand } from './commands/new.ts'
+import { packCommand, serveCommand } from './commands/spark.ts'
 import { stateCommand } from './commands/state.ts'
 import { syncCommand } from './commands/sync.ts'
 import { EXIT, errorLine, exitCodeOf, UsageError } from './errors.ts'
@@ -18,6 +19,8 @@ const COMMANDS: Record<string, Command> = {
   sync: syncCommand,
   state: stateCommand,
   new: newCommand,
+  serve: serveCommand,
+  pack: packCommand,
   demo: async (argv, out) => (await import('./commands/demo.ts')).demoCommand(argv, out),
 }
 

