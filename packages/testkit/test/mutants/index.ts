@@ -334,4 +334,10 @@ export const gallery: readonly GalleryEntry[] = [
     defect: 'reads everything into memory before yielding',
     reason: /the first record arrived only after the last page of its call was fetched/,
   },
+  {
+    check: 'bounded-memory',
+    mutant: 'remembersEveryRecord',
+    defect: 'streams page by page but keeps every record it yielded',
+    reason: /^(?![\s\S]*first record arrived)[\s\S]*the heap grew by [\d.]+ MiB while streaming/,
+  },
 ]

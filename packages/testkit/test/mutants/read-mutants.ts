@@ -133,3 +133,16 @@ export const buffersEverything = mutant(({ inner }) =>
     })(),
   ),
 )
+
+/** Streams events page by page but remembers every record it yielded (a "seen" set that never shrinks). */
+export const remembersEveryRecord = mutant(({ inner }) => {
+  const seen = new Map<unknown, RawRecord>()
+  return readTableFor(inner, 'events', (start, options) =>
+    transformRead(inner.readTable('events', start, options), {
+      records: (record) => {
+        seen.set(record.event_id, record)
+        return record
+      },
+    }),
+  )
+})
