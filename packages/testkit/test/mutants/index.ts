@@ -292,6 +292,12 @@ export const gallery: readonly GalleryEntry[] = [
   },
   {
     check: 'http-resilience',
+    mutant: 'skipsFailedPage',
+    defect: 'retries off, skips a page whose request failed',
+    reason: /under "(429|503 Service|connection reset|truncated)[^"]*" the read returned different records/,
+  },
+  {
+    check: 'http-resilience',
     mutant: 'retriesRevokedCredentials',
     defect: 'retries a 401 on fresh instances, then reports it as transient',
     reason:

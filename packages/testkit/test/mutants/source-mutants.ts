@@ -8,7 +8,7 @@ import {
   type TableOptions,
   type TableRead,
 } from '@lakeflow/core/connector'
-import { createRateBudget } from '@lakeflow/core/http'
+import { basicAuth, createHttpClient, createRateBudget } from '@lakeflow/core/http'
 import { parseOptions } from '@lakeflow/core/options'
 import { Spark, type TableSchema } from '@lakeflow/core/schema'
 import { createExampleApi } from '../../../../connectors/example/src/example-client.ts'
@@ -161,6 +161,41 @@ export const noRetries = mutant(({ inner, options }) => {
         const response = await fetch(`${baseUrl}/tables/users/records?${query}`, { headers: { authorization } })
         if (!response.ok) throw new Error(`HTTP ${response.status}`)
         const body = (await response.json()) as { records: RawRecord[]; next_page: number | null }
+        for (const record of body.records) {
+          last = record.updated_at as string
+          yield record
+        }
+        page = body.next_page
+      }
+      return last ? { cursor: last } : (start ?? {})
+    })(),
+  )
+})
+
+/**
+ * Reads users through core's client but with retries off, and skips a page whose request
+ * fails: every transient fault silently loses a page.
+ */
+export const skipsFailedPage = mutant(({ inner, options }) => {
+  const { base_url: baseUrl, username, password } = parsed(options)
+  const client = createHttpClient({ baseUrl, auth: basicAuth(username ?? '', password ?? '') })
+  return readTableFor(inner, 'users', (start) =>
+    (async function* (): TableRead {
+      let page: number | null = 1
+      let last: string | undefined
+      while (page !== null) {
+        const since = typeof start?.cursor === 'string' ? start.cursor : undefined
+        let body: { records: RawRecord[]; next_page: number | null }
+        try {
+          const response = await client.getJson<typeof body>('/tables/users/records', {
+            searchParams: { page, since },
+            retry: false,
+          })
+          body = response.data
+        } catch {
+          page++
+          continue
+        }
         for (const record of body.records) {
           last = record.updated_at as string
           yield record
