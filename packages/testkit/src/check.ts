@@ -27,7 +27,7 @@ export class CheckFailure extends Error {
   constructor(checkId: string, findings: readonly Finding[], seed?: number) {
     const lines = findings.map(
       (finding) =>
-        `- ${finding.where}: ${finding.problem}\n    expected: ${finding.expected}\n    received: ${finding.received}\n    fix: ${finding.fix}`,
+        `- ${oneLine(finding.where)}: ${oneLine(finding.problem)}\n    expected: ${oneLine(finding.expected)}\n    received: ${oneLine(finding.received)}\n    fix: ${oneLine(finding.fix)}`,
     )
     const seedNote = seed === undefined ? '' : `\n(seed ${seed}; rerun with LAKEFLOW_TEST_SEED=${seed} to reproduce)`
     super(`Check "${checkId}" failed:\n${lines.join('\n')}${seedNote}`)
@@ -39,6 +39,11 @@ export class CheckFailure extends Error {
   static isInstance(value: unknown): value is CheckFailure {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CHECK_FAILURE] === true
   }
+}
+
+/** Keeps each part of a finding on its line: a multi-line excerpt (logged output, say) is joined with ⏎. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ⏎ ')
 }
 
 /** Thrown by `context.skip(reason)`. */
