@@ -335,6 +335,24 @@ export const gallery: readonly GalleryEntry[] = [
     reason: /the secret option value appeared in an error/,
   },
   {
+    check: 'canary-secret',
+    mutant: 'logsCredentials',
+    defect: 'logs the credentials it reads with',
+    reason: /the secret option value appeared in stdout, stderr or the console/,
+  },
+  {
+    check: 'canary-secret',
+    mutant: 'secretInOffset',
+    defect: 'stores a credential in the offset',
+    reason: /the secret option value appeared in offset of users/,
+  },
+  {
+    check: 'canary-secret',
+    mutant: 'secretInRecords',
+    defect: 'copies a credential into every record',
+    reason: /the secret option value appeared in records of users/,
+  },
+  {
     check: 'bounded-memory',
     mutant: 'buffersEverything',
     defect: 'reads everything into memory before yielding',

@@ -19,7 +19,7 @@ import {
   ExampleOptions,
   connector as example,
 } from '../../../../connectors/example/src/index.ts'
-import { mutant, readTableFor } from './mutate.ts'
+import { mutant, readTableFor, transformRead } from './mutate.ts'
 
 const parsed = (options: Readonly<Record<string, unknown>>) => parseOptions(ExampleOptions, options, 'mutant')
 
@@ -236,6 +236,33 @@ export const leaksTokenInError = mutant(({ inner, options }) => {
     },
   }
 })
+
+/** Logs the credentials it reads with (a debug line left in). */
+export const logsCredentials = mutant(({ inner, options }) => {
+  const { username, password } = parsed(options)
+  return readTableFor(inner, 'users', (start, tableOptions) => {
+    console.warn(`example: reading users as ${username}:${password}`)
+    return inner.readTable('users', start, tableOptions)
+  })
+})
+
+/** Stores a credential in the offset (to "resume as the same user"). */
+export const secretInOffset = mutant(({ inner, options }) =>
+  readTableFor(inner, 'users', (start, tableOptions) =>
+    transformRead(inner.readTable('users', start, tableOptions), {
+      end: (end) => (end ? { ...end, resume_as: String(parsed(options).password) } : end),
+    }),
+  ),
+)
+
+/** Copies a credential into every record (an "audit" column). */
+export const secretInRecords = mutant(({ inner, options }) =>
+  readTableFor(inner, 'users', (start, tableOptions) =>
+    transformRead(inner.readTable('users', start, tableOptions), {
+      records: (record) => ({ ...record, fetched_with: `basic ${String(parsed(options).password)}` }),
+    }),
+  ),
+)
 
 /** The account's declared rate, without the key that shares it: each instance paces itself alone. */
 const ownBudget = (options: Readonly<Record<string, unknown>>) =>
