@@ -231,6 +231,12 @@ export const gallery: readonly GalleryEntry[] = [
     reason: /[1-9]\d* record\(s\) appear in more than one partition/,
   },
   {
+    check: 'partitions-disjoint-covering',
+    mutant: 'partitionsStopShort',
+    defect: 'the last partition stops a minute before the end',
+    reason: /the union of the partitions differs from the whole table[\s\S]*missing [1-9]\d*/,
+  },
+  {
     check: 'insertable-tables',
     mutant: 'tableMissingFromList',
     defect: 'listTables forgets a table',
