@@ -9,7 +9,23 @@ export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'conta
 
 /** A query parameter's role (upstream §5.3 plus `cursor` for token pagination). */
 export type ParamSpec =
-  | { role: 'filter'; field: string; op: FilterOp }
+  | {
+      role: 'filter'
+      field: string
+      op: FilterOp
+      /**
+       * Values that mean "every record": the filter is not applied (GitHub's `state=all`).
+       * Compared exactly, before `default` is considered.
+       * @example ['all']
+       */
+      match_all?: string[]
+      /**
+       * The value applied when the request does not send the param (GitHub's issues and pulls
+       * listings default to `state=open`). Unset: no filter when absent.
+       * @example 'open'
+       */
+      default?: string
+    }
   | { role: 'sort_by'; options?: string[] }
   | { role: 'sort_order'; options?: string[] }
   | { role: 'page' }

@@ -57,6 +57,45 @@ describe('filters (upstream §5.4 step 4, plus contains and starts_with)', () =>
   })
 })
 
+describe('filter values that match everything, and defaults', () => {
+  const STATES = [
+    { id: 1, state: 'open' },
+    { id: 2, state: 'closed' },
+    { id: 3, state: 'open' },
+    { id: 4, state: null },
+  ]
+  const spec = (param: Record<string, unknown>): SourceSpec => ({
+    endpoints: [{ path: '/items', method: 'GET', corpus: 'items', params: { state: param as any } }],
+  })
+  const served = async (param: Record<string, unknown>, query: string) => {
+    const { url } = await startSimulator({ spec: spec(param), corpus: { items: STATES } })
+    return ids((await getJson(`${url}/items${query}`)).body)
+  }
+
+  it('match_all: the listed values apply no filter; any other value filters', async () => {
+    const param = { role: 'filter', field: 'state', op: 'eq', match_all: ['all', '*'] }
+    expect(await served(param, '?state=all')).toEqual([1, 2, 3, 4])
+    expect(await served(param, '?state=*')).toEqual([1, 2, 3, 4])
+    expect(await served(param, '?state=open')).toEqual([1, 3])
+    expect(await served(param, '?state=closed')).toEqual([2])
+    expect(await served(param, '?state=ALL')).toEqual([]) // compared exactly
+    expect(await served(param, '')).toEqual([1, 2, 3, 4]) // absent, no default: no filter
+  })
+
+  it('default: applied when the param is absent, not when it is sent', async () => {
+    const param = { role: 'filter', field: 'state', op: 'eq', match_all: ['all'], default: 'open' }
+    expect(await served(param, '')).toEqual([1, 3])
+    expect(await served(param, '?state=closed')).toEqual([2])
+    expect(await served(param, '?state=all')).toEqual([1, 2, 3, 4])
+    // A default that is itself a match-all value serves everything.
+    expect(await served({ ...param, default: 'all' }, '')).toEqual([1, 2, 3, 4])
+  })
+
+  it('without match_all, "all" is just a value (upstream behaviour)', async () => {
+    expect(await served({ role: 'filter', field: 'state', op: 'eq' }, '?state=all')).toEqual([])
+  })
+})
+
 describe('sort', () => {
   it('sort_by from the whitelist, sort_order; nulls last ascending and first descending; stable ties by key', async () => {
     const { url } = await startSimulator({ spec: filterSpec(), corpus: { rows: ROWS } })

@@ -113,6 +113,14 @@ describe('spec validation names the file, endpoint and key', () => {
         'corpora.items.cursor_format: unknown cursor_format "unix"; expected one of iso, iso_millis, seconds, millis',
       ],
     ],
+    [
+      `endpoints:\n${ENDPOINT}    params:\n      state: {role: filter, field: state, op: eq, match_all: all, default: 1}\n      s: {role: sort_by, match_all: [x]}\n`,
+      [
+        'endpoints[0].params.state.match_all (GET /items): expected a non-empty list of strings such as [all], got "all"',
+        'endpoints[0].params.state.default (GET /items): expected a string (the value used when the param is absent), got 1',
+        'endpoints[0].params.s.match_all (GET /items): unknown key "match_all" for role sort_by; expected one of role, options',
+      ],
+    ],
     [`endpoints: {path: /x}\n`, ['endpoints: expected a list of endpoints, got {"path":"/x"}']],
     [`- path: /x\n`, ['expected a mapping with an "endpoints" list at the top level, got [{"path":"/x"}]']],
   ])('%#: %s', (yaml, expected) => {

@@ -73,8 +73,10 @@ export function serveEndpoint(request: EndpointRequest): Served {
 function filterClauses(request: EndpointRequest): FilterClause[] {
   const clauses: FilterClause[] = []
   for (const [name, param] of Object.entries(request.endpoint.params ?? {})) {
-    const value = request.query[name]
-    if (param.role === 'filter' && value !== undefined) clauses.push({ field: param.field, op: param.op, value })
+    if (param.role !== 'filter') continue
+    const value = request.query[name] ?? param.default
+    if (value === undefined || param.match_all?.includes(value)) continue
+    clauses.push({ field: param.field, op: param.op, value })
   }
   for (const [name, field] of Object.entries(request.endpoint.path_filters ?? {})) {
     const value = request.pathParams[name]

@@ -35,7 +35,7 @@ const RESPONSE_KEYS = [
 ]
 const WRAPPER_KEYS = ['records_key', 'extras', 'ignore_extra_keys', 'next_page_key', 'next_cursor_key', 'next_url_key']
 const ROLE_KEYS: Record<ParamSpec['role'], string[]> = {
-  filter: ['role', 'field', 'op'],
+  filter: ['role', 'field', 'op', 'match_all', 'default'],
   sort_by: ['role', 'options'],
   sort_order: ['role', 'options'],
   page: ['role'],
@@ -336,6 +336,17 @@ function validateParams(raw: unknown, issue: (key: string, message: string) => v
         issue(`${at}.field`, `expected the dotted record field to filter on, got ${describe(param.field)}`)
       if (!FILTER_OPS.includes(param.op as FilterOp))
         issue(`${at}.op`, `unknown op ${describe(param.op)}; expected one of ${FILTER_OPS.join(', ')}`)
+      const matchAll = param.match_all
+      if (
+        matchAll !== undefined &&
+        !(Array.isArray(matchAll) && matchAll.length > 0 && matchAll.every((value) => typeof value === 'string'))
+      )
+        issue(`${at}.match_all`, `expected a non-empty list of strings such as [all], got ${describe(matchAll)}`)
+      if (param.default !== undefined && typeof param.default !== 'string')
+        issue(
+          `${at}.default`,
+          `expected a string (the value used when the param is absent), got ${describe(param.default)}`,
+        )
     }
     if (role === 'per_page' || role === 'limit') {
       for (const key of ['default', 'max'] as const) {
