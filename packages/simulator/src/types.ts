@@ -26,7 +26,16 @@ export type ParamSpec =
        */
       default?: string
     }
-  | { role: 'sort_by'; options?: string[] }
+  | {
+      role: 'sort_by'
+      /**
+       * Allowed values. A list: the value is itself the (dotted) record field. A map: request
+       * value to record field (GitHub's `sort=updated` sorts by `updated_at`). A value not
+       * allowed is ignored (the default sort applies). No options: any value is a field.
+       * @example { updated: 'updated_at', created: 'created_at' }
+       */
+      options?: string[] | Record<string, string>
+    }
   | { role: 'sort_order'; options?: string[] }
   | { role: 'page' }
   | { role: 'per_page'; default?: number; max?: number }

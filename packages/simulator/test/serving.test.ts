@@ -108,6 +108,37 @@ describe('sort', () => {
     expect(await order('sort=name&order=sideways')).toEqual([1, 3, 2, 4])
   })
 
+  it('sort_by options as a map: the request value names a record field (GitHub sort=updated → updated_at)', async () => {
+    const rows = [
+      { id: 1, created_at: '2024-01-03T00:00:00Z', updated_at: '2024-01-04T00:00:00Z', name: 'c' },
+      { id: 2, created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-06T00:00:00Z', name: 'a' },
+      { id: 3, created_at: '2024-01-02T00:00:00Z', updated_at: '2024-01-05T00:00:00Z', name: 'b' },
+    ]
+    const spec: SourceSpec = {
+      endpoints: [
+        {
+          path: '/rows',
+          method: 'GET',
+          corpus: 'rows',
+          response: { default_sort: 'created_at desc' },
+          params: {
+            sort: { role: 'sort_by', options: { created: 'created_at', updated: 'updated_at' } },
+            direction: { role: 'sort_order' },
+          },
+        },
+      ],
+    }
+    const { url } = await startSimulator({ spec, corpus: { rows } })
+    const order = async (query: string) => ids((await getJson(`${url}/rows?${query}`)).body)
+    expect(await order('')).toEqual([1, 3, 2]) // default: created_at desc
+    expect(await order('sort=updated')).toEqual([2, 3, 1]) // the default's direction stays
+    expect(await order('sort=updated&direction=asc')).toEqual([1, 3, 2])
+    expect(await order('sort=created&direction=asc')).toEqual([2, 3, 1])
+    expect(await order('direction=asc')).toEqual([2, 3, 1])
+    expect(await order('sort=name')).toEqual([1, 3, 2]) // a field, but not a mapped value: ignored
+    expect(await order('sort=updated_at')).toEqual([1, 3, 2]) // the field name itself is not a value
+  })
+
   it('ties on the sort field are broken by primary key, whatever the file order', async () => {
     const rows = [5, 3, 9, 1, 7].map((id) => ({ id, group: id % 2 === 0 ? 'b' : 'a' }))
     const spec: SourceSpec = {

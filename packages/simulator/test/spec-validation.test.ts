@@ -121,6 +121,13 @@ describe('spec validation names the file, endpoint and key', () => {
         'endpoints[0].params.s.match_all (GET /items): unknown key "match_all" for role sort_by; expected one of role, options',
       ],
     ],
+    [
+      `endpoints:\n${ENDPOINT}    params:\n      sort: {role: sort_by, options: {updated: updated_at, created: 3}}\n      dir: {role: sort_order, options: {asc: up}}\n`,
+      [
+        'endpoints[0].params.sort.options.created (GET /items): expected the dotted record field "created" sorts by, got 3',
+        'endpoints[0].params.dir.options (GET /items): expected a list of strings, got {"asc":"up"}',
+      ],
+    ],
     [`endpoints: {path: /x}\n`, ['endpoints: expected a list of endpoints, got {"path":"/x"}']],
     [`- path: /x\n`, ['expected a mapping with an "endpoints" list at the top level, got [{"path":"/x"}]']],
   ])('%#: %s', (yaml, expected) => {

@@ -85,7 +85,7 @@ function filterClauses(request: EndpointRequest): FilterClause[] {
   return clauses
 }
 
-/** default_sort, overridden by a whitelisted `sort_by` value and an allowed `sort_order` value. */
+/** default_sort, overridden by an allowed (or mapped) `sort_by` value and an allowed `sort_order` value. */
 function chooseSort(request: EndpointRequest): SortSpec | undefined {
   const base = parseSort(request.endpoint.response?.default_sort)
   let field = base?.field
@@ -93,11 +93,18 @@ function chooseSort(request: EndpointRequest): SortSpec | undefined {
   for (const [name, param] of Object.entries(request.endpoint.params ?? {})) {
     const value = request.query[name]
     if (value === undefined) continue
-    if (param.role === 'sort_by' && (!param.options?.length || param.options.includes(value))) field = value
+    if (param.role === 'sort_by') field = sortField(param.options, value) ?? field
     if (param.role === 'sort_order' && (param.options ?? ['asc', 'desc']).includes(value.toLowerCase()))
       direction = value.toLowerCase() === 'desc' ? -1 : 1
   }
   return field === undefined ? undefined : { field, direction }
+}
+
+/** The record field a `sort_by` value selects: any value without options, a listed one, or a mapped one. */
+function sortField(options: string[] | Record<string, string> | undefined, value: string): string | undefined {
+  if (options === undefined) return value
+  if (Array.isArray(options)) return options.length === 0 || options.includes(value) ? value : undefined
+  return Object.hasOwn(options, value) ? options[value] : undefined
 }
 
 /** Step 7: `{<last key>: records, ...extras}` nested under the earlier dotted segments, plus pagination fields. */

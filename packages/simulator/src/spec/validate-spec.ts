@@ -356,10 +356,19 @@ function validateParams(raw: unknown, issue: (key: string, message: string) => v
       if (isPositiveInteger(param.default) && isPositiveInteger(param.max) && param.default > param.max)
         issue(`${at}.default`, `default ${param.default} is larger than max ${param.max}`)
     }
-    if (role === 'sort_by' || role === 'sort_order') {
+    if (role === 'sort_by' && isObject(param.options)) {
+      for (const [value, field] of Object.entries(param.options)) {
+        if (typeof field !== 'string' || field === '')
+          issue(
+            `${at}.options.${value}`,
+            `expected the dotted record field "${value}" sorts by, got ${describe(field)}`,
+          )
+      }
+    } else if (role === 'sort_by' || role === 'sort_order') {
       const options = param.options
+      const map = role === 'sort_by' ? ' or a mapping of value to record field' : ''
       if (options !== undefined && !(Array.isArray(options) && options.every((option) => typeof option === 'string')))
-        issue(`${at}.options`, `expected a list of strings, got ${describe(options)}`)
+        issue(`${at}.options`, `expected a list of strings${map}, got ${describe(options)}`)
       else if (role === 'sort_order' && Array.isArray(options)) {
         const bad = options.find((option) => option !== 'asc' && option !== 'desc')
         if (bad !== undefined) issue(`${at}.options`, `unknown sort order "${bad}"; expected asc or desc`)
