@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiCallError } from '../src/errors/index.ts'
 import {
   createHttpClient,
+  estimateServerTime,
   fhirOperationOutcomeApiError,
   graphqlApiError,
   type HttpEvent,
@@ -154,6 +155,50 @@ describe('Retry-After on 429', () => {
     expect(expected).toBeGreaterThan(900)
     expect(gap).toBeGreaterThanOrEqual(expected - 30)
     expect(gap).toBeLessThan(expected + 400)
+  })
+
+  it.each([
+    ['3 hours behind', -3 * 3_600_000],
+    ['3 hours ahead of', 3 * 3_600_000],
+  ])('measures an HTTP date against the response Date when the server clock is %s ours', async (_label, skew) => {
+    const scripted = await start({
+      '/limited': [
+        (_request, response) => {
+          // The server's own clock, in whole seconds as HTTP dates have them.
+          const serverNow = Math.floor((Date.now() + skew) / 1000) * 1000
+          response.writeHead(429, {
+            date: new Date(serverNow).toUTCString(),
+            'retry-after': new Date(serverNow + 1000).toUTCString(),
+          })
+          response.end()
+        },
+        { body: [] },
+      ],
+    })
+    const waits: number[] = []
+    const client = createHttpClient({
+      baseUrl: scripted.url,
+      retry: { backoffBaseMs: 20, jitter: false },
+      onEvent: (event) => event.type === 'retry' && waits.push(event.waitMs),
+    })
+    await client.getJson('/limited')
+    // One second on the server's clock: not hours (capped at a minute), not a date "already past".
+    expect(waits).toEqual([1000])
+    const [gap] = gaps(scripted.hits('/limited'))
+    expect(gap).toBeGreaterThanOrEqual(990)
+    expect(gap).toBeLessThan(1400)
+  })
+
+  it('estimateServerTime trusts the local clock only while it agrees with Date (whole seconds)', () => {
+    const date = 'Tue, 24 Nov 2026 10:00:00 GMT'
+    const second = Date.parse(date)
+    expect(estimateServerTime(date, second + 700)).toBe(second + 700)
+    expect(estimateServerTime(date, second + 1999)).toBe(second + 1999)
+    expect(estimateServerTime(date, second + 2000)).toBe(second)
+    expect(estimateServerTime(date, second - 1)).toBe(second)
+    expect(estimateServerTime(date, second + 3 * 3_600_000)).toBe(second)
+    expect(estimateServerTime(null, 1234)).toBe(1234)
+    expect(estimateServerTime('yesterday-ish', 1234)).toBe(1234)
   })
 
   it('caps Retry-After at maxRetryAfterMs', async () => {

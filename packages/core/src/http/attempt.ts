@@ -1,7 +1,7 @@
 import type { KyInstance } from 'ky'
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
 import { discardBody, InvalidJsonBody, parseJsonBody, readErrorBody } from './json.ts'
-import type { RetryPolicy } from './retry.ts'
+import { estimateServerTime, type RetryPolicy } from './retry.ts'
 import type { ApiErrorHook, AuthContext, HttpAuth, HttpResponse, ResponseMeta, RetryReason } from './types.ts'
 
 /** Everything one request needs, fixed before its first attempt. */
@@ -39,6 +39,8 @@ export interface AttemptFailure {
   readonly cause?: { name: string; message: string; code?: string }
   readonly category?: ErrorCategory
   readonly retryAfter?: string | null
+  /** The server's time when it answered (see `estimateServerTime`), to measure a `Retry-After` date against. */
+  readonly serverNow?: number
   /** A wait demanded by the rate-limit hook. */
   readonly rateLimitWaitMs?: number
 }
@@ -234,6 +236,7 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
             : 'Source API returned an error status',
         bodyExcerpt,
         retryAfter: response.headers.get('retry-after'),
+        serverNow: estimateServerTime(response.headers.get('date')),
         category: retryable ? undefined : plan.failureCategory,
       },
     }

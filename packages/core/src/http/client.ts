@@ -239,7 +239,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         }
         emit({ type: 'rate-limit', method, url: shownUrl, waitMs, status: failure.status })
       } else {
-        waitMs = retryWait(plan.policy, attempt, failure.retryAfter ?? null)
+        waitMs = retryWait(plan.policy, attempt, failure.retryAfter ?? null, failure.serverNow)
       }
       emit({
         type: 'retry',

@@ -33,7 +33,14 @@ export {
 } from './pagination.ts'
 export { createRateBudget, type RateBudget, type RateBudgetOptions } from './rate-budget.ts'
 export { type HeaderRateLimitOptions, headerRateLimit } from './rate-limit.ts'
-export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, resolveRetryPolicy } from './retry.ts'
+export {
+  backoffDelay,
+  DEFAULT_RETRY,
+  estimateServerTime,
+  parseRetryAfter,
+  type RetryPolicy,
+  resolveRetryPolicy,
+} from './retry.ts'
 export type {
   ApiErrorHook,
   ApiErrorVerdict,

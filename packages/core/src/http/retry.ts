@@ -102,12 +102,36 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return wait > 0 ? wait : undefined
 }
 
+/** How far past a response's `Date` the local clock may be and still be trusted (the header has whole seconds). */
+const DATE_TOLERANCE_MS = 2000
+
+/**
+ * The server's current time (epoch ms), to measure its own times against (a `Retry-After`
+ * date, a rate-limit reset): the local clock when it agrees with the response's `Date`
+ * (from that second to two seconds after, since `Date` has whole seconds), else `Date`
+ * itself, so a skewed local clock, or a server whose clock is far from ours, never makes a
+ * wait hours long or zero. Without a valid `Date`, the local clock.
+ * @example const now = estimateServerTime(response.headers.get('date'))
+ */
+export function estimateServerTime(dateHeader: string | null, local: number = Date.now()): number {
+  if (dateHeader === null) return local
+  const server = Date.parse(dateHeader)
+  if (Number.isNaN(server)) return local
+  return local >= server && local < server + DATE_TOLERANCE_MS ? local : server
+}
+
 /**
  * The wait before the next attempt: a valid `Retry-After` (capped at `maxRetryAfterMs`,
- * without jitter) or else the exponential backoff.
+ * without jitter) or else the exponential backoff. An HTTP-date `Retry-After` is measured
+ * against `serverNow` (see {@link estimateServerTime}).
  */
-export function retryWait(policy: RetryPolicy, attempt: number, retryAfter: string | null): number {
-  const serverWait = parseRetryAfter(retryAfter)
+export function retryWait(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfter: string | null,
+  serverNow: number = Date.now(),
+): number {
+  const serverWait = parseRetryAfter(retryAfter, serverNow)
   if (serverWait !== undefined) return Math.min(serverWait, policy.maxRetryAfterMs)
   return backoffDelay(policy, attempt)
 }
