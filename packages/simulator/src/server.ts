@@ -42,13 +42,23 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   let baseUrl = ''
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    handleRequest({ request, response, endpoints, corpus: state.corpus, faults, log, baseUrl, spec, timers }).catch(
-      (error) => {
-        if (!response.headersSent)
-          writeServed(response, json(500, { error: `simulator error: ${(error as Error).message}`, status: 500 }))
-        else response.destroy()
-      },
-    )
+    handleRequest({
+      request,
+      response,
+      endpoints,
+      corpus: state.corpus,
+      faults,
+      log,
+      baseUrl,
+      spec,
+      timers,
+      clock,
+    }).catch((error) => {
+      if (!response.headersSent) {
+        const served = json(500, { error: `simulator error: ${(error as Error).message}`, status: 500 })
+        writeServed(response, withDate(served, clock))
+      } else response.destroy()
+    })
   }
 
   return {
@@ -121,6 +131,18 @@ interface RequestContext {
   baseUrl: string
   spec: SourceSpec
   timers: Set<NodeJS.Timeout>
+  clock: Clock
+}
+
+/**
+ * Stamps a response with the simulated clock's `Date` (an HTTP date, whole seconds), as a
+ * server stamps its own time: clients that compare `x-ratelimit-reset` or a `Retry-After`
+ * date with the response's `Date` then work under any simulated time. A `Date` the spec's
+ * `response.headers` or a fault's `headers` set explicitly is kept.
+ */
+function withDate(served: Served, clock: Clock): Served {
+  if (Object.keys(served.headers).some((name) => name.toLowerCase() === 'date')) return served
+  return { ...served, headers: { date: new Date(clock.ms).toUTCString(), ...served.headers } }
 }
 
 async function handleRequest(context: RequestContext): Promise<void> {
@@ -148,7 +170,7 @@ async function handleRequest(context: RequestContext): Promise<void> {
   if (fault) entry.fault = fault.kind
   if (fault?.kind === 'status') {
     entry.status = fault.status
-    writeServed(response, faultResponse(fault))
+    writeServed(response, withDate(faultResponse(fault), context.clock))
     return
   }
   if (fault?.kind === 'slow') {
@@ -190,7 +212,7 @@ async function handleRequest(context: RequestContext): Promise<void> {
       })
   }
   entry.status = served.status
-  writeBody(response, served, fault)
+  writeBody(response, withDate(served, context.clock), fault)
 }
 
 function writeBody(response: ServerResponse, served: Served, fault: Fault | undefined): void {

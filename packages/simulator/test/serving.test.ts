@@ -239,3 +239,38 @@ describe('auth', () => {
     expect((await fetch(`${url}/me`, { headers: { 'x-api-key': 'anything' } })).status).toBe(200)
   })
 })
+
+describe('Date header from the simulated clock', () => {
+  const dateOf = async (url: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, { headers })
+    await response.arrayBuffer()
+    return { status: response.status, date: response.headers.get('date') }
+  }
+
+  it('every response (served, 401, 404, injected faults) carries the clock, whatever the real time', async () => {
+    const { simulator, url } = await startSimulator({ now: '2021-03-04T05:06:07.890Z' })
+    const tickets = `${url}/v2/tickets`
+    expect(await dateOf(tickets, AUTH)).toEqual({ status: 200, date: 'Thu, 04 Mar 2021 05:06:07 GMT' })
+    expect(await dateOf(tickets)).toEqual({ status: 401, date: 'Thu, 04 Mar 2021 05:06:07 GMT' })
+    expect(await dateOf(`${url}/nowhere`)).toEqual({ status: 404, date: 'Thu, 04 Mar 2021 05:06:07 GMT' })
+    simulator.clock.advance(3 * 3600)
+    expect((await dateOf(tickets, AUTH)).date).toBe('Thu, 04 Mar 2021 08:06:07 GMT')
+    simulator.inject({ fault: { kind: 'status', status: 503 }, times: 1 })
+    expect(await dateOf(tickets, AUTH)).toEqual({ status: 503, date: 'Thu, 04 Mar 2021 08:06:07 GMT' })
+    simulator.clock.set('2030-01-01T00:00:00Z')
+    expect((await dateOf(tickets, AUTH)).date).toBe('Tue, 01 Jan 2030 00:00:00 GMT')
+  })
+
+  it('a Date set by the spec or by a fault is sent as given', async () => {
+    const spec: SourceSpec = {
+      endpoints: [
+        { path: '/a', method: 'GET', response: { headers: { Date: 'Mon, 01 Jan 2001 00:00:00 GMT' } } },
+        { path: '/b', method: 'GET' },
+      ],
+    }
+    const { simulator, url } = await startSimulator({ spec, corpus: {} })
+    expect((await dateOf(`${url}/a`)).date).toBe('Mon, 01 Jan 2001 00:00:00 GMT')
+    simulator.inject({ fault: { kind: 'status', status: 429, headers: { date: 'Tue, 02 Jan 2001 00:00:00 GMT' } } })
+    expect((await dateOf(`${url}/b`)).date).toBe('Tue, 02 Jan 2001 00:00:00 GMT')
+  })
+})
