@@ -7,23 +7,33 @@ import { canonical } from '../records.ts'
 import { endpointFor, pathPattern } from '../spec-helpers.ts'
 import type { CheckContext } from '../types.ts'
 
-/** The transient faults every read must survive (retried), or fail on with a classified error. */
-export const TRANSIENT_FAULTS: readonly { label: string; fault: () => Fault }[] = [
+/**
+ * The transient faults every read must survive (retried), or fail on with a classified error.
+ * `serverNow` is the simulator's clock (epoch ms): it sends that time as `Date`, so an HTTP
+ * date in `Retry-After` is a time on that clock, as a real server's would be on its own.
+ */
+export const TRANSIENT_FAULTS: readonly { label: string; fault: (serverNow: number) => Fault }[] = [
   { label: '429 with Retry-After: 0', fault: () => ({ kind: 'status', status: 429, retryAfter: '0' }) },
   { label: '429 with Retry-After: 1 (seconds)', fault: () => ({ kind: 'status', status: 429, retryAfter: '1' }) },
   {
     label: '429 with Retry-After as an HTTP date',
-    fault: () => ({ kind: 'status', status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }),
+    // Two seconds after the Date the fault carries (HTTP dates have whole seconds).
+    fault: (serverNow) => ({ kind: 'status', status: 429, retryAfter: httpDate(serverNow, 2000) }),
   },
   {
     label: '429 with Retry-After as a past HTTP date',
-    fault: () => ({ kind: 'status', status: 429, retryAfter: new Date(Date.now() - 60_000).toUTCString() }),
+    fault: (serverNow) => ({ kind: 'status', status: 429, retryAfter: httpDate(serverNow, -60_000) }),
   },
   { label: '429 without Retry-After', fault: () => ({ kind: 'status', status: 429 }) },
   { label: '503 Service Unavailable', fault: () => ({ kind: 'status', status: 503 }) },
   { label: 'connection reset mid-body', fault: () => ({ kind: 'reset' }) },
   { label: 'truncated JSON body', fault: () => ({ kind: 'truncate' }) },
 ]
+
+/** The HTTP date `offsetMs` after the whole second of `epochMs`. */
+function httpDate(epochMs: number, offsetMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000 + offsetMs).toUTCString()
+}
 
 /** A configured table with a simulator endpoint to aim faults at, incremental ones first. */
 async function faultTarget(context: CheckContext, wantSnapshot: boolean): Promise<{ table: string; path: RegExp }[]> {
@@ -79,7 +89,7 @@ const httpResilience = defineCheck({
         })
       ).calls,
     )
-    const cases: { label: string; fault: () => Fault; times: number; category?: string }[] = [
+    const cases: { label: string; fault: (serverNow: number) => Fault; times: number; category?: string }[] = [
       ...TRANSIENT_FAULTS.map((item) => ({ ...item, times: 1 })),
       { label: '503 on every attempt', fault: (): Fault => ({ kind: 'status', status: 503 }), times: 1000 },
       {
@@ -90,7 +100,7 @@ const httpResilience = defineCheck({
       },
     ]
     for (const item of cases) {
-      const fault = item.fault()
+      const fault = item.fault(Date.parse(simulator.clock.now()))
       const before = simulator.requests.length
       let remove: (() => void) | undefined
       const inject = () => {
