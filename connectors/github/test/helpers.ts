@@ -23,11 +23,16 @@ export function githubSpec(change: (spec: SourceSpec) => void = () => {}): Sourc
   return spec
 }
 
-/** Starts a simulator; stop it with `simulator.stop()`. */
+/**
+ * Starts a simulator; stop it with `simulator.stop()`. Its clock (the server's: it sends it
+ * as `Date`, which the connector's cap and rate-limit waits read) starts at the real time,
+ * unless `now` says otherwise; it moves only when a test moves it.
+ */
 export async function startSimulator(
   spec: SourceSpec | string = SPEC_PATH,
+  now: string = new Date().toISOString(),
 ): Promise<{ simulator: Simulator; baseUrl: string }> {
-  const simulator = createSimulator({ spec, corpus: CORPUS_DIR })
+  const simulator = createSimulator({ spec, corpus: CORPUS_DIR, now })
   const baseUrl = await simulator.start()
   return { simulator, baseUrl }
 }

@@ -100,12 +100,14 @@ describe('issues (ascending by updated_at, since)', () => {
   })
 
   it('reads nothing stamped after the server clock', async () => {
-    simulator.clock.set(new Date(Date.now() + 3_600_000).toISOString())
+    const now = Date.parse(simulator.clock.now())
+    simulator.clock.set(new Date(now + 3_600_000).toISOString())
     const template = simulator.data.records('issues')[0]!
     simulator.data.insert('issues', { ...template, id: 1, number: 9001 })
+    simulator.clock.set(new Date(now).toISOString()) // the server's clock: the record is an hour ahead of it
     const result = await readAll(githubConnector(baseUrl), 'issues', REPO)
     expect(ids(result.records)).not.toContain(1)
-    expect(Date.parse(String(result.offset?.cursor))).toBeLessThanOrEqual(Date.now())
+    expect(Date.parse(String(result.offset?.cursor))).toBeLessThanOrEqual(now)
   })
 })
 
@@ -201,12 +203,12 @@ describe('reviews', () => {
     const pull = simulator.data.records('pull_requests')[5]!
     const template = simulator.data.records('reviews')[0]!
     // Submitted just after the first run's cursor; the next run starts once that second is over
-    // (a read leaves the server's current second to the next read, which sees it complete).
+    // on the server's clock (a read leaves the server's current second to the next read).
     const submittedAt = Date.parse(String(first.offset?.cursor)) + 1000
     simulator.clock.set(new Date(submittedAt).toISOString())
     simulator.data.insert('reviews', { ...template, id: 77, pull_number: pull.number, state: 'APPROVED' })
     simulator.data.update('pull_requests', { id: pull.id }, {})
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, submittedAt + 2100 - Date.now())))
+    simulator.clock.set(new Date(submittedAt + 2000).toISOString())
     const next = await readOnce(githubConnector(baseUrl), 'reviews', first.offset, REPO)
     expect(ids(next.records)).toEqual([77])
     expect(next.offset).not.toEqual(first.offset)

@@ -17,8 +17,8 @@ afterEach(async () => {
   simulator = undefined
 })
 
-async function start(spec = githubSpec()): Promise<string> {
-  const started = await startSimulator(spec)
+async function start(spec = githubSpec(), now?: string): Promise<string> {
+  const started = await startSimulator(spec, now)
   simulator = started.simulator
   return started.baseUrl
 }
@@ -107,6 +107,56 @@ describe('primary rate limit', () => {
     expect(apiError.message).toContain('max_rate_limit_wait_seconds (5)')
     expect(apiError.message).not.toContain(TOKEN)
     expect(requestsTo('/user/orgs')).toHaveLength(1)
+  })
+})
+
+describe("waits are measured on GitHub's clock (its Date header), not ours", () => {
+  for (const [label, skew] of [
+    ['5 hours behind', -5 * 3_600_000],
+    ['5 hours ahead of', 5 * 3_600_000],
+  ] as const) {
+    it(`primary limit: waits until x-ratelimit-reset when GitHub's clock is ${label} ours`, async () => {
+      const serverNow = Math.floor((Date.now() + skew) / 1000) * 1000
+      const reset = String(serverNow / 1000 + 2)
+      const baseUrl = await start(
+        githubSpec((spec) => {
+          const user = spec.endpoints.find((endpoint) => endpoint.path === '/user')!
+          user.response!.headers = {
+            ...user.response!.headers,
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': reset,
+          }
+        }),
+        new Date(serverNow).toISOString(),
+      )
+      const events: HttpEvent[] = []
+      const github = githubConnector(baseUrl, {}, { onEvent: (event) => events.push(event) })
+      await readOnce(github, 'users', {}, {})
+      await readOnce(github, 'organizations', {}, {})
+      // Two seconds to the reset on GitHub's clock, plus the one-second margin: not hours, not nothing.
+      const waits = events.flatMap((event) => (event.type === 'rate-limit' ? [event.waitMs] : []))
+      expect(waits).toHaveLength(1)
+      expect(waits[0]).toBeGreaterThan(2800)
+      expect(waits[0]).toBeLessThanOrEqual(3000)
+      const gap = requestsTo('/user/orgs')[0]!.at - requestsTo('/user')[0]!.at
+      expect(gap).toBeGreaterThanOrEqual(2800)
+      expect(gap).toBeLessThan(4500)
+    })
+  }
+
+  it("secondary limit: a Retry-After date is read on GitHub's clock, hours behind ours", async () => {
+    const serverNow = Math.floor((Date.now() - 5 * 3_600_000) / 1000) * 1000
+    const baseUrl = await start(githubSpec(), new Date(serverNow).toISOString())
+    simulator!.inject({
+      fault: { kind: 'status', status: 429, retryAfter: new Date(serverNow + 2000).toUTCString() },
+      match: { path: '^/user/teams$' },
+      times: 1,
+    })
+    const { records } = await readOnce(githubConnector(baseUrl), 'teams', {}, {})
+    expect(records).toHaveLength(36)
+    const [limited, retried] = requestsTo('/user/teams')
+    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(1900)
+    expect(retried!.at - limited!.at).toBeLessThan(3500)
   })
 })
 
