@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiCallError } from '../src/errors/index.ts'
 import {
   backoffDelay,
+  bearerAuth,
   createHttpClient,
   type HttpEvent,
   headerRateLimit,
@@ -170,6 +171,62 @@ describe('rate limits', () => {
     const [gap] = gaps(server.hits('/items'))
     expect(gap).toBeGreaterThanOrEqual(145)
     expect(gap).toBeLessThan(500)
+  })
+
+  it('shows the hook the start of an error body (redacted, at most 4 KiB), never a success or allowed body', async () => {
+    const secret = 'ghp_bodyTextCanary0123456789'
+    const long = `${'x'.repeat(5000)}TAIL`
+    server = await startScriptedServer({
+      '/limited': [{ status: 429, body: { message: `token ${secret} exceeded a secondary rate limit` } }, { body: [] }],
+      '/huge': [{ status: 503, body: long }, { body: [] }],
+      '/ok': { body: { fine: true } },
+      '/missing': { status: 404, body: { message: 'Not Found' } },
+    })
+    const seen: { status: number; bodyText: string | undefined }[] = []
+    const client = createHttpClient({
+      baseUrl: server.url,
+      auth: bearerAuth(secret),
+      retry: { backoffBaseMs: 5 },
+      rateLimit: {
+        fromResponse: (response) => {
+          seen.push({ status: response.status, bodyText: response.bodyText })
+          return undefined
+        },
+      },
+    })
+    await client.getJson('/limited')
+    await client.getJson('/huge')
+    await client.getJson('/ok')
+    await client.getJson('/missing', { allowStatuses: [404] })
+    expect(seen.map((entry) => entry.status)).toEqual([429, 200, 503, 200, 200, 404])
+    expect(seen[0]!.bodyText).toContain('exceeded a secondary rate limit')
+    expect(seen[0]!.bodyText).not.toContain(secret)
+    expect(seen[0]!.bodyText).toContain('[REDACTED]')
+    expect(seen[2]!.bodyText).toHaveLength(4096)
+    expect(seen[2]!.bodyText).not.toContain('TAIL')
+    for (const index of [1, 3, 4, 5]) expect(seen[index]!.bodyText).toBeUndefined()
+  })
+
+  it('lets a hook tell a rate limit by its body alone: a bare 403 saying so is waited out and retried', async () => {
+    const limited = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes.' }
+    server = await startScriptedServer({
+      '/items': [{ status: 403, body: limited }, { body: [] }],
+      '/private': { status: 403, body: { message: 'Resource not accessible by personal access token' } },
+    })
+    const client = createHttpClient({
+      baseUrl: server.url,
+      rateLimit: {
+        fromResponse: (response) => (/secondary rate limit/i.test(response.bodyText ?? '') ? 150 : undefined),
+      },
+    })
+    expect((await client.getJson('/items')).data).toEqual([])
+    const [gap] = gaps(server.hits('/items'))
+    expect(gap).toBeGreaterThanOrEqual(145)
+    expect(gap).toBeLessThan(600)
+    // Any other 403 is still a credentials problem, not retried.
+    const error = (await client.getJson('/private').catch((thrown: unknown) => thrown)) as ApiCallError
+    expect(error.category).toBe('auth')
+    expect(server.hits('/private')).toHaveLength(1)
   })
 
   it('fails at once when the wait exceeds maxWaitMs', async () => {

@@ -1,6 +1,14 @@
 import type { KyInstance } from 'ky'
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
-import { discardBody, InvalidJsonBody, parseJsonBody, readErrorBody } from './json.ts'
+import { redact } from '../errors/redact.ts'
+import {
+  discardBody,
+  ERROR_BODY_CHARS,
+  HOOK_BODY_CHARS,
+  InvalidJsonBody,
+  parseJsonBody,
+  readErrorBody,
+} from './json.ts'
 import { estimateServerTime, type RetryPolicy } from './retry.ts'
 import type { ApiErrorHook, AuthContext, HttpAuth, HttpResponse, ResponseMeta, RetryReason } from './types.ts'
 
@@ -147,9 +155,9 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
       url: plan.url,
       method: plan.method,
     }
-    const rateLimitWaitMs = plan.onResponseMeta?.(meta)
     const allowed = plan.allowStatuses.has(response.status)
     if (response.ok || allowed) {
+      const rateLimitWaitMs = plan.onResponseMeta?.(meta)
       let data: unknown
       try {
         if (plan.responseType === 'none') await discardBody(response)
@@ -193,7 +201,10 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
       }
       return { ok: true, response: { ...meta, data }, rateLimitWaitMs }
     }
-    const bodyExcerpt = await readErrorBody(response)
+    // An error body is small and read whole: the rate-limit hook sees its start, the error keeps less.
+    const bodyText = await readErrorBody(response, HOOK_BODY_CHARS)
+    const bodyExcerpt = bodyText.slice(0, ERROR_BODY_CHARS)
+    const rateLimitWaitMs = plan.onResponseMeta?.({ ...meta, bodyText: redact(bodyText) })
     const status = response.status
     if (status === 401 && plan.auth?.refresh) {
       return {

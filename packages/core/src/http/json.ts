@@ -1,5 +1,7 @@
 /** How many characters of a body an error keeps (before redaction cuts it to the excerpt length). */
 export const ERROR_BODY_CHARS = 1000
+/** How many characters of an error body the rate-limit hook sees (`ResponseMeta.bodyText`). */
+export const HOOK_BODY_CHARS = 4096
 /** Error bodies are read up to this many bytes; the rest is discarded unread. */
 const ERROR_BODY_MAX_BYTES = 64 * 1024
 
@@ -31,10 +33,11 @@ export function parseJsonBody(text: string): unknown {
 }
 
 /**
- * Reads at most 64 KiB of an error response as text and cancels the rest, so a huge error
- * page cannot exhaust memory. Errors while reading are ignored: the status is what matters.
+ * Reads at most 64 KiB of an error response and keeps its first `maxChars` characters as
+ * text, cancelling the rest, so a huge error page cannot exhaust memory. Errors while
+ * reading are ignored: the status is what matters.
  */
-export async function readErrorBody(response: Response): Promise<string> {
+export async function readErrorBody(response: Response, maxChars: number = ERROR_BODY_CHARS): Promise<string> {
   const stream = response.body
   if (stream === null) return ''
   const reader = stream.getReader()
@@ -47,19 +50,19 @@ export async function readErrorBody(response: Response): Promise<string> {
       if (done) break
       bytes += value.byteLength
       // Keep reading small bodies to the end so the connection can be reused.
-      if (text.length < ERROR_BODY_CHARS) text += decoder.decode(value, { stream: true })
+      if (text.length < maxChars) text += decoder.decode(value, { stream: true })
       if (bytes >= ERROR_BODY_MAX_BYTES) {
         await reader.cancel().catch(() => {})
         break
       }
     }
-    if (text.length < ERROR_BODY_CHARS) text += decoder.decode()
+    if (text.length < maxChars) text += decoder.decode()
   } catch {
     // A body cut short still tells us the status; keep what arrived.
   } finally {
     reader.releaseLock()
   }
-  return text.slice(0, ERROR_BODY_CHARS)
+  return text.slice(0, maxChars)
 }
 
 /** Discards a body so the connection can be reused. */

@@ -23,6 +23,14 @@ export interface ResponseMeta {
   readonly url: string
   /** HTTP method, upper case. */
   readonly method: string
+  /**
+   * The start of the body as text (at most 4 KiB, secrets redacted), for error responses
+   * only: statuses of 400 and above that the request does not allow (`allowStatuses`).
+   * Lets a rate-limit hook tell a limit from another error when the headers do not
+   * (GitHub's secondary limit: a 403 whose message says so). `undefined` for successes and
+   * allowed statuses, whose body is read later as data.
+   */
+  readonly bodyText?: string
 }
 
 /** A response with its decoded body. */
@@ -142,7 +150,9 @@ export interface RateLimitOptions {
    * Called on every response (any status). Returns how long to wait, in ms, before the next
    * request may be sent, or `undefined`. On a successful response the client holds back all
    * its later requests that long; on an error response (say a 403 with no remaining quota)
-   * it retries this request after the wait, counting an attempt. See `headerRateLimit`.
+   * it retries this request after the wait, counting an attempt. For error responses the
+   * hook also sees `bodyText` (the start of the body, redacted). See `headerRateLimit`.
+   * @example (response) => response.status === 403 && /secondary rate limit/i.test(response.bodyText ?? '') ? 60_000 : undefined
    */
   fromResponse?: (response: ResponseMeta) => number | undefined
   /**
