@@ -48,10 +48,22 @@ export interface GithubApiSettings {
   readonly onEvent?: (event: HttpEvent) => void
   /** A `fetch` implementation. @default globalThis.fetch */
   readonly fetch?: typeof globalThis.fetch
+  /**
+   * The wait after a secondary rate limit that names neither `Retry-After` nor an exhausted
+   * quota. GitHub asks for at least a minute; tests shorten it.
+   * @default 60000
+   */
+  readonly secondaryRateLimitWaitMs?: number
 }
 
 /** Margin added to a primary rate-limit wait: the reset header has whole seconds. */
 const RESET_MARGIN_MS = 1000
+
+/** GitHub's advice for a secondary limit without `Retry-After` or a reset: wait at least a minute. */
+const SECONDARY_WAIT_MS = 60_000
+
+/** How GitHub words a secondary rate limit (formerly "abuse detection") in a 403 or 429 body. */
+const SECONDARY_LIMIT_MESSAGE = /secondary rate limit|abuse detection/i
 
 function serverTime(headers: Headers): number | undefined {
   const date = headers.get('date')
@@ -79,33 +91,50 @@ function hasNextLink(link: string | null): boolean {
 }
 
 /**
- * GitHub's rate limits, read from each response (GitHub's "Rate limits for the REST API"):
- * `x-ratelimit-remaining: 0` means wait until `x-ratelimit-reset` (epoch seconds, compared
- * with the response's own `Date` so the local clock's skew does not matter); a 403 or 429
- * with `Retry-After` is a secondary limit, retried after that many seconds.
+ * GitHub's rate limits, read from each response (GitHub's "Rate limits for the REST API"),
+ * in the order GitHub documents for a 403 or 429: `Retry-After` first (seconds or a date);
+ * else `x-ratelimit-remaining: 0` means wait until `x-ratelimit-reset` (epoch seconds, also
+ * after a success); else a body that says "secondary rate limit" means wait at least a
+ * minute. Times are compared with the response's own `Date`, so the local clock's skew does
+ * not matter.
  */
 class RateLimitState {
-  /** The last wait GitHub asked for, and until when, for error messages. */
+  /** The last wait GitHub asked for, until when, and which limit, for error messages. */
   lastWaitMs = 0
   lastResetAt: number | undefined
+  lastKind: 'primary' | 'secondary' = 'primary'
   /** The server time of the first response, the init-time cap. */
   firstServerTime: number | undefined
+  readonly #secondaryWaitMs: number
+
+  constructor(secondaryWaitMs: number) {
+    this.#secondaryWaitMs = secondaryWaitMs
+  }
 
   readonly fromResponse = (response: ResponseMeta): number | undefined => {
     const now = serverTime(response.headers)
     if (this.firstServerTime === undefined && now !== undefined) this.firstServerTime = now
-    if (response.status === 403 || response.status === 429) {
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now ?? Date.now())
-      if (retryAfter !== undefined) return this.remember(retryAfter, (now ?? Date.now()) + retryAfter)
+    const serverNow = now ?? Date.now()
+    const limitStatus = response.status === 403 || response.status === 429
+    if (limitStatus) {
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), serverNow)
+      if (retryAfter !== undefined) return this.remember('secondary', retryAfter, serverNow + retryAfter)
     }
-    if (response.headers.get('x-ratelimit-remaining') !== '0') return undefined
-    const reset = Number(response.headers.get('x-ratelimit-reset'))
-    if (!Number.isFinite(reset) || reset <= 0) return undefined
-    const wait = Math.max(0, reset * 1000 - (now ?? Date.now())) + RESET_MARGIN_MS
-    return this.remember(wait, reset * 1000)
+    if (response.headers.get('x-ratelimit-remaining') === '0') {
+      const reset = Number(response.headers.get('x-ratelimit-reset'))
+      if (Number.isFinite(reset) && reset > 0) {
+        const wait = Math.max(0, reset * 1000 - serverNow) + RESET_MARGIN_MS
+        return this.remember('primary', wait, reset * 1000)
+      }
+    }
+    if (limitStatus && SECONDARY_LIMIT_MESSAGE.test(response.bodyText ?? '')) {
+      return this.remember('secondary', this.#secondaryWaitMs, serverNow + this.#secondaryWaitMs)
+    }
+    return undefined
   }
 
-  private remember(waitMs: number, resetAt: number): number {
+  private remember(kind: 'primary' | 'secondary', waitMs: number, resetAt: number): number {
+    this.lastKind = kind
     this.lastWaitMs = waitMs
     this.lastResetAt = resetAt
     return waitMs
@@ -116,11 +145,12 @@ class RateLimitState {
 export class GithubApi {
   readonly client: HttpClient
   readonly baseUrl: string
-  readonly #rateLimit = new RateLimitState()
+  readonly #rateLimit: RateLimitState
   readonly #maxWaitMs: number
 
   constructor(options: GithubOptions, settings: GithubApiSettings = {}) {
     this.baseUrl = checkBaseUrl(options.base_url)
+    this.#rateLimit = new RateLimitState(settings.secondaryRateLimitWaitMs ?? SECONDARY_WAIT_MS)
     this.#maxWaitMs = options.max_rate_limit_wait_seconds * 1000
     this.client = createHttpClient({
       baseUrl: this.baseUrl,
@@ -205,8 +235,12 @@ export class GithubApi {
       const state = this.#rateLimit
       if (ApiCallError.isInstance(error) && error.category === 'transient' && state.lastWaitMs > this.#maxWaitMs) {
         const resetAt = state.lastResetAt === undefined ? 'later' : `at ${formatTime(state.lastResetAt)}`
+        const limit =
+          state.lastKind === 'secondary'
+            ? `GitHub secondary rate limit hit; GitHub allows the next request ${resetAt}`
+            : `GitHub rate limit exhausted; it resets ${resetAt}`
         throw new ApiCallError(
-          `GitHub rate limit exhausted; it resets ${resetAt}, in ${Math.ceil(state.lastWaitMs / 1000)} s, longer than ` +
+          `${limit}, in ${Math.ceil(state.lastWaitMs / 1000)} s, longer than ` +
             `max_rate_limit_wait_seconds (${this.#maxWaitMs / 1000}). Nothing was skipped: the read resumes from its ` +
             'last offset on the next run; raise max_rate_limit_wait_seconds to wait instead',
           {

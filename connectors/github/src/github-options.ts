@@ -33,7 +33,8 @@ export const GithubOptions = defineOptions({
     default: 900,
     description:
       'Longest wait for a rate limit to reset (primary limit: until `x-ratelimit-reset`; secondary limit: ' +
-      '`Retry-After`). A longer wait fails the read at once with a retryable error naming the reset time, ' +
+      '`Retry-After`, or one minute when GitHub names no time). A longer wait fails the read at once with a ' +
+      'retryable error naming the reset time, ' +
       'and the run resumes from its last offset later. `0` never waits.',
   }),
 })

@@ -9,7 +9,7 @@ import { ApiCallError } from '@lakeflow/core/errors'
 import type { HttpEvent } from '@lakeflow/core/http'
 import type { Simulator } from '@lakeflow/simulator'
 import { afterEach, describe, expect, it } from 'vitest'
-import { githubConnector, githubSpec, readOnce, startSimulator, TOKEN } from './helpers.ts'
+import { githubConnector, githubSpec, REPO, readOnce, startSimulator, TOKEN } from './helpers.ts'
 
 let simulator: Simulator | undefined
 afterEach(async () => {
@@ -186,6 +186,107 @@ describe('secondary rate limits', () => {
       expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(950)
     })
   }
+})
+
+describe('secondary rate limits without Retry-After (GitHub: wait at least a minute)', () => {
+  const SECONDARY = JSON.stringify({
+    message:
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to ' +
+      'GitHub Support for help, please include the request ID 0000:1111:2222:3333:44444444.',
+    documentation_url:
+      'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+  })
+  const BRANCHES = '^/repos/octo-org/hello-world/branches$'
+
+  for (const status of [403, 429]) {
+    it(`a ${status} saying so waits a minute: beyond max_rate_limit_wait_seconds it fails at once, retryable`, async () => {
+      const baseUrl = await start()
+      simulator!.inject({ fault: { kind: 'status', status, body: SECONDARY }, match: { path: BRANCHES } })
+      const started = Date.now()
+      const error = await readOnce(githubConnector(baseUrl, { max_rate_limit_wait_seconds: 30 }), 'branches', {}, REPO)
+        .then(() => undefined)
+        .catch((caught: unknown) => caught)
+      expect(Date.now() - started).toBeLessThan(2000)
+      expect(ApiCallError.isInstance(error)).toBe(true)
+      const apiError = error as ApiCallError
+      expect(apiError.isRetryable).toBe(true)
+      expect(apiError.category).toBe('transient')
+      expect(apiError.status).toBe(status)
+      expect(apiError.message).toMatch(
+        /GitHub secondary rate limit hit; GitHub allows the next request at \S+Z, in 60 s/,
+      )
+      expect(apiError.message).toContain('max_rate_limit_wait_seconds (30)')
+      expect(requestsTo('/repos/octo-org/hello-world/branches')).toHaveLength(1)
+    })
+  }
+
+  it('the wait is taken, then the same request retried (a shortened minute, old "abuse detection" wording)', async () => {
+    const baseUrl = await start()
+    simulator!.inject({
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: JSON.stringify({
+          message: 'You have triggered an abuse detection mechanism. Please wait a few minutes.',
+        }),
+      },
+      match: { path: BRANCHES },
+      times: 1,
+    })
+    const events: HttpEvent[] = []
+    const github = githubConnector(
+      baseUrl,
+      { max_rate_limit_wait_seconds: 30 },
+      { secondaryRateLimitWaitMs: 1200, onEvent: (event) => events.push(event) },
+    )
+    const { records } = await readOnce(github, 'branches', {}, REPO)
+    expect(records).toHaveLength(120)
+    const [limited, retried] = requestsTo('/repos/octo-org/hello-world/branches')
+    expect([limited!.status, retried!.status]).toEqual([403, 200])
+    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(1150)
+    expect(events).toContainEqual(expect.objectContaining({ type: 'rate-limit', waitMs: 1200, status: 403 }))
+  })
+
+  it('with x-ratelimit-remaining: 0 it waits until x-ratelimit-reset instead of a minute', async () => {
+    const baseUrl = await start()
+    const serverNow = Date.parse(simulator!.clock.now())
+    simulator!.inject({
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: SECONDARY,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(serverNow / 1000) + 1) },
+      },
+      match: { path: BRANCHES },
+      times: 1,
+    })
+    const { records } = await readOnce(
+      githubConnector(baseUrl, { max_rate_limit_wait_seconds: 30 }),
+      'branches',
+      {},
+      REPO,
+    )
+    expect(records).toHaveLength(120)
+    const [limited, retried] = requestsTo('/repos/octo-org/hello-world/branches')
+    const gap = retried!.at - limited!.at
+    expect(gap).toBeGreaterThanOrEqual(1500) // to the reset second, plus the one-second margin
+    expect(gap).toBeLessThan(4000)
+  })
+
+  it('a 403 that names no limit is still a permissions error, not retried', async () => {
+    const baseUrl = await start()
+    simulator!.inject({
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: JSON.stringify({ message: 'Must have admin rights to Repository.' }),
+      },
+      match: { path: BRANCHES },
+    })
+    const error = await readOnce(githubConnector(baseUrl), 'branches', {}, REPO).catch((caught: unknown) => caught)
+    expect((error as ApiCallError).category).toBe('auth')
+    expect(requestsTo('/repos/octo-org/hello-world/branches')).toHaveLength(1)
+  })
 })
 
 describe('other failures', () => {
