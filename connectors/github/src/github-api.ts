@@ -4,20 +4,23 @@
  * rate limits, Link-header pagination page by page, and the server's clock for the
  * init-time cap.
  */
+import { createHash } from 'node:crypto'
 import type { RawRecord } from '@lakeflow/core/connector'
 import { ApiCallError } from '@lakeflow/core/errors'
 import {
   bearerAuth,
   createHttpClient,
+  createRateBudget,
   type HttpClient,
   type HttpEvent,
   type HttpResponse,
   paginateLinkHeader,
   parseRetryAfter,
+  type RateBudget,
   type ResponseMeta,
   type RetryOptions,
 } from '@lakeflow/core/http'
-import { checkBaseUrl, type GithubOptions } from './github-options.ts'
+import { checkBaseUrl, DEFAULT_REQUESTS_PER_SECOND, type GithubOptions, REQUEST_BURST } from './github-options.ts'
 import { formatTime } from './github-time.ts'
 
 /** The REST API version the schemas follow. */
@@ -54,6 +57,23 @@ export interface GithubApiSettings {
    * @default 60000
    */
   readonly secondaryRateLimitWaitMs?: number
+  /** The request budget. @default the process-wide budget of the token and host ({@link githubRateBudget}) */
+  readonly budget?: RateBudget
+}
+
+/**
+ * The request budget of one token on one GitHub host, shared process-wide by every
+ * instance, table and partition (GitHub's limits are per account, not per client): at most
+ * `max_requests_per_second`, in bursts of {@link REQUEST_BURST}. The key holds the host and
+ * a SHA-256 fingerprint of the token, never the token.
+ */
+export function githubRateBudget(options: GithubOptions): RateBudget {
+  const fingerprint = createHash('sha256').update(options.token).digest('hex').slice(0, 16)
+  return createRateBudget({
+    requestsPerSecond: options.max_requests_per_second ?? DEFAULT_REQUESTS_PER_SECOND,
+    burst: REQUEST_BURST,
+    key: `@lakeflow/connector-github ${checkBaseUrl(options.base_url)} ${fingerprint}`,
+  })
 }
 
 /** Margin added to a primary rate-limit wait: the reset header has whole seconds. */
@@ -160,7 +180,11 @@ export class GithubApi {
       retry: settings.retry,
       onEvent: settings.onEvent,
       fetch: settings.fetch,
-      rateLimit: { fromResponse: this.#rateLimit.fromResponse, maxWaitMs: this.#maxWaitMs },
+      rateLimit: {
+        fromResponse: this.#rateLimit.fromResponse,
+        maxWaitMs: this.#maxWaitMs,
+        budget: settings.budget ?? githubRateBudget(options),
+      },
     })
   }
 

@@ -11,6 +11,13 @@ import Type, { type Static } from 'typebox'
 /** The public GitHub API. */
 export const DEFAULT_BASE_URL = 'https://api.github.com'
 
+/** Default `max_requests_per_second`: 600 a minute, under GitHub's secondary limit of about 900 points a minute. */
+export const DEFAULT_REQUESTS_PER_SECOND = 10
+/** Highest `max_requests_per_second` (GitHub Enterprise Server can lift its limits; tests run fast). */
+export const MAX_REQUESTS_PER_SECOND = 1000
+/** Requests that may go out back to back before the pace applies. */
+export const REQUEST_BURST = 10
+
 /** Connection options of the GitHub connector. */
 export const GithubOptions = defineOptions({
   token: secret(
@@ -36,6 +43,17 @@ export const GithubOptions = defineOptions({
       '`Retry-After`, or one minute when GitHub names no time). A longer wait fails the read at once with a ' +
       'retryable error naming the reset time, ' +
       'and the run resumes from its last offset later. `0` never waits.',
+  }),
+  max_requests_per_second: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: MAX_REQUESTS_PER_SECOND,
+    default: DEFAULT_REQUESTS_PER_SECOND,
+    description:
+      'Requests per second this process sends for one token to one GitHub host, shared by every table, ' +
+      `partition and connector instance, in bursts of up to ${REQUEST_BURST}. GitHub allows a token 5,000 ` +
+      'requests an hour (primary limit, waited out when spent) and about 900 points (GET requests) a minute ' +
+      `(secondary limit); the default ${DEFAULT_REQUESTS_PER_SECOND}/s stays under the secondary limit. ` +
+      `@default ${DEFAULT_REQUESTS_PER_SECOND}`,
   }),
 })
 

@@ -4,6 +4,7 @@ export {
   type GithubApiSettings,
   type GithubPage,
   type GithubParams,
+  githubRateBudget,
 } from './github-api.ts'
 export { connector, createGithubConnector, GITHUB_TABLES } from './github-connector.ts'
 export type { GithubContext, GithubTable } from './github-context.ts'
@@ -12,6 +13,7 @@ export {
   CommentTableOptions,
   CommitTableOptions,
   DEFAULT_BASE_URL,
+  DEFAULT_REQUESTS_PER_SECOND,
   GithubOptions,
   IssueEventTableOptions,
   IssueTableOptions,

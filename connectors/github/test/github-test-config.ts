@@ -52,7 +52,9 @@ const branch = template('branches')
 export const githubTestConfig: ConnectorTestConfig = {
   connector,
   module: new URL('../src/index.ts', import.meta.url).href,
-  options: ({ baseUrl }) => ({ token: TOKEN, base_url: baseUrl }),
+  // The suite makes thousands of requests: a high budget here; shared-rate-budget checks a low one.
+  options: ({ baseUrl }) => ({ token: TOKEN, base_url: baseUrl, max_requests_per_second: 1000 }),
+  requestRate: { perSecond: 20, burst: 10, options: { max_requests_per_second: 20 } },
   simulator: { spec: SPEC_PATH, corpus: trimmedCorpus(150) },
   sampleRecords: 200,
   tableOptions: {

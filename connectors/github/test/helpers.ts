@@ -37,13 +37,17 @@ export async function startSimulator(
   return { simulator, baseUrl }
 }
 
-/** A connector for the simulator, with short retry backoffs so fault tests stay fast. */
+/**
+ * A connector for the simulator, with short retry backoffs and a high request budget
+ * (`max_requests_per_second: 1000`, unless `options` sets it) so tests stay fast.
+ */
 export function githubConnector(
   baseUrl: string,
   options: Record<string, unknown> = {},
   settings: GithubApiSettings = {},
 ): LakeflowConnector {
-  const parsed = parseOptions(GithubOptions, { token: TOKEN, base_url: baseUrl, ...options }, 'connector github')
+  const raw = { token: TOKEN, base_url: baseUrl, max_requests_per_second: 1000, ...options }
+  const parsed = parseOptions(GithubOptions, raw, 'connector github')
   return createGithubConnector(parsed, { retry: { backoffBaseMs: 20, maxBackoffMs: 100 }, ...settings })
 }
 

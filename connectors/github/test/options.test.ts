@@ -73,6 +73,26 @@ describe('connection options', () => {
     )
   })
 
+  it('validates max_requests_per_second (above 0, at most 1000; strings are coerced)', async () => {
+    expect(() => connector.create({ token: TOKEN, max_requests_per_second: '2.5' })).not.toThrow()
+    expect(() => connector.create({ token: TOKEN, max_requests_per_second: 1000 })).not.toThrow()
+    await expectInvalid(
+      () => connector.create({ token: TOKEN, max_requests_per_second: '0' }),
+      'max_requests_per_second',
+      /> 0/,
+    )
+    await expectInvalid(
+      () => connector.create({ token: TOKEN, max_requests_per_second: '5000' }),
+      'max_requests_per_second',
+      /<= 1000/,
+    )
+    await expectInvalid(
+      () => connector.create({ token: TOKEN, max_requests_per_second: 'fast' }),
+      'max_requests_per_second',
+      /number/,
+    )
+  })
+
   it('rejects unknown keys with a suggestion', async () => {
     await expectInvalid(() => connector.create({ token: TOKEN, base_uri: 'x' }), 'base_uri', /did you mean "base_url"/)
   })
