@@ -33,6 +33,18 @@ export interface TableTestConfig {
    * @default true for `cdc_with_deletes` and `snapshot` tables
    */
   deletes?: boolean
+  /**
+   * The raw record the connector yields for a simulator record of this table, when it
+   * reshapes what the source sends (flattens a nested object, renames or derives fields).
+   * Used wherever the suite compares the simulator's records with what was read: the
+   * completeness oracle's expected rows, write-to-source's schema check, and the keys that
+   * incremental-after-write, delete-and-read-deletes, cursor-ties and
+   * partitions-disjoint-covering look for. Gets a copy; return the record as read, before
+   * conversion (the suite converts both sides).
+   * @default the simulator record as it is
+   * @example (commit) => ({ sha: commit.sha, commit_message: commit.commit.message })
+   */
+  toRow?: (record: RawRecord) => RawRecord
 }
 
 /** Settings of the bounded-memory check. */

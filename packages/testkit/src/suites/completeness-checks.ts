@@ -7,7 +7,7 @@ import { canonical, keyOf } from '../records.ts'
 import { endpointFor, pageSizeOf } from '../spec-helpers.ts'
 import { incrementalTables, withBatch } from '../table-options.ts'
 import type { CheckContext, TableTestConfig } from '../types.ts'
-import { configuredTables, corpusKey, keyObject } from './write-back-checks.ts'
+import { configuredTables, corpusKey, keyObject, rowOf } from './write-back-checks.ts'
 
 const ROUNDS = 6
 const MAX_CALLS_PER_ROUND = 400
@@ -123,7 +123,12 @@ async function oracleForTable(
       )
     }
   }
-  const truth = new Map(simulator.data.records(settings.corpus).map((record) => [keyOf(record, keys), row(record)]))
+  const truth = new Map(
+    simulator.data
+      .records(settings.corpus)
+      .map((record) => rowOf(settings, record))
+      .map((record) => [keyOf(record, keys), row(record)]),
+  )
   const lost = [...truth.keys()].filter((key) => !model.has(key))
   const phantom = [...model.keys()].filter((key) => !truth.has(key))
   const stale = [...truth.keys()].filter((key) => model.has(key) && model.get(key) !== truth.get(key))
@@ -295,7 +300,8 @@ const cursorTies = defineCheck({
         }
         if (data.insertMany) data.insertMany(settings.corpus, records)
         else for (const record of records) data.insert(settings.corpus, record)
-        const keys = corpusKey(context, settings.corpus)
+        const primaryKeys = (await context.metadata(table)).primary_keys
+        const keys = primaryKeys?.length ? [...primaryKeys] : corpusKey(context, settings.corpus)
         const batch = 7
         const after = await readUntilConverged({
           connector: context.connect(),
@@ -306,7 +312,7 @@ const cursorTies = defineCheck({
         })
         const read = recordsOf(after.calls).map((record) => keyOf(record, keys))
         const have = new Set(read)
-        const lost = records.map((record) => keyOf(record, keys)).filter((key) => !have.has(key))
+        const lost = records.map((record) => keyOf(rowOf(settings, record), keys)).filter((key) => !have.has(key))
         const duplicates = read.length - have.size
         if (lost.length > 0 || duplicates > Math.max(batch, pageSize)) {
           findings.add({

@@ -4,7 +4,7 @@ import { readUntilConverged, recordsOf } from '../reads.ts'
 import { keyOf } from '../records.ts'
 import type { CheckContext } from '../types.ts'
 import { partitionSetup, readPartitions } from './partition-checks.ts'
-import { corpusKey } from './write-back-checks.ts'
+import { corpusKey, rowOf } from './write-back-checks.ts'
 
 /** The keys of the whole table: the simulator's live records, else an unpartitioned read. */
 async function referenceKeys(
@@ -12,10 +12,11 @@ async function referenceKeys(
   table: string,
   keys: string[],
 ): Promise<{ keys: Set<string>; from: string }> {
-  const corpus = context.config.tables?.[table]?.corpus
+  const settings = context.config.tables?.[table]
+  const corpus = settings?.corpus
   if (context.simulator && corpus) {
     return {
-      keys: new Set(context.simulator.data.records(corpus).map((record) => keyOf(record, keys))),
+      keys: new Set(context.simulator.data.records(corpus).map((record) => keyOf(rowOf(settings, record), keys))),
       from: `the simulator's ${corpus} corpus`,
     }
   }

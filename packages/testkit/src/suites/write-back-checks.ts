@@ -51,6 +51,11 @@ export function corpusKey(context: CheckContext, corpus: string): string[] {
   return key
 }
 
+/** The record the connector yields for a simulator record of a configured table (`toRow`, else itself). */
+export function rowOf(settings: TableTestConfig | undefined, record: RawRecord): RawRecord {
+  return settings?.toRow ? settings.toRow(structuredClone(record)) : record
+}
+
 /** `{field: value}` of a record's corpus key, for the mutation API. */
 export function keyObject(record: RawRecord, key: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(key.map((field) => [field, valueAt(record, field)]))
@@ -146,18 +151,22 @@ const writeToSource = defineCheck({
             fix: 'newRecord must return a record with the corpus primary key set',
           })
         const schema = await context.schema(table)
-        const unknown = Object.keys(record).filter((field) => !Object.hasOwn(schema.fields, field))
+        // The fields the connector yields for it: the record as written, or as toRow reshapes it.
+        const written = settings.toRow ? rowOf(settings, stored) : record
+        const unknown = Object.keys(written).filter((field) => !Object.hasOwn(schema.fields, field))
         if (unknown.length > 0) {
           findings.add({
             where: `table ${table}`,
             problem: `written field(s) ${unknown.join(', ')} are not columns of the schema`,
             expected: `fields among ${Object.keys(schema.fields).join(', ')}`,
             received: unknown.join(', '),
-            fix: 'keep the schema in step with the source: a field the source has and the schema lacks is dropped',
+            fix: settings.toRow
+              ? 'toRow must return the record as the connector yields it; or keep the schema in step with it'
+              : 'keep the schema in step with the source: a field the source has and the schema lacks is dropped (a connector that reshapes records needs tables.<name>.toRow)',
           })
         }
         try {
-          compileConverter(schema, { table })(stored)
+          compileConverter(schema, { table })(rowOf(settings, stored))
         } catch (error) {
           findings.add({
             where: `table ${table}`,
@@ -209,7 +218,7 @@ const incrementalAfterWrite = defineCheck({
         })
         const records = recordsOf(second.calls)
         const key = await readKey(context, table, settings.corpus)
-        const wanted = keyOf(record, key)
+        const wanted = keyOf(rowOf(settings, record), key)
         const found = records.some((candidate) => keyOf(candidate, key) === wanted)
         const where = `table ${table}`
         if (type === 'snapshot' && records.length !== before + 1) {
@@ -270,7 +279,7 @@ const deleteAndReadDeletes = defineCheck({
       maxIterations: context.config.readTerminationMaxIterations ?? 50,
     })
     const readKeys = await readKey(context, table, settings.corpus)
-    const wanted = keyOf(victim, readKeys)
+    const wanted = keyOf(rowOf(settings, victim), readKeys)
     const tombstones = recordsOf(result.calls)
     if (!tombstones.some((record) => keyOf(record, readKeys) === wanted)) {
       fail(this.id, {
