@@ -97,7 +97,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       return baseUrl
     },
     clock,
-    data: createMutations(() => state.corpus, clock),
+    data: createMutations(() => state.corpus, clock, spec.corpora),
     inject: (...rules) => faults.add(rules),
     clearFaults: () => faults.clear(),
     get requests() {

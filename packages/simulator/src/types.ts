@@ -114,6 +114,15 @@ export interface CorpusSpec {
   cursor_format?: 'iso' | 'iso_millis' | 'seconds' | 'millis'
   /** Fields of a tombstone besides the key and cursor (others are null). */
   tombstone_fields?: string[]
+  /**
+   * Records of other corpora that an insert or update of a record here also updates, as
+   * the source does (on GitHub, submitting a review updates its pull request's
+   * `updated_at`): each rule names the corpus and how to find the records, target field →
+   * field of this record. The found records' cursor moves to the clock's now. Test-side
+   * mutations only; the corpus files are as given.
+   * @example [{ corpus: 'pull_requests', match: { number: 'pull_number' } }]
+   */
+  touches?: { corpus: string; match: Record<string, string> }[]
 }
 
 /** A whole source: endpoints plus corpus settings. Loaded from `endpoints.yaml`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SimulatorError } from '../src/index.ts'
+import { createSimulator, SimulatorError } from '../src/index.ts'
 import type { SourceSpec } from '../src/types.ts'
 import { AUTH, getJson, ids, startSimulator, tickets } from './helpers.ts'
 
@@ -247,5 +247,89 @@ describe('synthesize_future_records (upstream §5.5)', () => {
     expect(past.simulator.data.records('tickets')).toHaveLength(43)
     const future = await startSimulator({ spec: spec(), now: '2024-01-14T09:59:59Z' })
     expect(future.simulator.data.records('tickets')).toHaveLength(40)
+  })
+})
+
+describe('touches: a mutation that also updates related records, as the source does', () => {
+  const spec = (touches: unknown): SourceSpec => ({
+    endpoints: [
+      { path: '/pulls', method: 'GET', corpus: 'pulls' },
+      { path: '/reviews', method: 'GET', corpus: 'reviews' },
+    ],
+    corpora: {
+      pulls: { primary_key: ['id'], cursor_field: 'updated_at' },
+      reviews: { primary_key: ['id'], cursor_field: 'submitted_at', touches: touches as any },
+    },
+  })
+  const corpus = () => ({
+    pulls: [
+      { id: 1, number: 10, updated_at: '2024-01-01T00:00:00Z' },
+      { id: 2, number: 11, updated_at: '2024-01-01T00:00:00Z' },
+      { id: 3, number: null, updated_at: '2024-01-01T00:00:00Z' },
+    ],
+    reviews: [{ id: 100, pull_number: 10, state: 'COMMENTED', submitted_at: '2024-01-01T00:00:00Z' }],
+  })
+  const pullTimes = (records: Record<string, unknown>[]) =>
+    Object.fromEntries(records.map((record) => [record.id, record.updated_at]))
+
+  it('insert, insertMany and update move the cursor of the matched records only', async () => {
+    const { simulator } = await startSimulator({
+      spec: spec([{ corpus: 'pulls', match: { number: 'pull_number' } }]),
+      corpus: corpus(),
+    })
+    const data = simulator.data
+    simulator.clock.set('2024-02-01T00:00:00Z')
+    data.insert('reviews', { id: 101, pull_number: 11, state: 'APPROVED' })
+    expect(pullTimes(data.records('pulls'))).toEqual({
+      1: '2024-01-01T00:00:00Z',
+      2: '2024-02-01T00:00:00Z',
+      3: '2024-01-01T00:00:00Z',
+    })
+    simulator.clock.set('2024-03-01T00:00:00Z')
+    data.update('reviews', { id: 100 }, { state: 'DISMISSED' })
+    expect(pullTimes(data.records('pulls'))[1]).toBe('2024-03-01T00:00:00Z')
+    simulator.clock.set('2024-04-01T00:00:00Z')
+    // Matched as text ("10" finds 10); a review without pull_number touches nothing.
+    data.insertMany('reviews', [
+      { id: 102, pull_number: '10', state: 'APPROVED' },
+      { id: 103, pull_number: null, state: 'PENDING' },
+    ])
+    expect(pullTimes(data.records('pulls'))).toEqual({
+      1: '2024-04-01T00:00:00Z',
+      2: '2024-02-01T00:00:00Z',
+      3: '2024-01-01T00:00:00Z',
+    })
+  })
+
+  it('without touches, related records stay as they are', async () => {
+    const { simulator } = await startSimulator({ spec: spec(undefined), corpus: corpus() })
+    simulator.clock.set('2024-02-01T00:00:00Z')
+    simulator.data.insert('reviews', { id: 101, pull_number: 11, state: 'APPROVED' })
+    expect(new Set(Object.values(pullTimes(simulator.data.records('pulls'))))).toEqual(
+      new Set(['2024-01-01T00:00:00Z']),
+    )
+  })
+
+  it('rules are validated: a declared target with a cursor, and a non-empty match', async () => {
+    const problems = (touches: unknown) => {
+      try {
+        createSimulator({ spec: spec(touches), corpus: corpus() })
+      } catch (error) {
+        return (error as { issues: { path: string; message: string }[] }).issues.map(
+          (issue) => `${issue.path}: ${issue.message}`,
+        )
+      }
+      return []
+    }
+    expect(problems([{ corpus: 'issues', match: { number: 'pull_number' } }])).toEqual([
+      'corpora.reviews.touches[0].corpus: "issues" is not declared under corpora; declared: pulls, reviews',
+    ])
+    expect(problems([{ corpus: 'pulls', match: {}, when: 'always' }])).toEqual([
+      'corpora.reviews.touches[0].when: unknown key "when"; expected one of corpus, match',
+      'corpora.reviews.touches[0].match: expected a mapping of pulls field to a field of reviews, such as {number: pull_number}, got {}',
+    ])
+    expect(problems({ corpus: 'pulls' })).toEqual([
+      'corpora.reviews.touches: expected a list of {corpus, match}, got {"corpus":"pulls"}',
+    ])
   })
 })

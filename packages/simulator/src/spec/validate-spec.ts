@@ -46,7 +46,7 @@ const ROLE_KEYS: Record<ParamSpec['role'], string[]> = {
   ignore: ['role'],
 }
 const SINGLE_ROLES = new Set(['sort_by', 'sort_order', 'page', 'per_page', 'offset', 'limit', 'cursor'])
-const CORPUS_KEYS = ['primary_key', 'cursor_field', 'cursor_format', 'tombstone_fields']
+const CORPUS_KEYS = ['primary_key', 'cursor_field', 'cursor_format', 'tombstone_fields', 'touches']
 const CURSOR_FORMATS = ['iso', 'iso_millis', 'seconds', 'millis']
 const PLACEHOLDER = /\{([^}]*)\}/g
 const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -103,6 +103,7 @@ export function validateSpec(raw: unknown): { spec: SourceSpec; issues: SpecIssu
     if (!isObject(raw.corpora))
       issues.push({ path: 'corpora', message: `expected a mapping, got ${describe(raw.corpora)}` })
     else for (const [name, entry] of Object.entries(raw.corpora)) validateCorpus(name, entry, corpora, issues)
+    validateTouches(corpora, issues)
   }
   return { spec: { endpoints, corpora }, issues }
 }
@@ -401,6 +402,50 @@ function validateCorpus(name: string, raw: unknown, corpora: Record<string, Corp
   if (fields !== undefined && !(Array.isArray(fields) && fields.every((field) => typeof field === 'string')))
     issue('tombstone_fields', `expected a list of dotted field names, got ${describe(fields)}`)
   corpora[name] = raw as unknown as CorpusSpec
+}
+
+/** `touches` rules: a list of `{corpus, match}` naming a declared corpus with a cursor field. */
+function validateTouches(corpora: Record<string, CorpusSpec>, issues: SpecIssue[]): void {
+  for (const [name, corpus] of Object.entries(corpora)) {
+    const rules: unknown = corpus.touches
+    if (rules === undefined) continue
+    const at = `corpora.${name}.touches`
+    if (!Array.isArray(rules)) {
+      issues.push({ path: at, message: `expected a list of {corpus, match}, got ${describe(rules)}` })
+      continue
+    }
+    rules.forEach((rule: unknown, index) => {
+      const where = `${at}[${index}]`
+      if (!isObject(rule)) {
+        issues.push({ path: where, message: `expected {corpus, match}, got ${describe(rule)}` })
+        return
+      }
+      checkKeys(rule, ['corpus', 'match'], where, undefined, issues)
+      const target = typeof rule.corpus === 'string' ? corpora[rule.corpus] : undefined
+      if (typeof rule.corpus !== 'string' || rule.corpus === '')
+        issues.push({ path: `${where}.corpus`, message: `expected a corpus name, got ${describe(rule.corpus)}` })
+      else if (!target)
+        issues.push({
+          path: `${where}.corpus`,
+          message: `"${rule.corpus}" is not declared under corpora; declared: ${Object.keys(corpora).join(', ')}`,
+        })
+      else if (!target.cursor_field)
+        issues.push({
+          path: `${where}.corpus`,
+          message: `corpora.${rule.corpus} has no cursor_field, so touching its records changes nothing`,
+        })
+      const match = rule.match
+      if (
+        !isObject(match) ||
+        Object.keys(match).length === 0 ||
+        !Object.values(match).every((field) => typeof field === 'string' && field !== '')
+      )
+        issues.push({
+          path: `${where}.match`,
+          message: `expected a mapping of ${rule.corpus ?? 'target'} field to a field of ${name}, such as {number: pull_number}, got ${describe(match)}`,
+        })
+    })
+  }
 }
 
 /** Parses `default_sort`. */
