@@ -5,11 +5,13 @@
  */
 import type { Offset, TableOptions } from '@lakeflow/core/connector'
 import { Spark, type TableSchema } from '@lakeflow/core/schema'
+import { loadSpec } from '@lakeflow/simulator'
 import { describe, expect, it } from 'vitest'
 import { exampleTestConfig } from '../../../connectors/example/test/example-test-config.ts'
 import { allChecks, type Check, type ConnectorTestConfig, checkById, createSuite } from '../src/index.ts'
 import { droppedColumn } from './mutants/base-mutants.ts'
 import { mutant, readTableFor, transformRead } from './mutants/mutate.ts'
+import { noInitTimeCap } from './mutants/read-mutants.ts'
 
 /**
  * `orders` declares `currency` NOT NULL. Its tombstones carry only the key and the cursor
@@ -108,5 +110,35 @@ describe('knobs', () => {
     expect(
       message(await run(check, exampleTestConfig.connector, { tableOptions, readTerminationMaxIterations: 5 })),
     ).toMatch(/table users: no fixed point after 5 calls/)
+  })
+})
+
+/**
+ * Records the source stamps after its own clock (upstream's synthesized future records) are
+ * not written yet for a reader: the completeness oracle neither expects them nor accepts
+ * them read.
+ */
+describe('records stamped after the source clock', () => {
+  const withFutureUsers = () => {
+    const spec = structuredClone(loadSpec(exampleTestConfig.simulator!.spec).spec)
+    const users = spec.endpoints.find((endpoint) => endpoint.corpus === 'users' && !endpoint.deleted)!
+    users.synthesize_future_records = { cursor_field: 'updated_at', count: 3 }
+    return { ...exampleTestConfig.simulator!, spec }
+  }
+  const settings = () => ({
+    simulator: withFutureUsers(),
+    tables: { users: exampleTestConfig.tables!.users! },
+  })
+
+  it('the oracle passes a connector that keeps its cap and never reads them', async () => {
+    const result = await run(checkById('completeness-oracle'), exampleTestConfig.connector, settings())
+    expect(result.status === 'failed' ? result.error.message : result.status).toBe('passed')
+  })
+
+  it('the oracle fails a connector without a cap that reads them', async () => {
+    const result = await run(checkById('completeness-oracle'), noInitTimeCap, settings())
+    expect(result.status === 'failed' && result.error.message).toMatch(
+      /table users: .*3 read although stamped after the source's clock \(no init-time cap\)/s,
+    )
   })
 })
