@@ -110,6 +110,23 @@ describe('commits', () => {
     expect(again).toEqual({ records: [], offset: result.offset })
   })
 
+  it('reads once each of many commits pushed in the second a read ends on, across page-cut calls', async () => {
+    const first = await readAll(githubConnector(baseUrl), 'commits', { ...REPO, start_date: '2024-01-01' })
+    // 65 commits in one second (more than two pages), at the server clock the next reads stop at.
+    const at = Math.floor(Date.parse(simulator.clock.now()) / 1000) * 1000 + 5000
+    simulator.clock.set(new Date(at).toISOString())
+    const template = simulator.data.records('commits')[0]!
+    const pushed = Array.from({ length: 65 }, (_, index) => ({ ...template, sha: `${index}`.padStart(40, 'e') }))
+    simulator.data.insertMany('commits', pushed)
+    const options = { ...REPO, start_date: '2024-01-01', per_page: '30', max_records_per_batch: '7' }
+    const next = await readAll(githubConnector(baseUrl), 'commits', options, first.offset)
+    const read = shas(next.records)
+    expect(read.filter((sha) => sha.startsWith('e')).sort()).toEqual(pushed.map((commit) => commit.sha).sort())
+    expect(new Set(read).size).toBe(read.length)
+    expect(next.calls.length).toBeGreaterThan(3) // cut into pages, then one call that finds nothing new
+    expect(next.offset).toMatchObject({ cursor: new Date(at).toISOString().replace('.000', '') })
+  })
+
   it('maps unmatched commit authors ({} and null) to null and flattens the git commit', async () => {
     const { records } = await readAll(githubConnector(baseUrl), 'commits', {
       ...REPO,

@@ -6,13 +6,15 @@
  * and the next starts one second later, so windows tile time without overlap. The last
  * window ends at the server clock; its second is read again by the next call, skipping the
  * commits listed in the offset's `seen`, so a commit pushed in that second is not lost.
+ * A window cut by `max_records_per_batch` resumes at its next page and carries the commits
+ * already read at its last second (`until_seen`), so a pass that ends there lists them all.
  */
 import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
 import { Spark } from '@lakeflow/core/schema'
 import type { GithubContext, GithubTable } from '../github-context.ts'
 import { CommitTableOptions } from '../github-options.ts'
 import { positionOffset, startPosition } from '../github-position.ts'
-import { offsetNumber, offsetTimeOf } from '../github-reads.ts'
+import { offsetNumber, offsetString, offsetTimeOf } from '../github-reads.ts'
 import { addSeconds, formatTime, tryParseTime } from '../github-time.ts'
 import { repositoryColumns, user } from './github-shapes.ts'
 
@@ -118,6 +120,8 @@ async function* readCommits(
   let page = offsetNumber(startOffset, 'page', 'commits') ?? 1
   // Windows cover whole seconds [start, end]: GitHub's since and until are both inclusive.
   let windowEnd = offsetTimeOf(startOffset, 'until', 'commits') ?? Math.min(addSeconds(windowStart, width - 1), cap)
+  // Commits read at the window's last second, by earlier calls of this window (a cut window) and this one.
+  let atEnd = new Set(offsetString(startOffset, 'until_seen', 'commits')?.split(',').filter(Boolean) ?? [])
   const atCap: string[] = []
   let count = 0
   const seenHere = (start: number) => (start === position.time ? [...position.seen] : [])
@@ -131,6 +135,7 @@ async function* readCommits(
         yield record
         count++
         if (time === cap) atCap.push(String(record.sha))
+        if (time === windowEnd) atEnd.add(String(record.sha))
       }
       if (count >= limit && result.hasNext) {
         const seen = seenHere(windowStart).join(',')
@@ -140,12 +145,17 @@ async function* readCommits(
           until: formatTime(windowEnd),
         }
         if (seen !== '') pending.seen = seen
+        if (atEnd.size > 0) pending.until_seen = [...atEnd].join(',')
         return pending
       }
     }
-    if (windowEnd >= cap) return positionOffset(cap, [...seenHere(cap), ...atCap])
+    if (windowEnd >= cap) {
+      const carried = windowEnd === cap ? [...atEnd] : []
+      return positionOffset(cap, [...new Set([...seenHere(cap), ...carried, ...atCap])])
+    }
     windowStart = addSeconds(windowEnd, 1)
     page = 1
+    atEnd = new Set()
     if (count >= limit) return { cursor: formatTime(windowStart) }
     windowEnd = Math.min(addSeconds(windowStart, width - 1), cap)
   }
