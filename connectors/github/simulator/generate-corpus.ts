@@ -5,10 +5,12 @@
  *     pnpm --filter @lakeflow/connector-github generate-corpus
  *
  * Every record is shaped like GitHub's documented REST response for its endpoint, plus
- * `repository_owner`/`repository_name` on repository-scoped records and `pull_number` on
- * reviews (which the simulator filters the per-pull-request endpoint by): GitHub does not
- * send them, the connector sets the same columns itself. All people, organizations and
- * repositories are fictional.
+ * `repository_owner`/`repository_name` on the repository-scoped records the connector
+ * returns as they are, and `pull_number` on reviews (which the simulator filters the
+ * per-pull-request endpoint by): GitHub does not send them, the connector sets the same
+ * columns itself. Commits (flattened by the connector) and reviews carry no repository
+ * columns: the contract suite maps them to rows with `toRow` (test/github-test-config.ts).
+ * All people, organizations and repositories are fictional.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -270,9 +272,9 @@ const corpus: Record<string, unknown> = {
   issues: inRepository(activity.issues),
   pull_requests: inRepository(activity.pulls),
   comments: inRepository(activity.comments),
-  reviews: inRepository(activity.reviews),
+  reviews: activity.reviews,
   issue_events: inRepository(activity.events),
-  commits: inRepository(commits),
+  commits,
   repositories,
   branches: inRepository(branches),
   assignees: inRepository(assignees),

@@ -2,11 +2,11 @@
  * The GitHub connector's contract-suite configuration: the simulator, table options, and
  * how the mutation-based checks create and change records in each table's corpus.
  *
- * `commits` and `reviews` are read by every check but are not mutation targets: a commit
- * record is reshaped (the git commit flattened as upstream does, `{}` authors made null), so
- * a raw simulator record is not the row the connector returns; and a review only shows up
- * through its pull request. Their incremental behaviour is tested in `commits.test.ts` and
- * `incremental.test.ts`.
+ * `commits` and `reviews` are reshaped by the connector, so their `toRow` says what row a
+ * simulator record (GitHub's response shape) becomes. The mapping is written here from
+ * GitHub's documented shapes, not taken from the connector, so the suite checks the
+ * connector's flattening too. A review shows up through its pull request; the simulator's
+ * `touches` rule updates the pull request when a review is inserted, as GitHub does.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -42,11 +42,52 @@ function trimmedCorpus(size: number): Record<string, unknown> {
   return corpus
 }
 
+/** GitHub sends `{}` for a commit author it cannot match to an account; the row has null. */
+function accountOrNull(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && Object.keys(value).length > 0 ? value : null
+}
+
+/** The row for a commit as `GET /repos/{owner}/{repo}/commits` returns it: the git commit flattened. */
+export function commitRow(commit: RawRecord): RawRecord {
+  const git = commit.commit as Record<string, any>
+  return {
+    sha: commit.sha,
+    node_id: commit.node_id,
+    commit_message: git.message,
+    commit_author_name: git.author.name,
+    commit_author_email: git.author.email,
+    commit_author_date: git.author.date,
+    commit_committer_name: git.committer.name,
+    commit_committer_email: git.committer.email,
+    commit_committer_date: git.committer.date,
+    commit_comment_count: git.comment_count,
+    commit_tree_sha: git.tree.sha,
+    commit_verification: git.verification,
+    html_url: commit.html_url,
+    url: commit.url,
+    comments_url: commit.comments_url,
+    author: accountOrNull(commit.author),
+    committer: accountOrNull(commit.committer),
+    parents: commit.parents,
+    repository_owner: 'octo-org',
+    repository_name: 'hello-world',
+  }
+}
+
+/** The row for a review: GitHub's review plus the pull request number and the repository. */
+export const reviewRow = (review: RawRecord): RawRecord => ({
+  ...review,
+  repository_owner: 'octo-org',
+  repository_name: 'hello-world',
+})
+
 const issue = template('issues')
 const pull = template('pull_requests')
 const comment = template('comments')
 const event = template('issue_events')
 const branch = template('branches')
+const commit = template('commits')
+const review = template('reviews')
 
 /** The contract-suite configuration (also usable in live mode with `LAKEFLOW_TEST_CONFIG_JSON`). */
 export const githubTestConfig: ConnectorTestConfig = {
@@ -109,6 +150,18 @@ export const githubTestConfig: ConnectorTestConfig = {
       corpus: 'issue_events',
       // Event ids grow with creation on GitHub: new ones sort above the corpus.
       newRecord: (index) => ({ ...event, id: 9_900_000_000 + index, event: 'labeled' }),
+    },
+    commits: {
+      corpus: 'commits',
+      // A new commit on the default branch (the simulator stamps commit.committer.date).
+      newRecord: (index) => ({ ...commit, sha: (0xc0_00_00_00 + index).toString(16).padEnd(40, '0') }),
+      toRow: commitRow,
+    },
+    reviews: {
+      corpus: 'reviews',
+      // A review submitted now on a pull request of the corpus (its pull request is updated with it).
+      newRecord: (index) => ({ ...review, id: 5_300_000_000 + index, state: 'APPROVED' }),
+      toRow: reviewRow,
     },
     branches: {
       corpus: 'branches',

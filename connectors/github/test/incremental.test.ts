@@ -202,16 +202,35 @@ describe('reviews', () => {
     const first = await readAll(githubConnector(baseUrl), 'reviews', REPO)
     const pull = simulator.data.records('pull_requests')[5]!
     const template = simulator.data.records('reviews')[0]!
-    // Submitted just after the first run's cursor; the next run starts once that second is over
-    // on the server's clock (a read leaves the server's current second to the next read).
-    const submittedAt = Date.parse(String(first.offset?.cursor)) + 1000
-    simulator.clock.set(new Date(submittedAt).toISOString())
+    // A minute later on the server's clock; submitting it updates its pull request (the spec's `touches`).
+    simulator.clock.advance(60)
     simulator.data.insert('reviews', { ...template, id: 77, pull_number: pull.number, state: 'APPROVED' })
-    simulator.data.update('pull_requests', { id: pull.id }, {})
-    simulator.clock.set(new Date(submittedAt + 2000).toISOString())
+    expect(simulator.data.records('pull_requests')[5]!.updated_at).toBe(simulator.clock.now().replace(/\.\d{3}Z$/, 'Z'))
     const next = await readOnce(githubConnector(baseUrl), 'reviews', first.offset, REPO)
     expect(ids(next.records)).toEqual([77])
     expect(next.offset).not.toEqual(first.offset)
+    const quiet = await readOnce(githubConnector(baseUrl), 'reviews', next.offset, REPO)
+    expect(quiet).toEqual({ records: [], offset: next.offset })
+  })
+
+  it('reads once each review submitted in the second a read ends on, before and after that read', async () => {
+    const pulls = simulator.data.records('pull_requests')
+    const template = simulator.data.records('reviews')[0]!
+    const review = (id: number, pull: number) => ({
+      ...template,
+      id,
+      pull_number: pulls[pull]!.number,
+      state: 'APPROVED',
+    })
+    simulator.data.insertMany('reviews', [review(81, 3), review(82, 7)])
+    const first = await readAll(githubConnector(baseUrl), 'reviews', { ...REPO, max_records_per_batch: '25' })
+    expect(ids(first.records)).toEqual(expect.arrayContaining([81, 82]))
+    // The server's clock has not moved: the read ended in the second the reviews were submitted.
+    expect(first.offset).toMatchObject({ cursor: simulator.clock.now().replace(/\.\d{3}Z$/, 'Z') })
+    simulator.data.insertMany('reviews', [review(83, 3), review(84, 11)])
+    const next = await readAll(githubConnector(baseUrl), 'reviews', REPO, first.offset)
+    expect(ids(next.records).sort()).toEqual([83, 84])
+    expect(next.offset).toMatchObject({ cursor: first.offset?.cursor })
   })
 
   it('with pull_number reads that pull request only, incrementally', async () => {
