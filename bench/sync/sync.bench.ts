@@ -1,11 +1,14 @@
 // bench/sync: a generated source of GitHub-issue-like records synced into DuckDB by a real
 // `lakeflow sync` child process, next to a reference measured in the same run (the same
-// pages fetched and JSON.parse'd, nothing else). Prints records/s, MB/s and peak RSS.
+// pages fetched and JSON.parse'd through the same client, nothing else). Both run against
+// the same source process, in alternating order, for several rounds; the table shows the
+// median of the rounds (records/s, MB/s, peak RSS) and every round below it.
 //
-//   node --conditions=@lakeflow/source bench/sync/sync.bench.ts [--records 1000000,3000000] [--skip-reference]
+//   node --conditions=@lakeflow/source bench/sync/sync.bench.ts [--records 1000000,3000000] [--rounds 3]
+//        [--skip-reference] [--memory-limit 128MB] [--variant 'label|node flags|ENV=v ...|cli args']...
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -21,10 +24,20 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000000' },
     url: { type: 'string' },
     records: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '3' },
     'skip-reference': { type: 'boolean', default: false },
     'memory-limit': { type: 'string' },
+    variant: { type: 'string', multiple: true },
   },
 })
+
+/** One way of running the sync: extra Node flags, environment and CLI arguments. */
+interface Variant {
+  label: string
+  nodeFlags: string[]
+  env: Record<string, string>
+  args: string[]
+}
 
 interface Measured {
   name: string
@@ -38,8 +51,29 @@ if (values.role === 'source') serveIssues(Number(values.count))
 else if (values.role === 'reference') await runReference(values.url!)
 else await bench()
 
-function start(script: string, args: string[], cwd = root): ChildProcess {
-  return spawn(process.execPath, [...NODE_FLAGS, script, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+function words(text: string | undefined): string[] {
+  return (text ?? '').split(' ').filter(Boolean)
+}
+
+/** `label|node flags|ENV=v ENV2=w|cli args` (every part after the label optional). */
+function parseVariant(text: string): Variant {
+  const [label, flags, env, args] = text.split('|')
+  return {
+    label: label!,
+    nodeFlags: words(flags),
+    env: Object.fromEntries(
+      words(env).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
+    args: words(args),
+  }
+}
+
+function start(script: string, args: string[], options: { cwd?: string; nodeFlags?: string[]; env?: object } = {}) {
+  return spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeFlags ?? []), script, ...args], {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
 }
 
 async function firstLine(child: ChildProcess): Promise<string> {
@@ -51,7 +85,7 @@ async function firstLine(child: ChildProcess): Promise<string> {
   throw new Error('child ended before printing a line')
 }
 
-/** Peak RSS of a running child: VmHWM from /proc, sampled until it exits. */
+/** Peak RSS of a running child: VmHWM (the kernel's high-water mark) from /proc, sampled until it exits. */
 function watchPeak(pid: number): () => number {
   let peak = 0
   const sample = () => {
@@ -62,7 +96,7 @@ function watchPeak(pid: number): () => number {
       // exited
     }
   }
-  const timer = setInterval(sample, 50)
+  const timer = setInterval(sample, 20)
   return () => {
     clearInterval(timer)
     return peak / 1024
@@ -99,84 +133,140 @@ async function reference(baseUrl: string): Promise<Measured> {
   }
 }
 
-async function sync(baseUrl: string, dir: string): Promise<Measured & { dbMb: number }> {
-  writeFileSync(
-    path.join(dir, 'lakeflow.connections.yaml'),
-    `connections:\n  bench:\n    connector: ${path.join(here, 'issues-connector.ts')}\n    options:\n      base_url: ${baseUrl}\n`,
-  )
-  writeFileSync(
-    path.join(dir, 'bench.yaml'),
-    'connection_name: bench\nobjects:\n  - table:\n      source_table: issues\n',
-  )
-  const before = await stats(baseUrl)
-  const child = start(
-    path.join(root, 'packages/cli/src/bin.ts'),
-    [
-      'sync',
-      'bench.yaml',
-      '--dest',
-      'bench.duckdb',
-      '--json',
-      ...(values['memory-limit'] ? ['--memory-limit', values['memory-limit']] : []),
-    ],
-    dir,
-  )
-  const stop = watchPeak(child.pid!)
-  const out = await collect(child)
-  const peak = stop()
-  const after = await stats(baseUrl)
-  const finished = JSON.parse(out.trim().split('\n').at(-1)!) as {
-    report: { durationMs: number; tables: { rows: number; status: string }[] }
-  }
-  const table = finished.report.tables[0]!
-  if (table.status !== 'succeeded') throw new Error(`sync failed: ${out.slice(-800)}`)
-  return {
-    name: 'lakeflow sync → DuckDB (cdc)',
-    records: table.rows,
-    seconds: finished.report.durationMs / 1000,
-    bytes: after.bytes - before.bytes,
-    peakRssMb: peak,
-    dbMb: statSync(path.join(dir, 'bench.duckdb')).size / 1024 / 1024,
+async function sync(baseUrl: string, variant: Variant): Promise<Measured & { dbMb: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lakeflow-bench-sync-'))
+  try {
+    writeFileSync(
+      path.join(dir, 'lakeflow.connections.yaml'),
+      `connections:\n  bench:\n    connector: ${path.join(here, 'issues-connector.ts')}\n    options:\n      base_url: ${baseUrl}\n`,
+    )
+    writeFileSync(
+      path.join(dir, 'bench.yaml'),
+      'connection_name: bench\nobjects:\n  - table:\n      source_table: issues\n',
+    )
+    const before = await stats(baseUrl)
+    const memoryLimit = values['memory-limit'] ? ['--memory-limit', values['memory-limit']] : []
+    const child = start(
+      path.join(root, 'packages/cli/src/bin.ts'),
+      ['sync', 'bench.yaml', '--dest', 'bench.duckdb', '--json', ...memoryLimit, ...variant.args],
+      { cwd: dir, nodeFlags: variant.nodeFlags, env: variant.env },
+    )
+    const stop = watchPeak(child.pid!)
+    const out = await collect(child)
+    const peak = stop()
+    const after = await stats(baseUrl)
+    const finished = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      report: { durationMs: number; tables: { rows: number; status: string }[] }
+    }
+    const table = finished.report.tables[0]!
+    if (table.status !== 'succeeded') throw new Error(`sync failed: ${out.slice(-800)}`)
+    return {
+      name: variant.label,
+      records: table.rows,
+      seconds: finished.report.durationMs / 1000,
+      bytes: after.bytes - before.bytes,
+      peakRssMb: peak,
+      dbMb: statSync(path.join(dir, 'bench.duckdb')).size / 1024 / 1024,
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 
-async function bench(): Promise<void> {
-  const format = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
-  const rows: string[][] = []
-  for (const count of values.records!.split(',').map(Number)) {
-    const source = start(fileURLToPath(import.meta.url), ['--role', 'source', '--count', String(count)])
-    const { port } = JSON.parse(await firstLine(source)) as { port: number }
-    const baseUrl = `http://127.0.0.1:${port}`
-    const dir = mkdtempSync(path.join(tmpdir(), 'lakeflow-bench-sync-'))
-    try {
-      const ref = values['skip-reference'] ? undefined : await reference(baseUrl)
-      const run = await sync(baseUrl, dir)
-      for (const measured of [ref, run]) {
-        if (!measured) continue
-        const rate = measured.records / measured.seconds
-        rows.push([
-          format.format(count),
-          measured.name,
-          format.format(measured.records),
-          measured.seconds.toFixed(1),
-          format.format(rate),
-          (measured.bytes / 1024 / 1024 / measured.seconds).toFixed(1),
-          measured.peakRssMb.toFixed(0),
-          ref ? `${((rate / (ref.records / ref.seconds)) * 100).toFixed(0)}%` : '',
-        ])
-      }
-      process.stderr.write(`${count}: DuckDB file ${run.dbMb.toFixed(0)} MB\n`)
-    } finally {
-      source.kill('SIGTERM')
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }
+function median(numbers: number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
 
-  const header = ['source records', 'run', 'records', 'seconds', 'records/s', 'MB/s', 'peak RSS MB', 'vs reference']
+function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => (column === 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
       .join('  ')
-  console.log([line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n'))
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n')
+}
+
+async function bench(): Promise<void> {
+  const format = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+  const rounds = Number(values.rounds)
+  const variants = (values.variant ?? ['lakeflow sync → DuckDB (cdc)']).map(parseVariant)
+  const load = () =>
+    loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')
+  const loadAtStart = load()
+  const summary: string[][] = []
+  const detail: string[][] = []
+  for (const count of values.records!.split(',').map(Number)) {
+    const source = start(fileURLToPath(import.meta.url), ['--role', 'source', '--count', String(count)])
+    const { port } = JSON.parse(await firstLine(source)) as { port: number }
+    const baseUrl = `http://127.0.0.1:${port}`
+    const runners: { name: string; run: () => Promise<Measured> }[] = [
+      ...(values['skip-reference'] ? [] : [{ name: 'reference: fetch + JSON.parse', run: () => reference(baseUrl) }]),
+      ...variants.map((variant) => ({ name: variant.label, run: () => sync(baseUrl, variant) })),
+    ]
+    const results = new Map<string, Measured[]>(runners.map((runner) => [runner.name, []]))
+    try {
+      for (let round = 0; round < rounds; round++) {
+        // Alternate the order every round, so drift in the machine's load hits every runner alike.
+        const order = round % 2 === 0 ? runners : [...runners].reverse()
+        for (const runner of order) {
+          const measured = await runner.run()
+          results.get(runner.name)!.push(measured)
+          const rate = measured.records / measured.seconds
+          detail.push([
+            format.format(count),
+            runner.name,
+            String(round + 1),
+            format.format(rate),
+            measured.peakRssMb.toFixed(0),
+            load().split(' ')[0]!,
+          ])
+          process.stderr.write(
+            `${format.format(count)} round ${round + 1}: ${runner.name}: ${format.format(rate)} records/s, peak RSS ${measured.peakRssMb.toFixed(0)} MB${'dbMb' in measured ? `, DuckDB file ${(measured.dbMb as number).toFixed(0)} MB` : ''}\n`,
+          )
+        }
+      }
+    } finally {
+      source.kill('SIGTERM')
+    }
+    const referenceRuns = results.get('reference: fetch + JSON.parse')
+    const referenceRate = referenceRuns && median(referenceRuns.map((run) => run.records / run.seconds))
+    for (const [name, runs] of results) {
+      const rate = median(runs.map((run) => run.records / run.seconds))
+      summary.push([
+        format.format(count),
+        name,
+        format.format(runs[0]!.records),
+        median(runs.map((run) => run.seconds)).toFixed(1),
+        format.format(rate),
+        median(runs.map((run) => run.bytes / 1024 / 1024 / run.seconds)).toFixed(1),
+        median(runs.map((run) => run.peakRssMb)).toFixed(0),
+        Math.max(...runs.map((run) => run.peakRssMb)).toFixed(0),
+        referenceRate ? `${((rate / referenceRate) * 100).toFixed(0)}%` : '',
+      ])
+    }
+  }
+  console.log(
+    `${rounds} round(s) per size, alternating order; medians. Load average (1, 5, 15 min): ${loadAtStart} at start, ${load()} at end.\n`,
+  )
+  console.log(
+    table(
+      [
+        'source records',
+        'run',
+        'records',
+        'seconds',
+        'records/s',
+        'MB/s',
+        'peak RSS MB',
+        'max peak RSS',
+        'vs reference',
+      ],
+      summary,
+    ),
+  )
+  console.log(`\n${table(['source records', 'run', 'round', 'records/s', 'peak RSS MB', 'load (1 min)'], detail)}`)
 }
