@@ -2,6 +2,22 @@ import type { AnySparkNode, SparkArray, SparkMap, SparkStruct } from '@lakeflow/
 
 const DAY_MS = 86_400_000
 
+/** `00`..`59`: two-digit fields of a time of day. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_unused, value) => String(value).padStart(2, '0'))
+/** `YYYY-MM-DD` by day number since the epoch; a small cache, as timestamps of a table cluster in days. */
+const dayTexts = new Map<number, string>()
+
+function dayText(days: number): string {
+  let text = dayTexts.get(days)
+  if (text === undefined) {
+    // toISOString: YYYY-MM-DDTHH:MM:SS.mmmZ (years beyond 9999 get a sign and 6 digits)
+    text = new Date(days * DAY_MS).toISOString().slice(0, -14)
+    if (dayTexts.size >= 4096) dayTexts.clear()
+    dayTexts.set(days, text)
+  }
+  return text
+}
+
 /** ISO-8601 text of a microsecond timestamp: `Z` for instants, none for wall-clock times. */
 function isoFromMicros(micros: number | bigint, zone: boolean): string {
   let ms: number
@@ -14,18 +30,22 @@ function isoFromMicros(micros: number | bigint, zone: boolean): string {
     ms = Math.floor(micros / 1000)
     rest = micros - ms * 1000
   }
-  // toISOString: YYYY-MM-DDTHH:MM:SS.mmmZ (years beyond 9999 get a sign and 6 digits)
-  const iso = new Date(ms).toISOString()
-  const end = zone ? 'Z' : ''
-  if (rest === 0) return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}${end}` : `${iso.slice(0, -1)}${end}`
-  return `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}${end}`
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) new Date(ms).toISOString() // throws RangeError, as before
+  const days = Math.floor(ms / DAY_MS)
+  const ofDay = ms - days * DAY_MS
+  const millis = ofDay % 1000
+  const seconds = (ofDay - millis) / 1000
+  let text = `${dayText(days)}T${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}`
+  if (millis !== 0 || rest !== 0) text += `.${String(millis).padStart(3, '0')}`
+  if (rest !== 0) text += String(rest).padStart(3, '0')
+  return zone ? `${text}Z` : text
 }
 
 const runtime = {
   ts: (value: number | bigint) => `"${isoFromMicros(value, true)}"`,
   ntz: (value: number | bigint) => `"${isoFromMicros(value, false)}"`,
   date: (value: number) => `"${new Date(value * DAY_MS).toISOString().slice(0, 10)}"`,
-  long: (value: number | bigint) => (typeof value === 'bigint' ? value.toString() : JSON.stringify(value)),
+  long: (value: number | bigint) => (typeof value === 'number' ? `${value}` : value.toString()),
   dbl: (value: number) => (Number.isFinite(value) ? JSON.stringify(value) : `"${value}"`),
   bin: (value: Uint8Array) => `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`,
   variant: (value: unknown) =>

@@ -42,6 +42,8 @@ export interface TableWriterContext {
   readState(flow: Flow): Promise<CommittedState | undefined>
   /** SQL and parameters that store a flow's new offset (run inside the batch transaction). */
   saveStateSql(flow: Flow, offset: Offset | null): { sql: string; values: DuckDBValue[] }
+  /** Runs a batch apply after every other table's apply has finished (one at a time per destination). */
+  exclusive<T>(task: () => Promise<T>): Promise<T>
   release(): void
 }
 
@@ -69,10 +71,10 @@ export class DuckDbTableWriter implements TableWriter {
 
   async beginBatch(flow: Flow, _startOffset: Offset | null): Promise<BatchWriter> {
     const schema = flow === 'deletes' ? this.context.deleteSchema : this.context.plan.schema
-    const file = path.join(this.context.stagingDirectory, `${this.context.stagingPrefix}-${++this.batches}.ndjson`)
+    const base = path.join(this.context.stagingDirectory, `${this.context.stagingPrefix}-${++this.batches}`)
     // upserts also stage keys and sequence alone, so finding each key's winner reads small lines
     const keys = flow === 'upsert' ? this.context.deleteSchema : undefined
-    return new DuckDbBatch(this, flow, new StagingFile(file, schema, keys), schema)
+    return new DuckDbBatch(this, flow, new StagingFile(base, schema, keys), schema)
   }
 
   /**
@@ -95,7 +97,16 @@ export class DuckDbTableWriter implements TableWriter {
   }
 
   /** @internal applies a staged batch and stores the offset, in one transaction. */
-  async apply(flow: Flow, staged: StagingFile, schema: TableSchema, endOffset: Offset | null): Promise<BatchCounts> {
+  apply(flow: Flow, staged: StagingFile, schema: TableSchema, endOffset: Offset | null): Promise<BatchCounts> {
+    return this.context.exclusive(() => this.applyNow(flow, staged, schema, endOffset))
+  }
+
+  private async applyNow(
+    flow: Flow,
+    staged: StagingFile,
+    schema: TableSchema,
+    endOffset: Offset | null,
+  ): Promise<BatchCounts> {
     const { connection } = this.context
     const state = this.context.saveStateSql(flow, endOffset)
     await connection.run('BEGIN TRANSACTION')
@@ -115,8 +126,8 @@ export class DuckDbTableWriter implements TableWriter {
     const { connection, plan } = this.context
     const apply: ApplyContext = {
       target: this.context.target,
-      stage: stagedSource(staged.file, schema),
-      ...(staged.keysFile ? { keysStage: stagedSource(staged.keysFile, this.context.deleteSchema) } : {}),
+      stage: stagedSource(staged.files, schema),
+      ...(staged.keysFiles ? { keysStage: stagedSource(staged.keysFiles, this.context.deleteSchema) } : {}),
       columns: Object.keys(plan.schema.fields),
       keys: plan.primaryKeys,
       ...(plan.sequenceBy === undefined ? {} : { sequenceBy: plan.sequenceBy }),
