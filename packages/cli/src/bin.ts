@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { main } from './cli.ts'
+import { applyNodeTuning } from './node-tuning.ts'
+
+// Before the CLI loads: may re-execute this process with V8 heap flags (same pid).
+applyNodeTuning()
 
 process.on('SIGINT', () => {
   // Committed batches are durable; the open transaction rolls back when the process ends.
@@ -7,4 +10,5 @@ process.on('SIGINT', () => {
   process.exit(130)
 })
 
+const { main } = await import('./cli.ts')
 process.exitCode = await main(process.argv.slice(2))
