@@ -16,7 +16,6 @@ const TABLES = ['products', 'users', 'orders', 'events', 'metrics', 'readings']
 
 // Both are loaded at run time (they are not dependencies of the published CLI).
 type SimulatorLike = import('@lakeflow/simulator').Simulator
-type ExampleModule = typeof import('@lakeflow/connector-example')
 
 /** Finds a package from the working directory, then from the CLI's own location. */
 function locate(specifier: string): string | undefined {
