@@ -14,7 +14,7 @@ import { eventRenderer } from './sync.ts'
 export const DEMO_FILE = 'lakeflow-demo.duckdb'
 const TABLES = ['products', 'users', 'orders', 'events', 'metrics', 'readings']
 
-// Both are loaded at run time (they are not dependencies of the published CLI).
+// The simulator and the example connector are loaded at run time (they are not dependencies of the published CLI).
 type SimulatorLike = import('@lakeflow/simulator').Simulator
 
 /** Finds a package from the working directory, then from the CLI's own location. */
