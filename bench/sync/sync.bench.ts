@@ -4,12 +4,18 @@
 // the same source process, in alternating order, for several rounds; the table shows the
 // median of the rounds (records/s, MB/s, peak RSS) and every round below it.
 //
+// The sync runs the CLI as users run it: the built `packages/cli/dist/bin.js` (run `pnpm build`
+// first) with the bench connector bundled to JavaScript; `--from source` runs the TypeScript
+// sources instead (Node's type stripping adds ~15-20 MB of resident memory).
+//
 //   node --conditions=@lakeflow/source bench/sync/sync.bench.ts [--records 1000000,3000000] [--rounds 3]
-//        [--skip-reference] [--memory-limit 128MB] [--variant 'label|node flags|ENV=v ...|cli args']...
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+//        [--from built|source] [--skip-reference] [--memory-limit 128MB]
+//        [--variant 'label|node flags|ENV=v ...|cli args']...
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { serveIssues } from './issues-source.ts'
@@ -27,6 +33,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'skip-reference': { type: 'boolean', default: false },
     'memory-limit': { type: 'string' },
+    from: { type: 'string', default: 'built' },
     variant: { type: 'string', multiple: true },
   },
 })
@@ -68,12 +75,20 @@ function parseVariant(text: string): Variant {
   }
 }
 
-function start(script: string, args: string[], options: { cwd?: string; nodeFlags?: string[]; env?: object } = {}) {
-  return spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeFlags ?? []), script, ...args], {
-    cwd: options.cwd ?? root,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+function start(
+  script: string,
+  args: string[],
+  options: { cwd?: string; nodeFlags?: string[]; env?: object; baseFlags?: string[] } = {},
+) {
+  return spawn(
+    process.execPath,
+    [...(options.baseFlags ?? NODE_FLAGS), ...(options.nodeFlags ?? []), script, ...args],
+    {
+      cwd: options.cwd ?? root,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
 }
 
 async function firstLine(child: ChildProcess): Promise<string> {
@@ -133,12 +148,50 @@ async function reference(baseUrl: string): Promise<Measured> {
   }
 }
 
-async function sync(baseUrl: string, variant: Variant): Promise<Measured & { dbMb: number }> {
+/** What the sync child runs: the CLI entry, its connector and the Node flags they need. */
+interface SyncProgram {
+  bin: string
+  connector: string
+  baseFlags: string[]
+}
+
+/**
+ * `built`: `packages/cli/dist/bin.js` and the bench connector bundled by esbuild (next to its
+ * source, which it locates typebox from; removed when the bench ends). `source`: the TypeScript.
+ */
+function syncProgram(from: string): SyncProgram {
+  if (from === 'source') {
+    return {
+      bin: path.join(root, 'packages/cli/src/bin.ts'),
+      connector: path.join(here, 'issues-connector.ts'),
+      baseFlags: NODE_FLAGS,
+    }
+  }
+  if (from !== 'built') throw new Error(`--from must be built or source, got ${from}`)
+  const bin = path.join(root, 'packages/cli/dist/bin.js')
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first (or pass --from source)`)
+  const connector = path.join(here, 'issues-connector.bundle.mjs')
+  // esbuild comes with tsup (a root dev dependency).
+  const fromTsup = createRequire(createRequire(path.join(root, 'package.json')).resolve('tsup'))
+  const esbuild = fromTsup.resolve('esbuild/bin/esbuild')
+  execFileSync(esbuild, [
+    path.join(here, 'issues-connector.ts'),
+    '--bundle',
+    '--format=esm',
+    '--platform=node',
+    `--outfile=${connector}`,
+    '--log-level=warning',
+  ])
+  process.on('exit', () => rmSync(connector, { force: true }))
+  return { bin, connector, baseFlags: ['--no-warnings=ExperimentalWarning'] }
+}
+
+async function sync(baseUrl: string, variant: Variant, program: SyncProgram): Promise<Measured & { dbMb: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'lakeflow-bench-sync-'))
   try {
     writeFileSync(
       path.join(dir, 'lakeflow.connections.yaml'),
-      `connections:\n  bench:\n    connector: ${path.join(here, 'issues-connector.ts')}\n    options:\n      base_url: ${baseUrl}\n`,
+      `connections:\n  bench:\n    connector: ${program.connector}\n    options:\n      base_url: ${baseUrl}\n`,
     )
     writeFileSync(
       path.join(dir, 'bench.yaml'),
@@ -147,9 +200,9 @@ async function sync(baseUrl: string, variant: Variant): Promise<Measured & { dbM
     const before = await stats(baseUrl)
     const memoryLimit = values['memory-limit'] ? ['--memory-limit', values['memory-limit']] : []
     const child = start(
-      path.join(root, 'packages/cli/src/bin.ts'),
+      program.bin,
       ['sync', 'bench.yaml', '--dest', 'bench.duckdb', '--json', ...memoryLimit, ...variant.args],
-      { cwd: dir, nodeFlags: variant.nodeFlags, env: variant.env },
+      { cwd: dir, nodeFlags: variant.nodeFlags, env: variant.env, baseFlags: program.baseFlags },
     )
     const stop = watchPeak(child.pid!)
     const out = await collect(child)
@@ -197,6 +250,7 @@ async function bench(): Promise<void> {
       .map((value) => value.toFixed(2))
       .join(' ')
   const loadAtStart = load()
+  const program = syncProgram(values.from!)
   const summary: string[][] = []
   const detail: string[][] = []
   for (const count of values.records!.split(',').map(Number)) {
@@ -205,7 +259,7 @@ async function bench(): Promise<void> {
     const baseUrl = `http://127.0.0.1:${port}`
     const runners: { name: string; run: () => Promise<Measured> }[] = [
       ...(values['skip-reference'] ? [] : [{ name: 'reference: fetch + JSON.parse', run: () => reference(baseUrl) }]),
-      ...variants.map((variant) => ({ name: variant.label, run: () => sync(baseUrl, variant) })),
+      ...variants.map((variant) => ({ name: variant.label, run: () => sync(baseUrl, variant, program) })),
     ]
     const results = new Map<string, Measured[]>(runners.map((runner) => [runner.name, []]))
     try {

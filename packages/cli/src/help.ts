@@ -57,7 +57,7 @@ one transaction, so an interrupted sync resumes exactly where it stopped.
   --concurrency   tables read at once (default 3)
   --pipeline      name under which offsets are kept (default: the spec file name)
   --max-calls     cap on read calls per table flow and run (default 10000)
-  --memory-limit  DuckDB memory limit (default 64MB per thread, at least 128MB; it spills beyond)
+  --memory-limit  DuckDB memory limit (default 128MB; it spills beyond, a batch needs ~100MB)
   --group-commit-rows
                   DuckDB: read calls are committed together until a commit holds this many
                   rows (default 100000; 1 commits every call)
