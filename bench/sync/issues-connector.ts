@@ -1,8 +1,6 @@
 // The connector bench/sync reads: GitHub-issue-like records from issues-source.ts through
 // core's HTTP client, 100 per page, cdc by id with updated_at as the cursor field. Loaded by
 // `lakeflow sync` as a path connector.
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
 import {
   createTableConnector,
   defineConnector,
@@ -11,17 +9,8 @@ import {
   tableFactory,
 } from '../../packages/core/src/connector/index.ts'
 import { createHttpClient, type HttpClient } from '../../packages/core/src/http/index.ts'
-import { defineOptions } from '../../packages/core/src/options/index.ts'
+import { defineOptions, Type } from '../../packages/core/src/options/index.ts'
 import { issueSchema } from '../convert/issues.ts'
-
-// bench/ is not a workspace package: typebox is loaded from core's dependencies.
-const fromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url))
-const { default: Type } = (await import(pathToFileURL(fromCore.resolve('typebox')).href)) as {
-  default: {
-    String(options?: object): import('../../packages/core/src/schema/index.ts').AnySparkNode
-    Integer(options?: object): import('../../packages/core/src/schema/index.ts').AnySparkNode
-  }
-}
 
 const Options = defineOptions({
   base_url: Type.String({ description: 'issues-source URL' }),

@@ -11,12 +11,12 @@
 //   node --conditions=@lakeflow/source bench/sync/sync.bench.ts [--records 1000000,3000000] [--rounds 3]
 //        [--from built|source] [--skip-reference] [--memory-limit 128MB]
 //        [--variant 'label|node flags|ENV=v ...|cli args']...
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { serveIssues } from './issues-source.ts'
 import { runReference } from './reference.ts'
@@ -148,6 +148,27 @@ async function reference(baseUrl: string): Promise<Measured> {
   }
 }
 
+/** The part of esbuild's API used here (bench/ is not a package, so esbuild's types do not resolve). */
+interface Esbuild {
+  build(options: {
+    entryPoints: string[]
+    bundle: boolean
+    format: 'esm'
+    platform: 'node'
+    outfile: string
+    logLevel: 'warning'
+    plugins: {
+      name: string
+      setup(build: {
+        onResolve(
+          options: { filter: RegExp },
+          callback: (args: { path: string }) => { path: string; external: boolean },
+        ): void
+      }): void
+    }[]
+  }): Promise<unknown>
+}
+
 /** What the sync child runs: the CLI entry, its connector and the Node flags they need. */
 interface SyncProgram {
   bin: string
@@ -156,10 +177,12 @@ interface SyncProgram {
 }
 
 /**
- * `built`: `packages/cli/dist/bin.js` and the bench connector bundled by esbuild (next to its
- * source, which it locates typebox from; removed when the bench ends). `source`: the TypeScript.
+ * `built`: `packages/cli/dist/bin.js` and the bench connector bundled by esbuild with its imports
+ * of core's sources turned into `@lakeflow/core/<subpath>` (so it shares the CLI's built core, as
+ * a published connector does); the bundle goes under `packages/cli/node_modules/.cache`, where
+ * that package resolves, and is removed when the bench ends. `source`: the TypeScript.
  */
-function syncProgram(from: string): SyncProgram {
+async function syncProgram(from: string): Promise<SyncProgram> {
   if (from === 'source') {
     return {
       bin: path.join(root, 'packages/cli/src/bin.ts'),
@@ -170,18 +193,29 @@ function syncProgram(from: string): SyncProgram {
   if (from !== 'built') throw new Error(`--from must be built or source, got ${from}`)
   const bin = path.join(root, 'packages/cli/dist/bin.js')
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first (or pass --from source)`)
-  const connector = path.join(here, 'issues-connector.bundle.mjs')
+  const connector = path.join(root, 'packages/cli/node_modules/.cache/lakeflow-bench/issues-connector.mjs')
   // esbuild comes with tsup (a root dev dependency).
   const fromTsup = createRequire(createRequire(path.join(root, 'package.json')).resolve('tsup'))
-  const esbuild = fromTsup.resolve('esbuild/bin/esbuild')
-  execFileSync(esbuild, [
-    path.join(here, 'issues-connector.ts'),
-    '--bundle',
-    '--format=esm',
-    '--platform=node',
-    `--outfile=${connector}`,
-    '--log-level=warning',
-  ])
+  const esbuild = (await import(pathToFileURL(fromTsup.resolve('esbuild')).href)) as Esbuild
+  await esbuild.build({
+    entryPoints: [path.join(here, 'issues-connector.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: connector,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'built-core',
+        setup(build) {
+          build.onResolve({ filter: /packages\/core\/src\/\w+\/index\.ts$/ }, (args) => ({
+            path: `@lakeflow/core/${/src\/(\w+)\/index\.ts$/.exec(args.path)![1]}`,
+            external: true,
+          }))
+        },
+      },
+    ],
+  })
   process.on('exit', () => rmSync(connector, { force: true }))
   return { bin, connector, baseFlags: ['--no-warnings=ExperimentalWarning'] }
 }
@@ -250,7 +284,7 @@ async function bench(): Promise<void> {
       .map((value) => value.toFixed(2))
       .join(' ')
   const loadAtStart = load()
-  const program = syncProgram(values.from!)
+  const program = await syncProgram(values.from!)
   const summary: string[][] = []
   const detail: string[][] = []
   for (const count of values.records!.split(',').map(Number)) {

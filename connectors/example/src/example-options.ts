@@ -1,6 +1,6 @@
 import { InvalidOptionsError } from '@lakeflow/core/errors'
-import { defineOptions, secret } from '@lakeflow/core/options'
-import Type, { type Static } from 'typebox'
+import { defineOptions, secret, Type } from '@lakeflow/core/options'
+import type { Static } from 'typebox'
 
 /** Requests per second the example API allows one account. */
 export const EXAMPLE_API_RATE_LIMIT = 1000

@@ -5,8 +5,8 @@
  * is an error naming the key rather than a silent default as in the Python original.
  */
 import { InvalidOptionsError, redactUrl } from '@lakeflow/core/errors'
-import { defineOptions, secret } from '@lakeflow/core/options'
-import Type, { type Static } from 'typebox'
+import { defineOptions, secret, Type } from '@lakeflow/core/options'
+import type { Static } from 'typebox'
 
 /** The public GitHub API. */
 export const DEFAULT_BASE_URL = 'https://api.github.com'

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readlinkSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { PipelineEvent } from '../src/index.ts'
@@ -113,6 +114,30 @@ describe('DuckDB destination: every ingestion type', () => {
       ['users', 0],
       ['orders', 0],
       ['events', 0],
+    ])
+  })
+
+  it('closing the destination closes the file: nothing held open, every commit in it for the next reader', async () => {
+    /** Paths of this process's open file descriptors under the destination file's name. */
+    const heldOpen = () =>
+      readdirSync('/proc/self/fd')
+        .map((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`)
+          } catch {
+            return ''
+          }
+        })
+        .filter((target) => target.startsWith(file))
+    await syncShop(shop, file, all)
+    // An update to an existing row is kept in memory until a checkpoint: it must reach the file
+    // (or its WAL) and the file must be released, or a reader in this process sees the old row.
+    shop.upsert('products', { id: 1, price: '1.25' })
+    const report = await syncShop(shop, file, all)
+    expect(report.tables[0]).toMatchObject({ sourceTable: 'products', updated: 1 })
+    if (existsSync('/proc/self/fd')) expect(heldOpen()).toEqual([])
+    expect(await queryFile(file, 'SELECT price::VARCHAR AS price FROM products WHERE id = 1')).toEqual([
+      { price: '1.25' },
     ])
   })
 })

@@ -130,13 +130,15 @@ describe('one pipeline spec, two runners', () => {
     const targets = { products: 'product_id', users: 'user_id', orders_copy: 'order_id', events: 'event_id' }
 
     const runBoth = async () => {
+      // Closed before the file is opened again below: an open destination still holds it.
+      const destination = new DuckDbDestination({ file: duckFile })
       const report = await runPipeline({
         spec: parsePipelineSpecText(specText, specFile),
         pipeline: 'example-spark-compare',
         connector: example,
         connectorOptions: exampleOptions(url),
-        destination: new DuckDbDestination({ file: duckFile }),
-      })
+        destination,
+      }).finally(() => destination.close())
       expect(report.tables.map((table) => [table.sourceTable, table.status])).toEqual([
         ['products', 'succeeded'],
         ['users', 'succeeded'],

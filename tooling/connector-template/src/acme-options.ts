@@ -1,5 +1,5 @@
-import { defineOptions, secret } from '@lakeflow/core/options'
-import Type, { type Static } from 'typebox'
+import { defineOptions, secret, Type } from '@lakeflow/core/options'
+import type { Static } from 'typebox'
 
 /** Requests per second the Acme API allows one account (replace with the documented limit). */
 export const ACME_API_RATE_LIMIT = 100
