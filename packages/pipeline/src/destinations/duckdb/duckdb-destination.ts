@@ -4,6 +4,7 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb
 import type { Offset } from '@lakeflow/core/connector'
 import { LakeflowError, redact } from '@lakeflow/core/errors'
 import { resolveField } from '@lakeflow/core/schema'
+import { SerialQueue } from '../serial-queue.ts'
 import {
   type CommittedState,
   type Destination,
@@ -18,7 +19,7 @@ import {
 import { END_AT, START_AT, TOMBSTONE_SEQ } from './apply-sql.ts'
 import { DestinationError, openFailure } from './duckdb-errors.ts'
 import { checkColumns, DuckDbTableWriter, offsetText } from './duckdb-table.ts'
-import { duckDbType, quoteId } from './duckdb-types.ts'
+import { duckDbType, quoteId, quoteString } from './duckdb-types.ts'
 
 /** The name the destination file is attached under. */
 const CATALOG = 'lakeflow_destination'
@@ -29,8 +30,6 @@ const CATALOG = 'lakeflow_destination'
  * for a somewhat larger file (~15 % with GitHub-issue rows).
  */
 const DEFAULT_ROW_GROUP_SIZE = 32_768
-
-const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`
 
 /** The state table: one row per pipeline, destination table and flow. */
 export const STATE_TABLE = '_lakeflow_state'
@@ -78,8 +77,13 @@ export class DuckDbDestination implements Destination {
   private readonly options: DuckDbDestinationOptions
   private instance: DuckDBInstance | undefined
   private admin: DuckDBConnection | undefined
-  private ddl: Promise<unknown> = Promise.resolve()
-  private applies: Promise<unknown> = Promise.resolve()
+  /** Serialises catalog changes: concurrent DDL from several connections would conflict. */
+  private readonly ddl = new SerialQueue()
+  /**
+   * Batch applies run one at a time across tables: each needs ~100 MB DuckDB cannot spill, so
+   * applies of several tables at once would exceed the memory limit. Reads go on meanwhile.
+   */
+  private readonly applies = new SerialQueue()
   private stages = 0
   private created = false
 
@@ -115,7 +119,7 @@ export class DuckDbDestination implements Destination {
       })
       const setup = await this.instance.connect()
       try {
-        await setup.run(`ATTACH ${sqlString(this.location)} AS ${CATALOG} (ROW_GROUP_SIZE ${rowGroupSize})`)
+        await setup.run(`ATTACH ${quoteString(this.location)} AS ${CATALOG} (ROW_GROUP_SIZE ${rowGroupSize})`)
       } finally {
         setup.closeSync()
       }
@@ -148,23 +152,6 @@ export class DuckDbDestination implements Destination {
     return this.admin
   }
 
-  /** Serialises catalog changes: concurrent DDL from several connections would conflict. */
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.ddl.then(task, task)
-    this.ddl = next.catch(() => {})
-    return next
-  }
-
-  /**
-   * Batch applies run one at a time across tables: each needs ~100 MB DuckDB cannot spill, so
-   * applies of several tables at once would exceed the memory limit. Reads go on meanwhile.
-   */
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.applies.then(task, task)
-    this.applies = next.catch(() => {})
-    return next
-  }
-
   async openTable(plan: TablePlan): Promise<TableWriter> {
     const problem = checkColumns(plan)
     if (problem) throw new LakeflowError(`Table ${plan.sourceTable}: ${problem}`, { category: 'config' })
@@ -178,7 +165,7 @@ export class DuckDbDestination implements Destination {
     const connection = await this.connect()
     const stageId = ++this.stages
     const deleteSchema = deleteSchemaOf(plan)
-    await this.serial(async () => {
+    await this.ddl.run(async () => {
       await admin.run(`CREATE SCHEMA IF NOT EXISTS ${quoteId(schemaName)}`)
       await this.ensureTable(plan, target, schemaName)
       if (tombstones) {
@@ -209,7 +196,7 @@ export class DuckDbDestination implements Destination {
       deleteSchema,
       readState: (flow) => this.readState(plan.pipeline, name, flow),
       saveStateSql: (flow, offset) => saveStateSql(plan.pipeline, name, flow, offset),
-      exclusive: (task) => this.exclusive(task),
+      exclusive: (task) => this.applies.run(task),
       release: () => connection.closeSync(),
     })
   }
@@ -309,7 +296,7 @@ export class DuckDbDestination implements Destination {
   }
 
   async close(): Promise<void> {
-    await this.ddl
+    await this.ddl.idle()
     this.admin?.closeSync()
     this.instance?.closeSync()
     if (this.instance) rmSync(this.stagingDirectory, { recursive: true, force: true })

@@ -3,6 +3,7 @@ import { type DuckDBConnection, type DuckDBValue, timestampTZValue } from '@duck
 import { canonicalOffset, type Offset } from '@lakeflow/core/connector'
 import { LakeflowError } from '@lakeflow/core/errors'
 import { resolveField, type TableSchema } from '@lakeflow/core/schema'
+import { SerialQueue } from '../serial-queue.ts'
 import type { BatchCounts, BatchWriter, CommittedState, Flow, Row, TablePlan, TableWriter } from '../types.ts'
 import {
   type ApplyContext,
@@ -56,7 +57,7 @@ export interface TableWriterContext {
 export class DuckDbTableWriter implements TableWriter {
   readonly name: string
   private readonly context: TableWriterContext
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly queue = new SerialQueue()
   private failure: unknown
   private batches = 0
 
@@ -91,9 +92,7 @@ export class DuckDbTableWriter implements TableWriter {
         throw error
       }
     }
-    const next = this.queue.then(run, run)
-    this.queue = next.catch(() => {})
-    return next
+    return this.queue.run(run)
   }
 
   /** @internal applies a staged batch and stores the offset, in one transaction. */
@@ -171,7 +170,7 @@ export class DuckDbTableWriter implements TableWriter {
   }
 
   async close(): Promise<void> {
-    await this.queue
+    await this.queue.idle()
     this.context.release()
   }
 }

@@ -5,6 +5,11 @@ export function quoteId(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
 }
 
+/** A SQL string literal: `'it''s'`. */
+export function quoteString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`
+}
+
 const SIMPLE: Record<string, string> = {
   string: 'VARCHAR',
   long: 'BIGINT',

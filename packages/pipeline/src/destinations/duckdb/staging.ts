@@ -3,7 +3,7 @@ import type { TableSchema } from '@lakeflow/core/schema'
 import { compileRecordJson } from '../../render/record-json.ts'
 import type { Row } from '../types.ts'
 import { ORDER_COLUMN } from './apply-sql.ts'
-import { fromJsonExpr, jsonReadType, quoteId } from './duckdb-types.ts'
+import { fromJsonExpr, jsonReadType, quoteId, quoteString } from './duckdb-types.ts'
 
 /**
  * Bytes of one reused write buffer. Lines are encoded straight into it (no large transient
@@ -204,15 +204,14 @@ export class StagingFile {
  */
 export function stagedSource(files: string | readonly string[], schema: TableSchema, withOrder = true): string {
   const entries = Object.entries(schema.fields)
-  const literal = (text: string) => `'${text.replaceAll("'", "''")}'`
   const columns = [
-    ...entries.map(([name, type]) => `${literal(name)}: ${literal(jsonReadType(type))}`),
-    ...(withOrder ? [`${literal(ORDER_COLUMN)}: 'BIGINT'`] : []),
+    ...entries.map(([name, type]) => `${quoteString(name)}: ${quoteString(jsonReadType(type))}`),
+    ...(withOrder ? [`${quoteString(ORDER_COLUMN)}: 'BIGINT'`] : []),
   ]
   const projection = [
     ...entries.map(([name, type]) => `${fromJsonExpr(quoteId(name), type)} AS ${quoteId(name)}`),
     ...(withOrder ? [quoteId(ORDER_COLUMN)] : []),
   ]
-  const source = typeof files === 'string' ? literal(files) : `[${files.map(literal).join(', ')}]`
+  const source = typeof files === 'string' ? quoteString(files) : `[${files.map(quoteString).join(', ')}]`
   return `(SELECT ${projection.join(', ')} FROM read_json(${source}, format = 'newline_delimited', columns = {${columns.join(', ')}}, maximum_object_size = ${MAX_RECORD_BYTES}))`
 }

@@ -7,6 +7,7 @@ import { canonicalOffset, type Offset } from '@lakeflow/core/connector'
 import { redact } from '@lakeflow/core/errors'
 import { compileRecordJson } from '../../render/record-json.ts'
 import { DestinationError } from '../duckdb/duckdb-errors.ts'
+import { quoteString } from '../duckdb/duckdb-types.ts'
 import { stagedSource } from '../duckdb/staging.ts'
 import {
   type BatchCounts,
@@ -69,9 +70,8 @@ export class FileDestination implements Destination {
     })
     const connection = await (await this.converter).connect()
     try {
-      const quoted = `'${target.replaceAll("'", "''")}'`
       await connection.run(
-        `COPY ${stagedSource(source, schema, false)} TO ${quoted} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY ${stagedSource(source, schema, false)} TO ${quoteString(target)} (FORMAT parquet, COMPRESSION zstd)`,
       )
     } finally {
       connection.closeSync()
