@@ -5,20 +5,15 @@
  * `globalThis` under a `Symbol.for` key, so independently installed copies of core
  * (each connector may carry its own) share one registry.
  */
-const REGISTRY_KEY = Symbol.for('lakeflow.secrets')
+import { processWide } from './process-wide.ts'
+
 const MIN_SECRET_LENGTH = 4
 
 /** What a redacted secret is replaced with. */
 export const REDACTED = '[REDACTED]'
 
 function registry(): Set<string> {
-  const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>
-  let secrets = holder[REGISTRY_KEY]
-  if (!secrets) {
-    secrets = new Set<string>()
-    holder[REGISTRY_KEY] = secrets
-  }
-  return secrets
+  return processWide('lakeflow.secrets', () => new Set<string>())
 }
 
 /**

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { processWide } from '../errors/process-wide.ts'
 import type { HttpEvent, RetryOptions } from './types.ts'
 
 /**
@@ -17,16 +18,8 @@ export interface HttpScopeSettings {
 }
 
 // One storage per process, shared by every copy of core (connectors may carry their own).
-const STORAGE_KEY = Symbol.for('lakeflow.http.scope')
-
 function storage(): AsyncLocalStorage<HttpScopeSettings> {
-  const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<HttpScopeSettings> | undefined>
-  let existing = holder[STORAGE_KEY]
-  if (!existing) {
-    existing = new AsyncLocalStorage<HttpScopeSettings>()
-    holder[STORAGE_KEY] = existing
-  }
-  return existing
+  return processWide('lakeflow.http.scope', () => new AsyncLocalStorage<HttpScopeSettings>())
 }
 
 /**

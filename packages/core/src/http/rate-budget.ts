@@ -1,3 +1,5 @@
+import { processWide } from '../errors/process-wide.ts'
+
 /** Options of {@link createRateBudget}. */
 export interface RateBudgetOptions {
   /**
@@ -42,16 +44,8 @@ export interface RateBudget {
 }
 
 // One registry per process, shared by every copy of core (connectors may carry their own).
-const REGISTRY_KEY = Symbol.for('lakeflow.http.rateBudgets')
-
 function registry(): Map<string, RateBudget> {
-  const holder = globalThis as unknown as Record<symbol, Map<string, RateBudget> | undefined>
-  let existing = holder[REGISTRY_KEY]
-  if (!existing) {
-    existing = new Map()
-    holder[REGISTRY_KEY] = existing
-  }
-  return existing
+  return processWide('lakeflow.http.rateBudgets', () => new Map<string, RateBudget>())
 }
 
 /**
