@@ -100,6 +100,29 @@ export class FixedBuffer {
   }
 }
 
+/**
+ * Arrow's int32 value offsets of a list, map, string or binary column: entry `i` is where value
+ * `i` starts in the child data, so there is always one entry more than values.
+ */
+export class OffsetBuffer {
+  private readonly values = new FixedBuffer(4)
+
+  constructor() {
+    this.values.int32[0] = 0
+  }
+
+  /** Records that the first `count` values end at `end` in the child data. */
+  set(count: number, end: number): void {
+    this.values.ensure(count + 1)
+    this.values.int32[count] = end
+  }
+
+  /** A copy of the offsets of the first `count` values (`count + 1` entries). */
+  take(count: number): Int32Array {
+    return new Int32Array(this.values.take(count + 1).buffer, 0, count + 1)
+  }
+}
+
 function width8(bytes: number): number {
   return Math.max(8, Math.ceil(bytes / 8) * 8)
 }

@@ -1,6 +1,6 @@
 import type { AnySparkNode, SparkArray, SparkDecimal, SparkMap, SparkStruct } from '@lakeflow/core/schema'
 import { type Data, type DataType, makeData } from 'apache-arrow'
-import { FixedBuffer } from './buffers.ts'
+import { OffsetBuffer } from './buffers.ts'
 import { ArrowValueError, BaseBuilder, type ColumnBuilder } from './column-base.ts'
 import { BooleanBuilder, DecimalBuilder, FixedWidthBuilder, Int64Builder, VariableBuilder } from './scalar-columns.ts'
 import { encodeVariant } from './variant.ts'
@@ -9,13 +9,12 @@ export { ArrowValueError, type ColumnBuilder } from './column-base.ts'
 
 /** array<element>. */
 class ListBuilder extends BaseBuilder {
-  private readonly offsets = new FixedBuffer(4)
+  private readonly offsets = new OffsetBuffer()
   private readonly child: ColumnBuilder
 
   constructor(spark: SparkArray, path: string) {
     super(spark, path)
     this.child = createColumnBuilder(spark.element, `${path}[]`)
-    this.offsets.int32[0] = 0
   }
 
   appendValue(value: unknown): void {
@@ -29,9 +28,7 @@ class ListBuilder extends BaseBuilder {
   }
 
   private close(): void {
-    this.length++
-    this.offsets.ensure(this.length + 1)
-    this.offsets.int32[this.length] = this.child.length
+    this.offsets.set(++this.length, this.child.length)
   }
 
   byteSize(): number {
@@ -41,7 +38,7 @@ class ListBuilder extends BaseBuilder {
   finish(): Data {
     const length = this.length
     const validity = this.takeValidity()
-    const valueOffsets = new Int32Array(this.offsets.take(length + 1).buffer, 0, length + 1)
+    const valueOffsets = this.offsets.take(length)
     const child = this.child.finish()
     this.length = 0
     return makeData({ type: this.type as never, length, ...validity, valueOffsets, child } as never)
@@ -50,7 +47,7 @@ class ListBuilder extends BaseBuilder {
 
 /** map<key, value>: JS `Map`s (plain objects accepted too), as a list of non-null key/value structs. */
 class MapBuilder extends BaseBuilder {
-  private readonly offsets = new FixedBuffer(4)
+  private readonly offsets = new OffsetBuffer()
   private readonly keys: ColumnBuilder
   private readonly values: ColumnBuilder
 
@@ -58,7 +55,6 @@ class MapBuilder extends BaseBuilder {
     super(spark, path)
     this.keys = createColumnBuilder(spark.key, `${path}.key`)
     this.values = createColumnBuilder(spark.value, `${path}.value`)
-    this.offsets.int32[0] = 0
   }
 
   appendValue(value: unknown): void {
@@ -76,9 +72,7 @@ class MapBuilder extends BaseBuilder {
   }
 
   private close(): void {
-    this.length++
-    this.offsets.ensure(this.length + 1)
-    this.offsets.int32[this.length] = this.keys.length
+    this.offsets.set(++this.length, this.keys.length)
   }
 
   byteSize(): number {
@@ -88,7 +82,7 @@ class MapBuilder extends BaseBuilder {
   finish(): Data {
     const length = this.length
     const validity = this.takeValidity()
-    const valueOffsets = new Int32Array(this.offsets.take(length + 1).buffer, 0, length + 1)
+    const valueOffsets = this.offsets.take(length)
     const entryCount = this.keys.length
     const entriesType = (this.type as unknown as { children: { type: DataType }[] }).children[0]!.type
     const entries = makeData({

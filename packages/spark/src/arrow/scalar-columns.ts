@@ -1,6 +1,6 @@
 import type { AnySparkNode, SparkDecimal } from '@lakeflow/core/schema'
 import { type Data, makeData } from 'apache-arrow'
-import { ByteBuffer, FixedBuffer } from './buffers.ts'
+import { ByteBuffer, FixedBuffer, OffsetBuffer } from './buffers.ts'
 import { ArrowValueError, BaseBuilder } from './column-base.ts'
 
 /** Fixed-width kinds stored in one typed array. */
@@ -219,14 +219,13 @@ export class BooleanBuilder extends BaseBuilder {
 
 /** Offsets (int32) plus a byte buffer: string and binary. */
 export class VariableBuilder extends BaseBuilder {
-  private readonly offsets = new FixedBuffer(4)
+  private readonly offsets = new OffsetBuffer()
   private readonly data = new ByteBuffer()
   private readonly utf8: boolean
 
   constructor(spark: AnySparkNode, path: string, utf8: boolean) {
     super(spark, path)
     this.utf8 = utf8
-    this.offsets.int32[0] = 0
   }
 
   appendValue(value: unknown): void {
@@ -245,9 +244,7 @@ export class VariableBuilder extends BaseBuilder {
   }
 
   private close(): void {
-    this.length++
-    this.offsets.ensure(this.length + 1)
-    this.offsets.int32[this.length] = this.data.length
+    this.offsets.set(++this.length, this.data.length)
   }
 
   byteSize(): number {
@@ -257,9 +254,9 @@ export class VariableBuilder extends BaseBuilder {
   finish(): Data {
     const length = this.length
     const validity = this.takeValidity()
-    const offsets = new Int32Array(this.offsets.take(length + 1).buffer, 0, length + 1)
+    const valueOffsets = this.offsets.take(length)
     const data = this.data.take()
     this.length = 0
-    return makeData({ type: this.type as never, length, ...validity, valueOffsets: offsets, data })
+    return makeData({ type: this.type as never, length, ...validity, valueOffsets, data })
   }
 }

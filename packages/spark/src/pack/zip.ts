@@ -27,19 +27,18 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     const compressed = deflateRawSync(entry.data, { level: 9 })
     const stored = compressed.length >= entry.data.length
     const body = stored ? Buffer.from(entry.data) : compressed
-    const method = stored ? 0 : 8
-    const checksum = crc32(entry.data)
+    const fields = {
+      method: stored ? 0 : 8,
+      checksum: crc32(entry.data),
+      compressedSize: body.length,
+      size: entry.data.length,
+      nameLength: name.length,
+    }
     const local = Buffer.alloc(30)
     local.writeUInt32LE(0x04034b50, 0)
     local.writeUInt16LE(20, 4) // version needed
     local.writeUInt16LE(0x0800, 6) // UTF-8 names
-    local.writeUInt16LE(method, 8)
-    local.writeUInt16LE(DOS_TIME, 10)
-    local.writeUInt16LE(DOS_DATE, 12)
-    local.writeUInt32LE(checksum, 14)
-    local.writeUInt32LE(body.length, 18)
-    local.writeUInt32LE(entry.data.length, 22)
-    local.writeUInt16LE(name.length, 26)
+    writeEntryFields(local, 8, fields)
     local.writeUInt16LE(0, 28)
     locals.push(local, name, body)
     const central = Buffer.alloc(46)
@@ -47,13 +46,7 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     central.writeUInt16LE((3 << 8) | 20, 4) // made by Unix, spec 2.0
     central.writeUInt16LE(20, 6)
     central.writeUInt16LE(0x0800, 8)
-    central.writeUInt16LE(method, 10)
-    central.writeUInt16LE(DOS_TIME, 12)
-    central.writeUInt16LE(DOS_DATE, 14)
-    central.writeUInt32LE(checksum, 16)
-    central.writeUInt32LE(body.length, 20)
-    central.writeUInt32LE(entry.data.length, 24)
-    central.writeUInt16LE(name.length, 28)
+    writeEntryFields(central, 10, fields)
     central.writeUInt32LE((((entry.mode ?? 0o644) | 0o100000) << 16) >>> 0, 38) // regular file + mode
     central.writeUInt32LE(offset, 42)
     centrals.push(central, name)
@@ -67,4 +60,24 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
   end.writeUInt32LE(directory.length, 12)
   end.writeUInt32LE(offset, 16)
   return Buffer.concat([...locals, directory, end])
+}
+
+/** The fields the local header and the central directory header share, in the same order. */
+interface EntryFields {
+  method: number
+  checksum: number
+  compressedSize: number
+  size: number
+  nameLength: number
+}
+
+/** Writes {@link EntryFields} from `at`: method, DOS time and date, CRC-32, sizes, name length. */
+function writeEntryFields(header: Buffer, at: number, fields: EntryFields): void {
+  header.writeUInt16LE(fields.method, at)
+  header.writeUInt16LE(DOS_TIME, at + 2)
+  header.writeUInt16LE(DOS_DATE, at + 4)
+  header.writeUInt32LE(fields.checksum, at + 6)
+  header.writeUInt32LE(fields.compressedSize, at + 10)
+  header.writeUInt32LE(fields.size, at + 14)
+  header.writeUInt16LE(fields.nameLength, at + 18)
 }
