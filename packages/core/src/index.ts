@@ -7,6 +7,7 @@
 export * from './connector/index.ts'
 export * from './convert/index.ts'
 export * from './errors/index.ts'
+export * from './formats/index.ts'
 export * from './http/index.ts'
 export * from './options/index.ts'
 export * from './schema/index.ts'

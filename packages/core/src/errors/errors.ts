@@ -9,6 +9,7 @@ const SPEC_VERSION_ERROR = Symbol.for('lakeflow.error.SpecVersionError')
 const UNSUPPORTED_OPERATION_ERROR = Symbol.for('lakeflow.error.UnsupportedOperationError')
 const INVALID_OFFSET_ERROR = Symbol.for('lakeflow.error.InvalidOffsetError')
 const INVALID_DOCUMENT_ERROR = Symbol.for('lakeflow.error.InvalidDocumentError')
+const DATA_FORMAT_ERROR = Symbol.for('lakeflow.error.DataFormatError')
 
 /** What {@link ApiCallError} carries. */
 export interface ApiCallErrorDetails {
@@ -244,5 +245,32 @@ export class InvalidDocumentError extends LakeflowError {
 
   static override isInstance(value: unknown): value is InvalidDocumentError {
     return hasMarker(value, INVALID_DOCUMENT_ERROR)
+  }
+}
+
+/** A data format the streaming decoders read. */
+export type DataFormat = 'ndjson' | 'csv' | 'gzip' | 'zip' | 'json'
+
+/**
+ * Bytes that do not decode as the format they claim: a bad NDJSON line, a CSV row with the
+ * wrong number of fields, a corrupt gzip stream, a ZIP entry that cannot be streamed.
+ * Names the format and where (`line 12`, `row 3`, `entry orders.csv`), with a short
+ * redacted excerpt of the offending text.
+ */
+export class DataFormatError extends LakeflowError {
+  readonly [DATA_FORMAT_ERROR] = true
+  readonly format: DataFormat
+  /** Where in the data, e.g. `line 12` or `entry orders.csv, line 3`. */
+  readonly location: string
+
+  constructor(format: DataFormat, location: string, problem: string, options: LakeflowErrorOptions = {}) {
+    super(`Malformed ${format.toUpperCase()} at ${location}: ${problem}`, { category: 'source', ...options })
+    this.name = 'DataFormatError'
+    this.format = format
+    this.location = location
+  }
+
+  static override isInstance(value: unknown): value is DataFormatError {
+    return hasMarker(value, DATA_FORMAT_ERROR)
   }
 }

@@ -1,6 +1,8 @@
 export {
   ApiCallError,
   type ApiCallErrorDetails,
+  type DataFormat,
+  DataFormatError,
   type DocumentProblem,
   InvalidDocumentError,
   InvalidOffsetError,

@@ -59,6 +59,7 @@ function jsonType(value: unknown): string {
 /** The JSON types a schema accepts (`undefined`: any). */
 function acceptedTypes(schema: Schema): string[] | undefined {
   if ('const' in schema) return [jsonType(schema.const)]
+  if (Array.isArray(schema.enum)) return [...new Set(schema.enum.map(jsonType))]
   if (Array.isArray(schema.anyOf)) {
     const types = (schema.anyOf as Schema[]).map(acceptedTypes)
     return types.some((entry) => entry === undefined) ? undefined : [...new Set(types.flat() as string[])]
@@ -67,7 +68,9 @@ function acceptedTypes(schema: Schema): string[] | undefined {
   return undefined
 }
 
+/** The allowed values of an enum or of a union of literals. */
 function literals(schema: Schema): unknown[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum
   const branches = schema.anyOf as Schema[] | undefined
   if (!branches?.every((branch) => 'const' in branch)) return undefined
   return branches.map((branch) => branch.const)
@@ -135,7 +138,9 @@ function expected(walker: Walker, schema: TSchema | Schema, value: unknown, segm
 }
 
 function walk(walker: Walker, schema: Schema, value: unknown, segments: Segments, context = ''): void {
-  if (Array.isArray(schema.anyOf)) walkUnion(walker, schema, value, segments)
+  const values = literals(schema)
+  if (values) walkLiterals(walker, schema, values, value, segments)
+  else if (Array.isArray(schema.anyOf)) walkUnion(walker, schema, value, segments)
   else if (schema.type === 'object') walkObject(walker, schema, value, segments, context)
   else if (schema.type === 'array') walkArray(walker, schema, value, segments)
   else if (!Value.Check(schema, value)) expected(walker, schema, value, segments)
@@ -153,17 +158,17 @@ function walkArray(walker: Walker, schema: Schema, value: unknown, segments: Seg
   })
 }
 
+/** An enum or a union of literals: an unknown text value is named as such, with the choices. */
+function walkLiterals(walker: Walker, schema: Schema, values: unknown[], value: unknown, segments: Segments): void {
+  if (values.includes(value)) return
+  const key = segments.at(-1)
+  if (typeof value === 'string' && typeof key === 'string' && typeof schema[EXPECTED] !== 'string')
+    report(walker, segments, `unknown ${key} ${shown(value)}; expected ${expectedPhrase(schema as TSchema)}`)
+  else expected(walker, schema, value, segments)
+}
+
 function walkUnion(walker: Walker, schema: Schema, value: unknown, segments: Segments): void {
   const branches = schema.anyOf as Schema[]
-  const values = literals(schema)
-  if (values) {
-    if (values.includes(value)) return
-    const key = segments.at(-1)
-    if (typeof value === 'string' && typeof key === 'string' && typeof schema[EXPECTED] !== 'string')
-      report(walker, segments, `unknown ${key} ${shown(value)}; expected ${expectedPhrase(schema as TSchema)}`)
-    else expected(walker, schema, value, segments)
-    return
-  }
   const tag = isMapping(value) ? discriminator(branches) : undefined
   if (tag !== undefined && isMapping(value)) {
     walkTagged(walker, branches, tag, value, segments)
