@@ -10,6 +10,7 @@ const UNSUPPORTED_OPERATION_ERROR = Symbol.for('lakeflow.error.UnsupportedOperat
 const INVALID_OFFSET_ERROR = Symbol.for('lakeflow.error.InvalidOffsetError')
 const INVALID_DOCUMENT_ERROR = Symbol.for('lakeflow.error.InvalidDocumentError')
 const DATA_FORMAT_ERROR = Symbol.for('lakeflow.error.DataFormatError')
+const INVALID_RESPONSE_ERROR = Symbol.for('lakeflow.error.InvalidResponseError')
 
 /** What {@link ApiCallError} carries. */
 export interface ApiCallErrorDetails {
@@ -272,5 +273,46 @@ export class DataFormatError extends LakeflowError {
 
   static override isInstance(value: unknown): value is DataFormatError {
     return hasMarker(value, DATA_FORMAT_ERROR)
+  }
+}
+
+/** Shown in an {@link InvalidResponseError}'s message; the rest are in `problems`. */
+const SHOWN_PROBLEMS = 5
+
+/**
+ * A response body (or a streamed record) does not match the schema the caller asked it to
+ * be checked against. Names each JSON path with what was expected and what arrived
+ * (redacted), the request (method, redacted URL, status) and, for streams, the record.
+ * Not retryable: the same request returns the same body. Category `source`.
+ */
+export class InvalidResponseError extends ApiCallError {
+  readonly [INVALID_RESPONSE_ERROR] = true
+  /** Every mismatch, with its JSON path inside the body (or record). */
+  readonly problems: readonly DocumentProblem[]
+
+  constructor(
+    details: Omit<ApiCallErrorDetails, 'isRetryable' | 'category'> & {
+      problems: readonly DocumentProblem[]
+      /** For a streamed body: which record, e.g. `record 12`. */
+      record?: string
+    },
+  ) {
+    const shown = details.problems
+      .slice(0, SHOWN_PROBLEMS)
+      .map((problem) => `${problem.path || '(the body)'}: ${problem.message}`)
+    const more =
+      details.problems.length > SHOWN_PROBLEMS ? `; and ${details.problems.length - SHOWN_PROBLEMS} more` : ''
+    const subject = details.record ? `Response ${details.record}` : 'Response body'
+    super(`${subject} does not match the expected schema (${shown.join('; ')}${more})`, {
+      ...details,
+      isRetryable: false,
+      category: 'source',
+    })
+    this.name = 'InvalidResponseError'
+    this.problems = details.problems.map((problem) => ({ path: problem.path, message: problem.message }))
+  }
+
+  static override isInstance(value: unknown): value is InvalidResponseError {
+    return hasMarker(value, INVALID_RESPONSE_ERROR)
   }
 }

@@ -7,6 +7,7 @@ export {
   InvalidDocumentError,
   InvalidOffsetError,
   InvalidOptionsError,
+  InvalidResponseError,
   SchemaConversionError,
   SpecVersionError,
   UnknownTableError,

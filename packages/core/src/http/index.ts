@@ -60,6 +60,7 @@ export type {
   RetryReason,
   SearchParams,
   SearchParamValue,
+  StreamRecordsOptions,
   UserAgentOptions,
 } from './types.ts'
 export { userAgentFor } from './url.ts'
