@@ -180,8 +180,25 @@ function walkUnion(walker: Walker, schema: Schema, value: unknown, segments: Seg
     return types === undefined || types.includes(type) || (type === 'integer' && types.includes('number'))
   })
   if (candidates.some((branch) => Value.Check(branch, value))) return
-  if (candidates.length === 1) walk(walker, candidates[0]!, value, segments)
+  const chosen = candidates.length === 1 ? candidates[0] : closestObject(candidates, value)
+  if (chosen) walk(walker, chosen, value, segments)
   else expected(walker, schema, value, segments)
+}
+
+/**
+ * Among object branches, the one declaring the most of the value's keys, when exactly one
+ * does: `{prefix: "Bearer "}` is checked as the `{header, prefix}` branch, not `{query}`.
+ */
+function closestObject(branches: Schema[], value: unknown): Schema | undefined {
+  if (!isMapping(value)) return undefined
+  const keys = Object.keys(value)
+  const scored = branches.map((branch) => ({
+    branch,
+    score: keys.filter((key) => Object.hasOwn((branch.properties ?? {}) as object, key)).length,
+  }))
+  const best = Math.max(...scored.map((entry) => entry.score))
+  const top = scored.filter((entry) => entry.score === best)
+  return best > 0 && top.length === 1 ? top[0]!.branch : undefined
 }
 
 /** A tagged union: the branch whose tag literal equals the value's tag, or an issue naming the tags. */
