@@ -128,6 +128,30 @@ describe('spec validation names the file, endpoint and key', () => {
         'endpoints[0].params.dir.options (GET /items): expected a list of strings, got {"asc":"up"}',
       ],
     ],
+    [
+      `endpoints:\n${ENDPOINT}    response: {pagination_style: incremental_export, wrapper: {records_key: items}}\n    params:\n      q: {role: filter_groups}\n      since: {role: since, field: updated_at, format: hours}\n`,
+      [
+        'endpoints[0].params.since.format (GET /items): unknown format "hours"; expected one of seconds, millis',
+        'endpoints[0].params.q.role (GET /items): role filter_groups reads a JSON request body; declare it under body instead of params',
+        'endpoints[0].params (GET /items): pagination_style incremental_export needs a query param with role "since" (the export position)',
+      ],
+    ],
+    [
+      `endpoints:\n${ENDPOINT}    response: {pagination_style: link_header_cursor, archive: {type: gzip, data_descriptor: true}}\n    params:\n      since: {role: since, field: updated_at}\n    body:\n      page_info: {role: cursor}\n      limit: {role: limit, max: 0}\n`,
+      [
+        'endpoints[0].body.limit.max (GET /items): expected a positive integer, got 0',
+        'endpoints[0].params.since.role (GET /items): role since drives pagination_style incremental_export, not link_header_cursor',
+        'endpoints[0].body.page_info (GET /items): pagination_style link_header_cursor hands out next-page URLs, which cannot carry a request body; declare the cursor param under params',
+        'endpoints[0].response.archive.data_descriptor (GET /items): data descriptors exist only in zip archives',
+      ],
+    ],
+    [
+      `endpoints:\n${ENDPOINT}    auth: {query: ""}\n  - path: /b\n    method: GET\n    auth: {header: X-Key, query: key}\n`,
+      [
+        'endpoints[0].auth.query (GET /items): expected a query parameter name such as "api_key", got ""',
+        'endpoints[1].auth (GET /b): expected a mapping with header (and optional prefix, value) or query (and optional value), got {"header":"X-Key","query":"key"}',
+      ],
+    ],
     [`endpoints: {path: /x}\n`, ['endpoints: expected a list of endpoints, got {"path":"/x"}']],
     [`- path: /x\n`, ['expected a mapping with an "endpoints" list at the top level, got [{"path":"/x"}]']],
   ])('%#: %s', (yaml, expected) => {

@@ -248,9 +248,10 @@ function byLinkToken(view: RecordView, request: PageRequest): Page {
 
 /**
  * Zendesk-style time-based export: the records at or after the `since` instant, oldest first,
- * a page of `per_page` (default 1000) extended to every record sharing the last one's instant
- * (so the next page always moves on), `end_time` = that instant, and a next URL starting at
- * it: records at `end_time` come again on the next page, as the real export repeats them.
+ * a page of `per_page` (default 1000) extended to every record sharing the last one's instant,
+ * `end_time` = that instant, and a next URL starting at it: records at `end_time` come again
+ * on the next page, as the real export repeats them. A page made of one group of ties ends
+ * one unit after it, so the export always moves on.
  */
 function byExport(view: RecordView, request: PageRequest): Page {
   const { declared, value } = roleValue(request.endpoint, request.inputs, 'since')!
@@ -268,7 +269,12 @@ function byExport(view: RecordView, request: PageRequest): Page {
     while (end < view.length && instantOf(view.at(end)) === last) end++
   }
   const records = slice(view, 0, end, request)
-  const endTime = records.length > 0 ? instantOf(records[records.length - 1]!) : Number(value)
+  let endTime = Number(value)
+  if (end > 0) {
+    endTime = instantOf(view.at(end - 1))
+    // A page that is one group of ties holds the whole group: the next page starts after it.
+    if (instantOf(view.at(0)) === endTime) endTime++
+  }
   const more = end < view.length
   return {
     records,
