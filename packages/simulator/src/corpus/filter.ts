@@ -20,7 +20,7 @@ export type RecordPredicate = (record: Record<string, unknown>) => boolean
 const TRUE_WORDS = new Set(['true', '1', 'yes'])
 
 /**
- * Compiles a filter (upstream §5.4 step 4, plus `contains` and `starts_with`):
+ * Compiles a filter (the Python simulator's filter step, plus `contains` and `starts_with`):
  * a null or missing field matches only `ne`; `in` compares the text of the value with each
  * comma-separated item; otherwise the query text is coerced to the record value's type
  * (number, boolean `true/1/yes`, string). Two ISO timestamps compare as instants, other

@@ -90,7 +90,7 @@ export class MemoryTable implements Table {
   }
 
   /**
-   * Upstream §5.5: unless a record already has a future cursor, appends `count` clones of the
+   * As the Python simulator does: unless a record already has a future cursor, appends `count` clones of the
    * last record with the cursor at now + 1 h, + 2 h, ... Unlike upstream the clones get fresh
    * primary keys (numeric: max + k; text: `<key>-future-<k>`), so keys stay unique.
    */

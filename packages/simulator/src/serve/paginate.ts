@@ -136,7 +136,7 @@ export function listingQuery(endpoint: EndpointSpec, inputs: RequestInputs): Rec
   return query
 }
 
-/** Slices a view for the endpoint's pagination style (upstream §5.4 step 6, plus body, token and export styles). */
+/** Slices a view for the endpoint's pagination style. */
 export function paginate(style: PaginationStyle, view: RecordView, request: PageRequest): Page {
   switch (style) {
     case 'page_number':

@@ -20,7 +20,7 @@ export interface EndpointRequest {
   takeDuplicate: () => boolean
 }
 
-/** Upstream §5.4 steps 2–8: single entity, or filter, sort, paginate and wrap a corpus table. */
+/** Serves a request: a single entity, or a corpus table filtered, sorted, paged, wrapped and encoded. */
 export function serveEndpoint(request: EndpointRequest): Served {
   try {
     return request.endpoint.response?.single_entity ? serveSingle(request) : serveList(request)
