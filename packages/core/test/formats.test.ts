@@ -12,6 +12,7 @@ import {
   zipEntries,
   zipStream,
 } from '../src/formats/index.ts'
+import { collect, rejectionOf } from './support/async.ts'
 
 /** Feeds bytes in chunks of `size` (1 splits every multi-byte character and every CRLF). */
 async function* chunks(data: Uint8Array | string, size = 7): AsyncGenerator<Uint8Array> {
@@ -19,21 +20,7 @@ async function* chunks(data: Uint8Array | string, size = 7): AsyncGenerator<Uint
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size)
 }
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const item of iterable) out.push(item)
-  return out
-}
-
-async function failure(promise: Promise<unknown>): Promise<DataFormatError> {
-  try {
-    await promise
-  } catch (error) {
-    if (DataFormatError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected a DataFormatError')
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, DataFormatError)
 
 describe('ndjsonRecords', () => {
   it.each([1, 3, 64])('parses lines split across chunks of %i bytes, CRLF, blank lines and a BOM', async (size) => {

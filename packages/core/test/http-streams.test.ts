@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiCallError, DataFormatError, InvalidResponseError, registerSecret } from '../src/errors/index.ts'
 import { toCsv, writeZip, zipStream } from '../src/formats/index.ts'
 import { apiKeyAuth, createHttpClient } from '../src/http/index.ts'
+import { collect, rejectionOf } from './support/async.ts'
 import { type ScriptedServer, startScriptedServer } from './support/scripted-server.ts'
 
 let server: ScriptedServer | undefined
@@ -14,21 +15,7 @@ afterEach(async () => {
   server = undefined
 })
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const item of iterable) out.push(item)
-  return out
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ApiCallError> {
-  try {
-    await promise
-  } catch (error) {
-    if (ApiCallError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an ApiCallError')
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, ApiCallError)
 
 /** Writes a body in small pieces, yielding to the event loop between them, so the client sees many chunks. */
 async function writeSlowly(response: ServerResponse, body: Buffer, headers: Record<string, string>, piece = 97) {
