@@ -1,8 +1,13 @@
 export {
   ApiCallError,
   type ApiCallErrorDetails,
+  type DataFormat,
+  DataFormatError,
+  type DocumentProblem,
+  InvalidDocumentError,
   InvalidOffsetError,
   InvalidOptionsError,
+  InvalidResponseError,
   SchemaConversionError,
   SpecVersionError,
   UnknownTableError,
