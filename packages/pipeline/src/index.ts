@@ -50,6 +50,9 @@ export {
   resolveConnection,
 } from './spec/connections.ts'
 export {
+  EXPECTATION_ACTIONS,
+  type ExpectationAction,
+  type ExpectationSpec,
   loadPipelineSpec,
   normaliseConfigValue,
   type PipelineSpec,

@@ -102,7 +102,7 @@ objects:
     ])
     expect(issuesOf({ connection_name: 'c', objects: [table({ destination: 'x' })], extra: 1 })).toEqual([
       'extra: unknown key; expected one of connection_name, objects',
-      'objects[0].table.destination: unknown key; expected one of source_table, destination_catalog, destination_schema, destination_table, table_configuration',
+      'objects[0].table.destination: unknown key; expected one of source_table, destination_catalog, destination_schema, destination_table, table_configuration, expectations',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [{ table: { source_table: 'a' }, view: 1 }] })).toEqual([
       'objects[0].view: unknown key; expected one of table',
@@ -137,6 +137,51 @@ objects:
       'objects[1].table: writes the same destination table as objects[0]; set destination_table to tell them apart',
     ])
     expect(issuesOf(['a'])).toEqual(['(root): expected a mapping with connection_name and objects, got a list'])
+  })
+
+  it('takes per-table expectations: a SQL condition, or the condition with its action; checks both forms', () => {
+    const spec = parsePipelineSpecText(
+      `connection_name: c
+objects:
+  - table:
+      source_table: orders
+      expectations:
+        positive_total: "total >= 0"
+        known_status: { condition: "status IN ('open', 'paid')", action: drop }
+  - table: { source_table: users }
+`,
+      'spec.yaml',
+    )
+    expect(spec.objects[0]!.table.expectations).toEqual({
+      positive_total: 'total >= 0',
+      known_status: { condition: "status IN ('open', 'paid')", action: 'drop' },
+    })
+    expect('expectations' in spec.objects[1]!.table).toBe(false)
+    expect(
+      issuesOf({
+        connection_name: 'c',
+        objects: [
+          table({
+            expectations: {
+              empty: '',
+              number: 5,
+              bad_action: { condition: 'a > 0', action: 'ignore' },
+              no_condition: { action: 'drop' },
+              typo: { condition: 'a > 0', actoin: 'drop' },
+            },
+          }),
+        ],
+      }),
+    ).toEqual([
+      'objects[0].table.expectations.empty: expected a non-empty string, got ""',
+      'objects[0].table.expectations.number: expected a string, got 5',
+      'objects[0].table.expectations.bad_action.action: expected one of warn, drop, fail, got "ignore"',
+      'objects[0].table.expectations.no_condition.condition: required, expected a non-empty string',
+      'objects[0].table.expectations.typo.actoin: unknown key; expected one of condition, action',
+    ])
+    expect(issuesOf({ connection_name: 'c', objects: [table({ expectations: ['a > 0'] })] })).toEqual([
+      'objects[0].table.expectations: expected a mapping of expectation names to SQL conditions, got a list',
+    ])
   })
 
   it('gives one readable message naming the file', () => {

@@ -18,7 +18,22 @@ export interface TableSpec {
   readonly destination_table?: string
   /** Every configuration key, reserved ones included, with string values. */
   readonly table_configuration: Readonly<Record<string, string>>
+  /**
+   * Data-quality expectations for Spark Declarative Pipelines, by name: a Spark SQL condition
+   * every row should meet (violations are counted and the rows kept), or the condition with
+   * what to do with violating rows. The DuckDB runner does not evaluate them.
+   * @example { valid_email: "email LIKE '%@%'", positive_total: { condition: 'total >= 0', action: 'drop' } }
+   */
+  readonly expectations?: Readonly<Record<string, ExpectationSpec>>
 }
+
+/** What a pipeline does with a row that fails an expectation. */
+export const EXPECTATION_ACTIONS = ['warn', 'drop', 'fail'] as const
+/** `warn` keeps and counts the row, `drop` removes and counts it, `fail` stops the update. */
+export type ExpectationAction = (typeof EXPECTATION_ACTIONS)[number]
+
+/** One expectation: a Spark SQL condition, or the condition and its action (default `warn`). */
+export type ExpectationSpec = string | { readonly condition: string; readonly action?: ExpectationAction }
 
 /** A pipeline spec in upstream's format (upstream-spec §3.1). */
 export interface PipelineSpec {
@@ -49,7 +64,9 @@ const TABLE_KEYS = [
   'destination_schema',
   'destination_table',
   'table_configuration',
+  'expectations',
 ]
+const EXPECTATION_KEYS = ['condition', 'action']
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -240,7 +257,43 @@ function parseObject(entry: unknown, path: string, issues: SpecIssue[]): TableSp
     const text = requireString(table[key], childPath(tablePath, key), issues, true)
     if (text !== undefined) out[key] = text
   }
+  if (table.expectations !== undefined) {
+    out.expectations = parseExpectations(table.expectations, childPath(tablePath, 'expectations'), issues)
+  }
   return issues.length === before ? out : undefined
+}
+
+function parseExpectations(value: unknown, path: string, issues: SpecIssue[]): Record<string, ExpectationSpec> {
+  const out: Record<string, ExpectationSpec> = {}
+  if (!isMapping(value)) {
+    issues.push({
+      path,
+      message: `expected a mapping of expectation names to SQL conditions, got ${describeValue(value)}`,
+    })
+    return out
+  }
+  for (const [name, entry] of Object.entries(value)) {
+    const entryPath = childPath(path, name)
+    if (name.trim() === '') issues.push({ path: entryPath, message: 'expected a non-empty expectation name' })
+    if (!isMapping(entry)) {
+      const condition = requireString(entry, entryPath, issues)
+      if (condition !== undefined) out[name] = condition
+      continue
+    }
+    unknownKeys(entry, EXPECTATION_KEYS, entryPath, issues)
+    const condition = requireString(entry.condition, childPath(entryPath, 'condition'), issues)
+    const action = entry.action
+    if (action !== undefined && !(EXPECTATION_ACTIONS as readonly unknown[]).includes(action)) {
+      issues.push({
+        path: childPath(entryPath, 'action'),
+        message: `expected one of ${EXPECTATION_ACTIONS.join(', ')}, got ${describeValue(action)}`,
+      })
+      continue
+    }
+    if (condition !== undefined)
+      out[name] = action === undefined ? { condition } : { condition, action: action as ExpectationAction }
+  }
+  return out
 }
 
 function checkDuplicates(objects: readonly { table: TableSpec }[], issues: SpecIssue[]): void {
