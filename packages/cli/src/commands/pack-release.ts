@@ -88,13 +88,12 @@ export async function runRelease(
   options: { connector: string; spec?: string; cwd: string; json: boolean; out: Output },
 ): Promise<void> {
   const { out, json } = options
-  if (result.volume) {
+  // With --json the release is in the pack result's `volume`.
+  if (result.volume && !json) {
     const { directory, latest, replaced } = result.volume
-    if (json) out.stdout(JSON.stringify({ volume: result.volume }))
-    else
-      out.stderr(
-        `lakeflow: ${replaced ? 'replaced' : 'released'} ${path.basename(result.wheel)} in ${directory}; latest → ${latest.fileName} (${latest.kind})`,
-      )
+    out.stderr(
+      `lakeflow: ${replaced ? 'replaced' : 'released'} ${path.basename(result.wheel)} in ${directory}; latest → ${latest.fileName} (${latest.kind})`,
+    )
   }
   if (plan.publish !== undefined) {
     const published = await spark.publishWheel({ wheel: result.wheel, indexUrl: plan.publish })
