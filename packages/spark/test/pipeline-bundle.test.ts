@@ -6,11 +6,11 @@ import { createSimulator, type Simulator } from '@lakeflow/simulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensurePythonEnv, PACKAGE_ROOT } from '../scripts/python-env.ts'
 import { type PackResult, packConnector, volumeWheelPath, writePipelineBundle } from '../src/index.ts'
-import { QUALITY_SPEC, qualityCorpus } from './fixtures/quality-connector.ts'
+import { QUALITY_SPEC, qualityCorpus } from './fixtures/quality-source.ts'
 import { exampleOptions, exampleRows, sortBy, startExample } from './support/example.ts'
 import { bridgeCommand, SparkCommandError, SparkDriver } from './support/spark-driver.ts'
 
-const QUALITY_CONNECTOR = join(PACKAGE_ROOT, 'test', 'fixtures', 'quality-connector.ts')
+const QUALITY_CONNECTOR = new URL('./fixtures/quality-connector.ts', import.meta.url).pathname
 const VOLUME = '/Volumes/main/lakeflow/connectors'
 
 interface Report {

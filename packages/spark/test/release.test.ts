@@ -20,7 +20,7 @@ import {
 import { exampleOptions, exampleRows, startExample } from './support/example.ts'
 import { type PypiIndex, startPypiIndex } from './support/pypi-index.ts'
 
-const EXAMPLE_NEXT = join(PACKAGE_ROOT, 'test', 'fixtures', 'example-next.ts')
+const EXAMPLE_NEXT = new URL('./fixtures/example-next.ts', import.meta.url).pathname
 const PACKAGE = 'lakeflow_connector_example'
 const WHEEL_1 = `${PACKAGE}-0.1.0-py3-none-any.whl`
 const WHEEL_2 = `${PACKAGE}-0.2.0-py3-none-any.whl`
