@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensurePythonEnv, PACKAGE_ROOT } from '../scripts/python-env.ts'
 import { type PackResult, packConnector, volumeWheelPath, writePipelineBundle } from '../src/index.ts'
 import { QUALITY_SPEC, qualityCorpus } from './fixtures/quality-source.ts'
+import { installWheelTo } from './support/commands.ts'
 import { exampleOptions, exampleRows, sortBy, startExample } from './support/example.ts'
 import { bridgeCommand, SparkCommandError, SparkDriver } from './support/spark-driver.ts'
 
@@ -29,19 +30,8 @@ let quality: { simulator: Simulator; url: string }
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'lakeflow-bundle-'))
   packed = await packConnector({ connector: 'example', cwd: PACKAGE_ROOT, to: join(scratch, 'volume') })
-  // The wheel is installed beside the test venv, not into it: other test files install theirs there.
   const site = join(scratch, 'site')
-  execFileSync(ensurePythonEnv().python, [
-    '-m',
-    'pip',
-    'install',
-    '--disable-pip-version-check',
-    '-q',
-    '--no-deps',
-    '--target',
-    site,
-    packed.wheel,
-  ])
+  installWheelTo(packed.wheel, site)
   example = await startExample()
   const simulator = createSimulator({ spec: QUALITY_SPEC, corpus: qualityCorpus() })
   quality = { simulator, url: await simulator.start() }
@@ -146,7 +136,7 @@ describe('lakeflow pack --pipeline --bundle', () => {
         '  - table:',
         '      source_table: events',
         '      table_configuration: { limit: 100 }',
-        "      expectations: { known_type: { condition: \"event_type IN ('click', 'view', 'purchase', 'signup')\" } }",
+        "      expectations: { known_type: { condition: \"event_type IN ('click', 'page_view', 'purchase', 'signup')\" } }",
         '',
       ].join('\n'),
     )
@@ -188,7 +178,7 @@ describe('lakeflow pack --pipeline --bundle', () => {
     expect(transformations).toContain('from lakeflow_connector_example import ingest, register')
     expect(transformations).toContain('from utilities.shop_spec import PIPELINE_SPEC')
     expect(readFileSync(join(bundleDir, 'utilities', 'shop_spec.py'), 'utf8')).toContain(
-      "\"known_type\": {\n                        \"condition\": \"event_type IN ('click', 'view', 'purchase', 'signup')\",",
+      "\"known_type\": {\n                        \"condition\": \"event_type IN ('click', 'page_view', 'purchase', 'signup')\",",
     )
   })
 
@@ -277,17 +267,29 @@ describe('lakeflow pack --pipeline --bundle', () => {
       source_orders_delete: ['cursor_updated_at_not_null', 'primary_key_order_id_not_null'],
       source_events_append: ['known_type', 'primary_key_event_id_not_null'],
     })
-    // Every row was checked (the simulated source is clean) and none dropped.
+    // Every row was checked and none dropped: the keys and cursors are all there. Events
+    // without a type fail the spec's warn-only expectation: counted, and kept.
+    const untyped = (await exampleRows(example.url, 'events', { limit: '100' })).filter(
+      (row) => (row as { event_type: unknown }).event_type === null,
+    ).length
+    expect(untyped).toBeGreaterThan(0)
     for (const [view, report] of Object.entries(result.expectations)) {
       expect(report.dropped_records, view).toBe(0)
-      for (const counts of Object.values(report.expectations)) expect(counts.failed_records, view).toBe(0)
+      for (const [name, counts] of Object.entries(report.expectations))
+        expect(counts.failed_records, `${view} ${name}`).toBe(name === 'known_type' ? untyped : 0)
     }
-    expect(result.expectations.source_products_snapshot!.expectations.has_sku!.passed_records).toBe(
-      result.tables['`main`.`raw`.`products`']!.length,
-    )
-    expect(result.expectations.source_events_append!.expectations.known_type!.passed_records).toBe(
-      result.tables['`main`.`raw`.`events`']!.length,
-    )
+    const products = result.tables['`main`.`raw`.`products`']!.length
+    const events = result.tables['`main`.`raw`.`events`']!.length
+    expect(result.expectations.source_products_snapshot!.expectations.has_sku).toMatchObject({
+      passed_records: products,
+      failed_records: 0,
+    })
+    expect(result.expectations.source_events_append!.expectations.known_type).toEqual({
+      condition: "event_type IN ('click', 'page_view', 'purchase', 'signup')",
+      action: 'warn',
+      passed_records: events - untyped,
+      failed_records: untyped,
+    })
     expect(JSON.stringify(settings)).not.toContain(password)
     expect(transformations).not.toContain(password)
   }, 600_000)

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +17,7 @@ import {
   releaseToVolume,
   VersionExistsError,
 } from '../src/index.ts'
+import { run } from './support/commands.ts'
 import { exampleOptions, exampleRows, startExample } from './support/example.ts'
 import { type PypiIndex, startPypiIndex } from './support/pypi-index.ts'
 
@@ -29,9 +30,6 @@ let scratch: string
 let volume: string
 let first: PackResult
 let second: PackResult
-
-const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
-  execFileSync(command, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })
 
 /** Runs Python in the PySpark venv, where the working copy of lakeflow_spark is importable. */
 const python = (code: string, ...args: string[]) => run(ensurePythonEnv().python, ['-c', code, ...args]).trim()
