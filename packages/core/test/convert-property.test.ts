@@ -6,7 +6,7 @@ import { random } from '../../../bench/convert/issues.ts'
 import { plainConverter } from '../../../bench/convert/plain-converter.ts'
 import { compileConverter } from '../src/convert/index.ts'
 import { SchemaConversionError } from '../src/errors/index.ts'
-import { type AnySparkNode, Spark, type SparkArray, type SparkMap, type SparkStruct } from '../src/schema/index.ts'
+import { type AnySparkNode, Spark, type SparkStruct } from '../src/schema/index.ts'
 
 const NAMES = ['id', 'name', 'user', 'a.b', 'constructor', 'toString', '__proto__', '1', 'é', 'created_at', 'x y', 'n']
 const WILD: unknown[] = [
@@ -134,11 +134,11 @@ function validValue(next: Next, type: AnySparkNode): unknown {
     case 'variant':
       return pick(next, ['{"a":[1,2]}', '5', { a: 1 }, [1, 'x']])
     case 'array': {
-      const element = (type as SparkArray).element
+      const element = type.element
       return Array.from({ length: Math.floor(next() * 4) }, () => randomValue(next, element))
     }
     case 'map': {
-      const mapType = type as SparkMap
+      const mapType = type
       const out: Record<string, unknown> = {}
       for (let index = Math.floor(next() * 3); index > 0; index--) {
         const key = mapType.key['x-spark'] === 'string' ? pick(next, NAMES) : pick(next, ['1', '-2', '2024-01-02', 'k'])
@@ -148,7 +148,7 @@ function validValue(next: Next, type: AnySparkNode): unknown {
     }
     case 'struct': {
       const out: Record<string, unknown> = {}
-      for (const [name, field] of Object.entries((type as SparkStruct).fields)) {
+      for (const [name, field] of Object.entries(type.fields)) {
         if (next() < 0.85) setOwn(out, name, randomValue(next, field))
       }
       if (next() < 0.2) setOwn(out, pick(next, ['extra', 'id', 'zz']), pick(next, WILD))

@@ -1,4 +1,4 @@
-import type { AnySparkNode, SparkArray, SparkMap, SparkStruct } from './spark-types.ts'
+import type { AnySparkNode, SparkStruct } from './spark-types.ts'
 
 /** One finding of {@link lintSchema}. */
 export interface SchemaLintWarning {
@@ -53,8 +53,7 @@ export function lintSchema(schema: SparkStruct, options: SchemaLintOptions = {})
         }
         return
       case 'map': {
-        const mapType = type as SparkMap
-        if (mapType.key['x-spark'] !== 'string') return
+        if (type.key['x-spark'] !== 'string') return
         const keys = new Set<string>()
         let objects = 0
         for (const sample of samples ?? []) {
@@ -74,13 +73,12 @@ export function lintSchema(schema: SparkStruct, options: SchemaLintOptions = {})
         return
       }
       case 'array': {
-        const element = (type as SparkArray).element
         const elementSamples = samples?.flatMap((sample) => (Array.isArray(sample) ? sample : []))
-        visit(element, `${path}[]`, name, elementSamples)
+        visit(type.element, `${path}[]`, name, elementSamples)
         return
       }
       case 'struct': {
-        const fields = Object.entries((type as SparkStruct).fields)
+        const fields = Object.entries(type.fields)
         if (fields.length === 0)
           warnings.push({ path, code: 'empty-struct', message: `${path} is a struct with no fields` })
         for (const [fieldName, field] of fields) {

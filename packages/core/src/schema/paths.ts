@@ -7,9 +7,9 @@ import type { AnySparkNode, SparkKind, SparkStruct } from './spark-types.ts'
 export function resolveField(schema: SparkStruct, path: string): AnySparkNode | undefined {
   let current: AnySparkNode = schema
   for (const segment of path.split('.')) {
-    if (current['x-spark'] !== 'struct') return undefined
-    const next: AnySparkNode | undefined = (current as SparkStruct).fields[segment]
-    if (next === undefined || !Object.hasOwn((current as SparkStruct).fields, segment)) return undefined
+    if (current['x-spark'] !== 'struct' || !Object.hasOwn(current.fields, segment)) return undefined
+    const next: AnySparkNode | undefined = current.fields[segment]
+    if (next === undefined) return undefined
     current = next
   }
   return current
