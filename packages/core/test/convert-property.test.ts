@@ -2,10 +2,10 @@
 // compiled converter and the plain recursive converter of bench/convert agree exactly:
 // same row, or the same error (path, expected type, message).
 import { describe, expect, it } from 'vitest'
-import { random } from '../../../bench/convert/issues.ts'
 import { plainConverter } from '../../../bench/convert/plain-converter.ts'
 import { compileConverter } from '../src/convert/index.ts'
 import { SchemaConversionError } from '../src/errors/index.ts'
+import { seededRandom } from '../src/internal/index.ts'
 import { type AnySparkNode, Spark, type SparkStruct } from '../src/schema/index.ts'
 
 const NAMES = ['id', 'name', 'user', 'a.b', 'constructor', 'toString', '__proto__', '1', 'é', 'created_at', 'x y', 'n']
@@ -179,7 +179,7 @@ function outcome(run: () => unknown): Outcome {
 
 describe('compiled converter ≡ plain reference converter', () => {
   it('agree on 6,000 random records over 120 random schemas', () => {
-    const next = random(20261124)
+    const next = seededRandom(20261124)
     let rows = 0
     let errors = 0
     for (let schemaIndex = 0; schemaIndex < 120; schemaIndex++) {

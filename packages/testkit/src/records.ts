@@ -1,4 +1,5 @@
 import type { RawRecord } from '@lakeflow/core/connector'
+import { isPlainObject } from '@lakeflow/core/internal'
 import type { SparkStruct } from '@lakeflow/core/schema'
 
 /** The value at a dotted path of a record (`user.id`); undefined when a segment is missing. */
@@ -57,13 +58,6 @@ export function emptyStructs(record: RawRecord, schema: SparkStruct, prefix = ''
     else found.push(...emptyStructs(value, field, path))
   }
   return found
-}
-
-/** A plain object (a JSON object), not an array, a class instance or null. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  const prototype = Object.getPrototypeOf(value)
-  return prototype === Object.prototype || prototype === null
 }
 
 /**

@@ -58,25 +58,3 @@ export function isEmptyObject(value: object): boolean {
   }
   return true
 }
-
-/** A short description of a value's JSON type for error reasons. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  if (value instanceof Uint8Array) return 'bytes'
-  if (value instanceof Date) return 'a Date'
-  switch (typeof value) {
-    case 'object':
-      return 'an object'
-    case 'string':
-      return 'a string'
-    case 'number':
-      return 'a number'
-    case 'boolean':
-      return 'a boolean'
-    case 'bigint':
-      return 'a bigint'
-    default:
-      return typeof value
-  }
-}

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../internal/values.ts'
 import type { AnySparkNode, SparkStruct } from './spark-types.ts'
 
 /** One finding of {@link lintSchema}. */
@@ -57,7 +58,7 @@ export function lintSchema(schema: SparkStruct, options: SchemaLintOptions = {})
         const keys = new Set<string>()
         let objects = 0
         for (const sample of samples ?? []) {
-          if (sample && typeof sample === 'object' && !Array.isArray(sample)) {
+          if (isPlainObject(sample)) {
             objects++
             for (const key of Object.keys(sample)) keys.add(key)
           }

@@ -1,3 +1,4 @@
+import { isPlainObject } from '@lakeflow/core/internal'
 import {
   type AnySparkNode,
   matchSpark,
@@ -65,7 +66,7 @@ class MapBuilder extends BaseBuilder {
   }
 
   appendValue(value: unknown): void {
-    const entries = value instanceof Map ? value.entries() : isObject(value) ? Object.entries(value) : undefined
+    const entries = value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value) : undefined
     if (entries === undefined) throw new ArrowValueError(this.path, 'a Map', value)
     for (const [key, item] of entries) {
       this.keys.append(key)
@@ -103,10 +104,6 @@ class MapBuilder extends BaseBuilder {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /** struct<...>: plain objects with one property per field. */
 class StructBuilder extends BaseBuilder {
   private readonly names: string[]
@@ -119,7 +116,7 @@ class StructBuilder extends BaseBuilder {
   }
 
   appendValue(value: unknown): void {
-    if (!isObject(value)) throw new ArrowValueError(this.path, 'an object', value)
+    if (!isPlainObject(value)) throw new ArrowValueError(this.path, 'an object', value)
     for (let index = 0; index < this.names.length; index++) this.children[index]!.append(value[this.names[index]!])
     this.length++
   }
