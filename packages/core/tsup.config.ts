@@ -11,6 +11,8 @@ export default defineConfig(
       'src/schema/index.ts',
       'src/convert/index.ts',
       'src/http/index.ts',
+      'src/validate/index.ts',
+      'src/formats/index.ts',
       'src/internal/index.ts',
     ],
     // typebox ships as ~700 ES modules; loading them costs a process ~28 MB resident, one

@@ -1,7 +1,8 @@
 /**
  * `@lakeflow/core`: the Lakeflow Connect interface for TypeScript connectors, Spark schema
  * types, record conversion and the HTTP client. Each concern also has its own subpath:
- * `@lakeflow/core/connector`, `/schema`, `/convert`, `/http`, `/options`, `/errors`.
+ * `@lakeflow/core/connector`, `/schema`, `/convert`, `/http`, `/options`, `/errors`,
+ * `/validate`, `/formats`.
  */
 export * from './connector/index.ts'
 export * from './convert/index.ts'
@@ -9,3 +10,4 @@ export * from './errors/index.ts'
 export * from './http/index.ts'
 export * from './options/index.ts'
 export * from './schema/index.ts'
+export * from './validate/index.ts'

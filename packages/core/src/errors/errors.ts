@@ -8,6 +8,7 @@ const SCHEMA_CONVERSION_ERROR = Symbol.for('lakeflow.error.SchemaConversionError
 const SPEC_VERSION_ERROR = Symbol.for('lakeflow.error.SpecVersionError')
 const UNSUPPORTED_OPERATION_ERROR = Symbol.for('lakeflow.error.UnsupportedOperationError')
 const INVALID_OFFSET_ERROR = Symbol.for('lakeflow.error.InvalidOffsetError')
+const INVALID_DOCUMENT_ERROR = Symbol.for('lakeflow.error.InvalidDocumentError')
 
 /** What {@link ApiCallError} carries. */
 export interface ApiCallErrorDetails {
@@ -210,5 +211,38 @@ export class InvalidOffsetError extends LakeflowError {
 
   static override isInstance(value: unknown): value is InvalidOffsetError {
     return hasMarker(value, INVALID_OFFSET_ERROR)
+  }
+}
+
+/** One problem of an {@link InvalidDocumentError}: the key path inside the document and what is wrong. */
+export interface DocumentProblem {
+  /** Key path such as `endpoints[3].params.since.op`; `''` is the document itself. */
+  readonly path: string
+  /** What was expected and what arrived. */
+  readonly message: string
+}
+
+/**
+ * A document (a spec or connections file, a response body checked against a schema) does not
+ * fit its schema. The message names the document, then each problem on its own line with
+ * its key path; `problems` has them as data.
+ */
+export class InvalidDocumentError extends LakeflowError {
+  readonly [INVALID_DOCUMENT_ERROR] = true
+  /** What was checked, e.g. a file path or `pipeline spec`. */
+  readonly document: string
+  readonly problems: readonly DocumentProblem[]
+
+  constructor(document: string, problems: readonly DocumentProblem[], options: LakeflowErrorOptions = {}) {
+    const lines = problems.map((problem) => `${document}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`)
+    const heading = problems.length === 1 ? '' : `${document}: ${problems.length} problems\n`
+    super(`${heading}${lines.join('\n')}`, { category: 'config', ...options })
+    this.name = 'InvalidDocumentError'
+    this.document = document
+    this.problems = problems.map((problem) => ({ path: problem.path, message: problem.message }))
+  }
+
+  static override isInstance(value: unknown): value is InvalidDocumentError {
+    return hasMarker(value, INVALID_DOCUMENT_ERROR)
   }
 }

@@ -1,6 +1,8 @@
 export {
   ApiCallError,
   type ApiCallErrorDetails,
+  type DocumentProblem,
+  InvalidDocumentError,
   InvalidOffsetError,
   InvalidOptionsError,
   SchemaConversionError,
