@@ -1,5 +1,6 @@
 // The helpers the packages share through `@lakeflow/core/internal`.
 import { describe, expect, it } from 'vitest'
+import { registerSecret } from '../src/errors/index.ts'
 import {
   closestMatch,
   describeKind,
@@ -105,19 +106,12 @@ describe('describeKind and describeValue', () => {
     ])
   })
 
-  it('describeValue shows short scalars and the kind of anything else', () => {
-    expect([undefined, null, 'scd3', '', 42, false, 5n, ['a'], { a: 1 }].map(describeValue)).toEqual([
-      'nothing',
-      'null',
-      '"scd3"',
-      '""',
-      '42',
-      'false',
-      '5n',
-      'a list',
-      'an object',
-    ])
-    expect(describeValue('x'.repeat(61))).toBe(`"${'x'.repeat(60)}…"`)
-    expect(describeValue('x'.repeat(60))).toBe(`"${'x'.repeat(60)}"`)
+  it('describeValue shows the value as short, redacted JSON, or nothing', () => {
+    expect([undefined, null, 'scd3', '', 42, false, 5n, ['a'], { a: 1 }, new Uint8Array(3)].map(describeValue)).toEqual(
+      ['nothing', 'null', '"scd3"', '""', '42', 'false', '5n', '["a"]', '{"a":1}', '<3 bytes>'],
+    )
+    expect(describeValue('x'.repeat(70))).toBe(`"${'x'.repeat(59)}…(72 chars)`)
+    registerSecret('hunter2-secret-value')
+    expect(describeValue({ token: 'hunter2-secret-value' })).toBe('{"token":"[REDACTED]"}')
   })
 })

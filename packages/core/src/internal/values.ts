@@ -1,3 +1,5 @@
+import { excerpt } from '../errors/redact.ts'
+
 /** A plain object (what JSON or YAML parsing gives): not null, an array, a class instance, a Map or a Date. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false
@@ -22,24 +24,11 @@ export function describeKind(value: unknown): string {
   return kind === 'object' ? 'an object' : `a ${kind}`
 }
 
-/** Strings longer than this are cut in {@link describeValue}. */
-const SHOWN_TEXT = 60
-
 /**
- * A value for messages: strings quoted (cut after 60 characters), numbers, booleans and
- * bigints as written (`42`, `true`, `5n`), anything else by its kind ({@link describeKind}).
+ * A value for messages, as {@link excerpt} writes it (JSON, cut after 60 characters, secrets
+ * redacted), or `nothing` when it is missing.
  * @example `expected one of SCD_TYPE_1, SCD_TYPE_2, got ${describeValue('scd3')}` // got "scd3"
  */
 export function describeValue(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value.length > SHOWN_TEXT ? `${value.slice(0, SHOWN_TEXT)}…` : value)
-    case 'number':
-    case 'boolean':
-      return String(value)
-    case 'bigint':
-      return `${value}n`
-    default:
-      return describeKind(value)
-  }
+  return value === undefined ? 'nothing' : excerpt(value, 60)
 }
