@@ -1,14 +1,7 @@
 // The helpers the packages share through `@lakeflow/core/internal`.
 import { describe, expect, it } from 'vitest'
 import { registerSecret } from '../src/errors/index.ts'
-import {
-  closestMatch,
-  describeKind,
-  describeValue,
-  editDistance,
-  isPlainObject,
-  seededRandom,
-} from '../src/internal/index.ts'
+import { describeKind, describeValue, isPlainObject, seededRandom } from '../src/internal/index.ts'
 
 describe('seededRandom', () => {
   it('is mulberry32: the committed corpora and fault schedules depend on this exact sequence', () => {
@@ -29,35 +22,6 @@ describe('seededRandom', () => {
       expect(value).toBeLessThan(1)
     }
     expect(seededRandom(8)()).not.toBe(seededRandom(7)())
-  })
-})
-
-describe('editDistance', () => {
-  it.each([
-    ['', '', 0],
-    ['', 'abc', 3],
-    ['abc', '', 3],
-    ['kitten', 'sitting', 3],
-    ['base_ulr', 'base_url', 2],
-    ['flaw', 'lawn', 2],
-    ['GET /items', 'GET /item', 1],
-  ])('%j → %j is %i', (left, right, distance) => {
-    expect(editDistance(left, right)).toBe(distance)
-    expect(editDistance(right, left)).toBe(distance)
-  })
-})
-
-describe('closestMatch', () => {
-  it('names the nearest candidate within the typo limit, ignoring case; the first one on a tie', () => {
-    expect(closestMatch('tokn', ['base_url', 'token'])).toBe('token')
-    expect(closestMatch('TOKEN', ['token'])).toBe('token')
-    expect(closestMatch('ab', ['ax', 'ay'])).toBe('ax')
-    // Two edits are always allowed; longer words a quarter of their length.
-    expect(closestMatch('per_pag', ['per_page', 'page'])).toBe('per_page')
-    expect(closestMatch('xyz', ['token'])).toBeUndefined()
-    expect(closestMatch('destination', ['destination_table'])).toBeUndefined()
-    expect(closestMatch('max_records_per_btch__', ['max_records_per_batch'])).toBe('max_records_per_batch')
-    expect(closestMatch('anything', [])).toBeUndefined()
   })
 })
 

@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
-import { describeValue as shown, isPlainObject as isMapping } from '../internal/values.ts'
+import { isPlainObject as isMapping, describeValue as shown } from '../internal/values.ts'
 
 /**
  * Schema keyword holding the phrase a message uses for what was expected at that position:
@@ -39,7 +39,6 @@ export function formatDocumentPath(segments: Segments): string {
   }
   return path
 }
-
 
 function jsonType(value: unknown): string {
   if (value === null) return 'null'
