@@ -6,7 +6,8 @@ import { plainConverter } from '../../../bench/convert/plain-converter.ts'
 import { compileConverter } from '../src/convert/index.ts'
 import { SchemaConversionError } from '../src/errors/index.ts'
 import { seededRandom } from '../src/internal/index.ts'
-import { type AnySparkNode, Spark, type SparkStruct } from '../src/schema/index.ts'
+import { type AnySparkNode, Spark, type SparkKind, type SparkStruct } from '../src/schema/index.ts'
+import { SCALAR_KINDS, scalar } from '../src/schema/spark-types.ts'
 
 const NAMES = ['id', 'name', 'user', 'a.b', 'constructor', 'toString', '__proto__', '1', 'é', 'created_at', 'x y', 'n']
 const WILD: unknown[] = [
@@ -59,25 +60,8 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 
 function randomType(next: Next, depth: number): AnySparkNode {
   const options = { nullable: next() < 0.75 }
-  const nested = depth < 3 ? ['array', 'map', 'struct'] : []
-  const kind = pick(next, [
-    'string',
-    'long',
-    'integer',
-    'short',
-    'byte',
-    'double',
-    'float',
-    'boolean',
-    'decimal',
-    'date',
-    'timestamp',
-    'timestamp_ntz',
-    'binary',
-    'variant',
-    ...nested,
-    ...nested,
-  ])
+  const nested = depth < 3 ? (['array', 'map', 'struct'] as const) : []
+  const kind = pick<SparkKind>(next, [...SCALAR_KINDS, 'decimal', ...nested, ...nested])
   switch (kind) {
     case 'array':
       return Spark.array(randomType(next, depth + 1), options)
@@ -87,10 +71,8 @@ function randomType(next: Next, depth: number): AnySparkNode {
       return randomStruct(next, depth + 1, options.nullable)
     case 'decimal':
       return Spark.decimal(3 + Math.floor(next() * 20), Math.floor(next() * 3), options)
-    case 'timestamp_ntz':
-      return Spark.timestampNtz(options)
     default:
-      return (Spark as unknown as Record<string, (o: object) => AnySparkNode>)[kind]!(options)
+      return scalar(kind, options)
   }
 }
 
