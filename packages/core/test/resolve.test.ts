@@ -194,6 +194,9 @@ describe('resolveConnector', () => {
       `Unknown connector "azure_devop": package @lakeflow/connector-azure-devop is not installed in ${app}, its workspace or next to the runner; did you mean "azure-devops"? Known connectors: @acme/connector-future, azure-devops, beside, built, installed, not-one. Install it with \`pnpm add @lakeflow/connector-azure-devop\`, or name a connection`,
     )
     expect(knownConnectors({ cwd: tmpdir() })).not.toContain('azure-devops')
+    expect(() => resolveConnector('zzzzzzzz', { cwd: app })).toThrow(
+      /is not installed in .*, its workspace or next to the runner\. Known connectors: @acme\/connector-future, azure-devops, built, installed, not-one\. Install it with `pnpm add @lakeflow\/connector-zzzzzzzz`$/,
+    )
   })
 
   it('refuses a path that does not exist, naming it', () => {

@@ -38,7 +38,7 @@ export class ConnectorNotFoundError extends LakeflowError {
       details.missingPath !== undefined
         ? `Unknown connector "${details.connector}": there is no file or directory ${details.missingPath}${hint}`
         : `Unknown connector "${details.connector}": package ${details.packageName} is not installed in ${details.cwd}, its workspace or next to the runner` +
-          (details.suggestion ? `; did you mean "${details.suggestion}"?` : '') +
+          (details.suggestion ? `; did you mean "${details.suggestion}"?` : '.') +
           ` Known connectors: ${details.known?.length ? details.known.join(', ') : '(none)'}.` +
           ` Install it with \`pnpm add ${details.packageName}\`${hint}`
     super(message, { category: 'config' })
