@@ -1,12 +1,10 @@
 // Table options through the real bridge protocol (a lakeflow-bridge process): a pipeline
 // spec's shared table_configuration reaches every table, each table ignores what another
 // table takes, unknown keys are refused, and sessions never mix up two calls' table options.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PACKAGE_ROOT } from '../scripts/python-env.ts'
 import { BridgeClient, type CallOutcome } from './support/bridge-client.ts'
 
-const ECHO_CONNECTOR = join(PACKAGE_ROOT, 'test', 'fixtures', 'options-connector.ts')
+const ECHO_CONNECTOR = new URL('./fixtures/options-connector.ts', import.meta.url).pathname
 
 let bridge: BridgeClient
 
