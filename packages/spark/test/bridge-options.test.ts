@@ -1,6 +1,8 @@
 // Table options through the real bridge protocol (a lakeflow-bridge process): a pipeline
 // spec's shared table_configuration reaches every table, each table ignores what another
 // table takes, unknown keys are refused, and sessions never mix up two calls' table options.
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BridgeClient, type CallOutcome } from './support/bridge-client.ts'
 
@@ -9,7 +11,7 @@ const ECHO_CONNECTOR = new URL('./fixtures/options-connector.ts', import.meta.ur
 let bridge: BridgeClient
 
 beforeAll(() => {
-  bridge = new BridgeClient(ECHO_CONNECTOR, { LAKEFLOW_DEBUG: '1' })
+  bridge = new BridgeClient(ECHO_CONNECTOR, { env: { LAKEFLOW_DEBUG: '1' } })
 })
 
 afterAll(async () => {
@@ -87,5 +89,27 @@ describe('sessions', () => {
       instance,
     })
     expect(described.message.type).toBe('result')
+  })
+})
+
+describe('connector names (the rule every runner shares)', () => {
+  const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+
+  it.each([
+    ['connector-example', REPO_ROOT],
+    ['@lakeflow/connector-example', REPO_ROOT],
+    ['./connectors/example', REPO_ROOT],
+    ['example', join(REPO_ROOT, 'packages', 'spark')],
+  ])('lakeflow-bridge --connector %s (from %s) serves the example connector', async (name, cwd) => {
+    const client = new BridgeClient(name, { cwd })
+    try {
+      const { message } = await client.call('hello')
+      expect(message, client.stderr).toMatchObject({
+        type: 'result',
+        result: { connector: { name: 'example', packageName: '@lakeflow/connector-example' } },
+      })
+    } finally {
+      await client.close()
+    }
   })
 })

@@ -19,9 +19,14 @@ export class BridgeClient {
   private nextId = 1
   readonly exited: Promise<number | null>
 
-  constructor(connectorModule: string, env: Record<string, string> = {}) {
-    const [command, ...args] = bridgeCommand(connectorModule)
-    this.child = spawn(command!, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  /** `connector`: what `--connector` gets; `cwd`: where the bridge runs (and resolves it from). */
+  constructor(connector: string, settings: { env?: Record<string, string>; cwd?: string } = {}) {
+    const [command, ...args] = bridgeCommand(connector)
+    this.child = spawn(command!, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...settings.env },
+      ...(settings.cwd ? { cwd: settings.cwd } : {}),
+    })
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString('utf8')
     })
