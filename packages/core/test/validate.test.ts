@@ -8,7 +8,7 @@ const Param = Type.Union([
     {
       role: Type.Literal('filter'),
       field: Type.String({ minLength: 1, [EXPECTED]: 'the dotted record field to filter on' }),
-      op: Type.Union([Type.Literal('eq'), Type.Literal('gt')]),
+      op: Type.Enum(['eq', 'gt']),
     },
     { additionalProperties: false },
   ),

@@ -50,6 +50,7 @@ function jsonType(value: unknown): string {
 /** The JSON types a schema accepts (`undefined`: any). */
 function acceptedTypes(schema: Schema): string[] | undefined {
   if ('const' in schema) return [jsonType(schema.const)]
+  if (Array.isArray(schema.enum)) return [...new Set(schema.enum.map(jsonType))]
   if (Array.isArray(schema.anyOf)) {
     const types = (schema.anyOf as Schema[]).map(acceptedTypes)
     return types.some((entry) => entry === undefined) ? undefined : [...new Set(types.flat() as string[])]
@@ -58,7 +59,9 @@ function acceptedTypes(schema: Schema): string[] | undefined {
   return undefined
 }
 
+/** The allowed values of an enum or of a union of literals. */
 function literals(schema: Schema): unknown[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum
   const branches = schema.anyOf as Schema[] | undefined
   if (!branches?.every((branch) => 'const' in branch)) return undefined
   return branches.map((branch) => branch.const)
@@ -126,7 +129,9 @@ function expected(walker: Walker, schema: TSchema | Schema, value: unknown, segm
 }
 
 function walk(walker: Walker, schema: Schema, value: unknown, segments: Segments, context = ''): void {
-  if (Array.isArray(schema.anyOf)) walkUnion(walker, schema, value, segments)
+  const values = literals(schema)
+  if (values) walkLiterals(walker, schema, values, value, segments)
+  else if (Array.isArray(schema.anyOf)) walkUnion(walker, schema, value, segments)
   else if (schema.type === 'object') walkObject(walker, schema, value, segments, context)
   else if (schema.type === 'array') walkArray(walker, schema, value, segments)
   else if (!Value.Check(schema, value)) expected(walker, schema, value, segments)
@@ -144,17 +149,17 @@ function walkArray(walker: Walker, schema: Schema, value: unknown, segments: Seg
   })
 }
 
+/** An enum or a union of literals: an unknown text value is named as such, with the choices. */
+function walkLiterals(walker: Walker, schema: Schema, values: unknown[], value: unknown, segments: Segments): void {
+  if (values.includes(value)) return
+  const key = segments.at(-1)
+  if (typeof value === 'string' && typeof key === 'string' && typeof schema[EXPECTED] !== 'string')
+    report(walker, segments, `unknown ${key} ${shown(value)}; expected ${expectedPhrase(schema as TSchema)}`)
+  else expected(walker, schema, value, segments)
+}
+
 function walkUnion(walker: Walker, schema: Schema, value: unknown, segments: Segments): void {
   const branches = schema.anyOf as Schema[]
-  const values = literals(schema)
-  if (values) {
-    if (values.includes(value)) return
-    const key = segments.at(-1)
-    if (typeof value === 'string' && typeof key === 'string' && typeof schema[EXPECTED] !== 'string')
-      report(walker, segments, `unknown ${key} ${shown(value)}; expected ${expectedPhrase(schema as TSchema)}`)
-    else expected(walker, schema, value, segments)
-    return
-  }
   const tag = isMapping(value) ? discriminator(branches) : undefined
   if (tag !== undefined && isMapping(value)) {
     walkTagged(walker, branches, tag, value, segments)
@@ -166,8 +171,25 @@ function walkUnion(walker: Walker, schema: Schema, value: unknown, segments: Seg
     return types === undefined || types.includes(type) || (type === 'integer' && types.includes('number'))
   })
   if (candidates.some((branch) => Value.Check(branch, value))) return
-  if (candidates.length === 1) walk(walker, candidates[0]!, value, segments)
+  const chosen = candidates.length === 1 ? candidates[0] : closestObject(candidates, value)
+  if (chosen) walk(walker, chosen, value, segments)
   else expected(walker, schema, value, segments)
+}
+
+/**
+ * Among object branches, the one declaring the most of the value's keys, when exactly one
+ * does: `{prefix: "Bearer "}` is checked as the `{header, prefix}` branch, not `{query}`.
+ */
+function closestObject(branches: Schema[], value: unknown): Schema | undefined {
+  if (!isMapping(value)) return undefined
+  const keys = Object.keys(value)
+  const scored = branches.map((branch) => ({
+    branch,
+    score: keys.filter((key) => Object.hasOwn((branch.properties ?? {}) as object, key)).length,
+  }))
+  const best = Math.max(...scored.map((entry) => entry.score))
+  const top = scored.filter((entry) => entry.score === best)
+  return best > 0 && top.length === 1 ? top[0]!.branch : undefined
 }
 
 /** A tagged union: the branch whose tag literal equals the value's tag, or an issue naming the tags. */
