@@ -1,18 +1,21 @@
 import { ApiCallError, hasMarker, InvalidOptionsError, LakeflowError, redact } from '@lakeflow/core/errors'
-import { DestinationError } from '@lakeflow/pipeline'
+import { DestinationError, type RunReport } from '@lakeflow/pipeline'
 
 const USAGE_ERROR = Symbol.for('lakeflow.error.UsageError')
 
 /**
  * Exit codes of `lakeflow`:
- * - 0: success
+ * - 0: success (warnings, such as a read stopped at `--max-calls`, are in the report; the next
+ *   sync continues from there)
  * - 1: the run finished but at least one table failed (see the report)
  * - 2: usage or configuration error (bad flags, malformed spec or connections file, unknown
- *   connector or table, missing or invalid option)
- * - 3: the source could not be reached, or rejected the request, before any table ran
- * - 4: the destination cannot be used (locked by another process, unwritable, not DuckDB)
+ *   connector, table or pipeline, missing or invalid option)
+ * - 3: the source could not be reached, or refused: every table failed reading it
+ * - 4: the destination cannot be used (locked, unwritable, full, damaged, not DuckDB, or a
+ *   table changed outside lakeflow)
  * - 70: an internal error (a bug: please report it)
- * - 130: interrupted (Ctrl-C); committed batches are kept, the open one is rolled back
+ * - 130: interrupted (Ctrl-C), 143: terminated (SIGTERM); committed batches are kept, the open
+ *   one is rolled back
  */
 export const EXIT = {
   ok: 0,
@@ -22,6 +25,7 @@ export const EXIT = {
   destination: 4,
   internal: 70,
   interrupted: 130,
+  terminated: 143,
 } as const
 
 /** A bad command line: unknown command or flag, missing argument. */
@@ -37,6 +41,9 @@ export class UsageError extends LakeflowError {
   }
 }
 
+/** Error categories that mean the source failed (unreachable, refusing, or answering nonsense). */
+const SOURCE_CATEGORIES: readonly string[] = ['auth', 'transient', 'source']
+
 /** The exit code for an error that ended a command. */
 export function exitCodeOf(error: unknown): number {
   if (DestinationError.isInstance(error)) return EXIT.destination
@@ -44,9 +51,21 @@ export function exitCodeOf(error: unknown): number {
   if (InvalidOptionsError.isInstance(error)) return EXIT.usage
   if (LakeflowError.isInstance(error)) {
     if (error.category === 'config' || error.category === 'schema') return EXIT.usage
-    if (error.category === 'auth' || error.category === 'transient' || error.category === 'source') return EXIT.source
+    if (SOURCE_CATEGORIES.includes(error.category)) return EXIT.source
   }
   return EXIT.internal
+}
+
+/**
+ * The exit code of a finished run: 0 when every table succeeded; 4 when a table failed because
+ * of the destination; 3 when every table failed reading the source; 1 otherwise.
+ */
+export function exitCodeOfRun(report: RunReport): number {
+  const failed = report.tables.filter((table) => table.status === 'failed')
+  if (failed.length === 0) return EXIT.ok
+  if (failed.some((table) => table.error?.name === 'DestinationError')) return EXIT.destination
+  const sourceOnly = failed.every((table) => SOURCE_CATEGORIES.includes(table.error?.category ?? ''))
+  return sourceOnly && failed.length === report.tables.length ? EXIT.source : EXIT.tableFailed
 }
 
 /** One line: `lakeflow: <message>` (redacted, first line only). */

@@ -5,6 +5,7 @@
  */
 export { default as Type } from 'typebox'
 export {
+  closestMatch,
   containsSecret,
   defineOptions,
   isSecretSchema,

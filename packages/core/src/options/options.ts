@@ -131,12 +131,21 @@ export function parseOptions<Schema extends TObject>(
 }
 
 function unknownKeyProblem(key: string, known: string[]): string {
-  const closest = known
-    .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
-    .filter((entry) => entry.distance <= Math.max(2, Math.floor(key.length / 4)))
-    .sort((left, right) => left.distance - right.distance)[0]
-  const hint = closest ? `; did you mean "${closest.candidate}"?` : ''
+  const closest = closestMatch(key, known)
+  const hint = closest ? `; did you mean "${closest}"?` : ''
   return `unknown option${hint} Known options: ${known.join(', ') || '(none)'}`
+}
+
+/**
+ * The candidate a mistyped `word` most likely meant (case-insensitive edit distance of at most
+ * 2, or a quarter of the word's length), for "did you mean" hints; undefined when none is close.
+ * @example closestMatch('pagesize', ['page_size', 'limit']) // 'page_size'
+ */
+export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  return candidates
+    .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }))
+    .filter((entry) => entry.distance <= Math.max(2, Math.floor(word.length / 4)))
+    .sort((left, right) => left.distance - right.distance)[0]?.candidate
 }
 
 function editDistance(left: string, right: string): number {

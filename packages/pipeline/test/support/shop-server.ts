@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 
 /**
- * A tiny real HTTP source for pipeline tests ("shop"): products (snapshot, paged), users
+ * A tiny real HTTP source for pipeline tests ("shop"): products (snapshot, paged by page
+ * number or by `after_id`), users
  * (cursor-based cdc), orders (cdc plus tombstones), events (append by sequence number).
  * Mutations move a clock one second each, so cursors are unique and ordered. Faults
  * (error statuses, connection resets) can be scripted for the next N requests.
@@ -126,8 +127,13 @@ export async function startShopServer(options: { token?: string } = {}): Promise
     const table = parts[0] as ShopTable
     requests.push({ path: url.pathname, status: 200 })
     if (parts.length === 1 && table === 'products') {
-      const page = Number(url.searchParams.get('page') ?? 1)
       const all = [...tables.products.values()].sort((left, right) => Number(left.id) - Number(right.id))
+      const afterId = url.searchParams.get('after_id')
+      if (afterId !== null) {
+        // keyset pages: the records after an id (stable while other records change)
+        return send(response, 200, { records: all.filter((row) => Number(row.id) > Number(afterId)).slice(0, limit) })
+      }
+      const page = Number(url.searchParams.get('page') ?? 1)
       return send(response, 200, { records: all.slice((page - 1) * limit, page * limit) })
     }
     if (parts.length === 1 && (table === 'users' || table === 'orders')) {
