@@ -29,6 +29,10 @@ export async function syncShop(
     pipeline?: string
     retryLimit?: number
     groupCommitRows?: number
+    maxCalls?: number
+    fullRefresh?: boolean | string[]
+    /** Called with the open destination on every event (to look at the visible tables mid-run). */
+    onEvent?: (event: PipelineEvent, destination: DuckDbDestination) => void
   } = {},
 ): Promise<RunReport> {
   const spec = parsePipelineSpec({ connection_name: 'shop', objects })
@@ -50,7 +54,12 @@ export async function syncShop(
       },
       destination,
       concurrency: settings.concurrency ?? 3,
-      onEvent: (event) => settings.events?.push(event),
+      ...(settings.maxCalls === undefined ? {} : { maxCalls: settings.maxCalls }),
+      ...(settings.fullRefresh === undefined ? {} : { fullRefresh: settings.fullRefresh }),
+      onEvent: (event) => {
+        settings.events?.push(event)
+        settings.onEvent?.(event, destination)
+      },
     })
   } finally {
     await destination.close()

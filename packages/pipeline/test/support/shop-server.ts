@@ -14,8 +14,8 @@ export interface ShopServer {
   /** Live records of a table, by key. */
   readonly tables: Record<ShopTable, Map<number, Record<string, unknown>>>
   readonly tombstones: Record<string, unknown>[]
-  /** Requests served (including failed ones). */
-  readonly requests: { path: string; status: number }[]
+  /** Requests served (including failed ones), with their query string (`?after_id=8&limit=4`). */
+  readonly requests: { path: string; query: string; status: number }[]
   upsert(table: 'users' | 'orders' | 'products', record: Record<string, unknown>): void
   remove(table: 'orders' | 'products' | 'users', id: number): void
   appendEvent(event: Record<string, unknown>): void
@@ -106,26 +106,26 @@ export async function startShopServer(options: { token?: string } = {}): Promise
     const url = new URL(request.url ?? '/', 'http://localhost')
     const fault = pickFault(url.pathname)
     if (fault === 'reset') {
-      requests.push({ path: url.pathname, status: 0 })
+      requests.push({ path: url.pathname, query: url.search, status: 0 })
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
       response.write('{"records":[{"id":')
       setTimeout(() => request.socket.destroy(), 5)
       return
     }
     if (fault !== undefined) {
-      requests.push({ path: url.pathname, status: fault })
+      requests.push({ path: url.pathname, query: url.search, status: fault })
       response.setHeader('retry-after', '0')
       return send(response, fault, { error: 'injected fault' })
     }
     if (request.headers.authorization !== `Bearer ${token}`) {
-      requests.push({ path: url.pathname, status: 401 })
+      requests.push({ path: url.pathname, query: url.search, status: 401 })
       return send(response, 401, { error: 'bad credentials' })
     }
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 100)
     const since = url.searchParams.get('since') ?? ''
     const parts = url.pathname.split('/').filter(Boolean)
     const table = parts[0] as ShopTable
-    requests.push({ path: url.pathname, status: 200 })
+    requests.push({ path: url.pathname, query: url.search, status: 200 })
     if (parts.length === 1 && table === 'products') {
       const all = [...tables.products.values()].sort((left, right) => Number(left.id) - Number(right.id))
       const afterId = url.searchParams.get('after_id')
