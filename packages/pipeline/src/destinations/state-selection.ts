@@ -2,10 +2,10 @@ import { LakeflowError } from '@lakeflow/core/errors'
 import { closestMatch } from '@lakeflow/core/options'
 import type { StateEntry } from './types.ts'
 
-/** `; did you mean "x"?` when a known name is close to the given one. */
+/** `; did you mean "x"?` when a known name is close to the given one, else `.`. */
 function hint(given: string, known: readonly string[]): string {
   const closest = closestMatch(given, known)
-  return closest === undefined ? '' : `; did you mean "${closest}"?`
+  return closest === undefined ? '.' : `; did you mean "${closest}"?`
 }
 
 /** A table's name without the default schema: `main.users` → `users`. */
@@ -27,7 +27,7 @@ export function selectStateEntries(
   const pipelines = [...new Set(entries.map((entry) => entry.pipeline))]
   if (!pipelines.includes(pipeline)) {
     throw new LakeflowError(
-      `No pipeline named "${pipeline}" in ${location}${hint(pipeline, pipelines)}; pipelines there: ${pipelines.join(', ') || '(none)'} (see lakeflow state show)`,
+      `No pipeline named "${pipeline}" in ${location}${hint(pipeline, pipelines)} Pipelines there: ${pipelines.join(', ') || '(none)'} (see lakeflow state show)`,
       { category: 'config' },
     )
   }
@@ -39,7 +39,7 @@ export function selectStateEntries(
   if (selected.length === 0) {
     const tables = [...new Set(ofPipeline.map((entry) => bareName(entry.table)))]
     throw new LakeflowError(
-      `Pipeline ${pipeline} has no table "${table}" in ${location}${hint(bareName(table), tables)}; its tables: ${tables.join(', ')}`,
+      `Pipeline ${pipeline} has no table "${table}" in ${location}${hint(bareName(table), tables)} Its tables: ${tables.join(', ')}`,
       { category: 'config' },
     )
   }

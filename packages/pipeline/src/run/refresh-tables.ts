@@ -26,7 +26,7 @@ export function refreshedTables(
       const known = planned.map((table) => table.plan.sourceTable)
       const closest = closestMatch(name, known)
       throw new LakeflowError(
-        `Cannot refresh table "${name}": the pipeline has no such table${closest ? `; did you mean "${closest}"?` : ''} Its tables: ${known.join(', ')}`,
+        `Cannot refresh table "${name}": the pipeline has no such table${closest ? `; did you mean "${closest}"?` : '.'} Its tables: ${known.join(', ')}`,
         { category: 'config' },
       )
     }

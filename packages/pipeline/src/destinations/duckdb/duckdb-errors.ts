@@ -22,6 +22,8 @@ export class DestinationError extends LakeflowError {
 /** Turns DuckDB's open failures into one-line errors that name the problem and the fix. */
 export function openFailure(file: string, error: unknown): DestinationError {
   const message = (error as Error).message ?? String(error)
+  if (/No space left on device|File too large/i.test(message))
+    return destinationFailure(file, error) as DestinationError
   const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message)
   if (lock || /Could not set lock/.test(message)) {
     const holder = lock ? ` (PID ${lock[2]})` : ''

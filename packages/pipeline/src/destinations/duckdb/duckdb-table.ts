@@ -98,7 +98,13 @@ export class DuckDbTableWriter implements TableWriter {
     const base = path.join(this.context.stagingDirectory, `${this.context.stagingPrefix}-${++this.batches}`)
     // upserts also stage keys and sequence alone, so finding each key's winner reads small lines
     const keys = flow === 'upsert' ? this.deleteSchema : undefined
-    return new DuckDbBatch(this, flow, new StagingFile(base, schema, keys), schema)
+    let staged: StagingFile
+    try {
+      staged = new StagingFile(base, schema, keys)
+    } catch (error) {
+      throw destinationFailure(this.context.location, error)
+    }
+    return new DuckDbBatch(this, flow, staged, schema)
   }
 
   /** @internal the plan and destination file, for the batches' messages. */
@@ -288,12 +294,7 @@ class DuckDbBatch implements BatchWriter {
 
   add(row: Row): void {
     if (this.finished) throw new LakeflowError('This batch is already committed or aborted', { category: 'internal' })
-    let bytes: number
-    try {
-      bytes = this.staged.add(row)
-    } catch (error) {
-      throw destinationFailure(this.owner.location, error)
-    }
+    const bytes = this.onDisk(() => this.staged.add(row))
     if (bytes > MAX_RECORD_BYTES) {
       const { plan } = this.owner
       throw new RecordTooLargeError(
@@ -310,11 +311,20 @@ class DuckDbBatch implements BatchWriter {
   }
 
   mark(): void {
-    this.staged.mark()
+    this.onDisk(() => this.staged.mark())
   }
 
   dropSinceMark(): void {
-    this.staged.dropSinceMark()
+    this.onDisk(() => this.staged.dropSinceMark())
+  }
+
+  /** Runs a staging file operation; a failing disk (full, say) becomes an error naming the path. */
+  private onDisk<T>(operation: () => T): T {
+    try {
+      return operation()
+    } catch (error) {
+      throw destinationFailure(this.owner.location, error)
+    }
   }
 
   commit(endOffset: Offset | null): Promise<BatchCounts> {
@@ -334,10 +344,10 @@ class DuckDbBatch implements BatchWriter {
   private finish(): void {
     this.finished = true
     try {
-      this.staged.finish()
+      this.onDisk(() => this.staged.finish())
     } catch (error) {
       this.staged.remove()
-      throw destinationFailure(this.owner.location, error)
+      throw error
     }
   }
 
