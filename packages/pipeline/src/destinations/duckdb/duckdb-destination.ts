@@ -6,8 +6,9 @@ import { resolveField } from '@lakeflow/core/schema'
 import { SerialQueue } from '../serial-queue.ts'
 import { selectStateEntries } from '../state-selection.ts'
 import type { Destination, OpenTableOptions, RunRecord, StateEntry, TablePlan, TableWriter } from '../types.ts'
-import { END_AT, START_AT, TOMBSTONE_SEQ } from './apply-sql.ts'
-import { checkDrift, recordColumns, tableColumns } from './duckdb-drift.ts'
+import { TOMBSTONE_SEQ } from './apply-sql.ts'
+import { checkColumns, tableColumns, wantedColumns } from './duckdb-columns.ts'
+import { checkDrift, recordColumns } from './duckdb-drift.ts'
 import { DestinationError, destinationFailure, openFailure } from './duckdb-errors.ts'
 import { checkAttached, checkDestinationFile } from './duckdb-file-check.ts'
 import {
@@ -353,28 +354,4 @@ export class DuckDbDestination implements Destination {
     this.admin = undefined
     this.instance = undefined
   }
-}
-
-/** The columns a plan's table has: the schema's, plus the history columns of SCD type 2. */
-function wantedColumns(plan: TablePlan): [string, string][] {
-  const wanted = Object.entries(plan.schema.fields).map(
-    ([column, type]) => [column, duckDbType(type)] as [string, string],
-  )
-  if (plan.scdType === 2 && plan.ingestionType !== 'append') {
-    const historyType =
-      plan.ingestionType === 'snapshot' ? 'TIMESTAMPTZ' : duckDbType(resolveField(plan.schema, plan.sequenceBy!)!)
-    wanted.push([START_AT, historyType], [END_AT, historyType])
-  }
-  return wanted
-}
-
-/** Checks that keys and the sequence column exist in the schema; returns the problem or undefined. */
-function checkColumns(plan: TablePlan): string | undefined {
-  for (const key of plan.primaryKeys) {
-    if (!resolveField(plan.schema, key)) return `primary key "${key}" is not a column of the table schema`
-  }
-  if (plan.sequenceBy && !resolveField(plan.schema, plan.sequenceBy)) {
-    return `sequence_by column "${plan.sequenceBy}" is not a column of the table schema`
-  }
-  return undefined
 }

@@ -1,19 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
+import { bareName } from '../state-selection.ts'
 import { DestinationError } from './duckdb-errors.ts'
 import { STATE_TABLE } from './duckdb-state.ts'
-
-/** The columns (name → DuckDB type) of a table in the destination; empty when it does not exist. */
-export async function tableColumns(
-  connection: DuckDBConnection,
-  schema: string,
-  table: string,
-): Promise<Map<string, string>> {
-  const result = await connection.runAndReadAll(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2`,
-    [schema, table],
-  )
-  return new Map(result.getRows().map(([column, type]) => [String(column), String(type)]))
-}
 
 /** Where drift is looked for. */
 export interface DriftCheck {
@@ -40,8 +28,7 @@ export async function checkDrift(connection: DuckDBConnection, check: DriftCheck
   )
   const [batches, recorded] = result.getRows()[0]!
   if (Number(batches) === 0) return
-  const bare = check.name.replace(/^main\./, '')
-  const fix = `rebuild it with lakeflow sync --full-refresh --table ${bare}`
+  const fix = `rebuild it with lakeflow sync --full-refresh --table ${bareName(check.name)}`
   if (check.columns.size === 0) {
     throw new DestinationError(
       check.file,

@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api'
 import { assertOffset, canonicalOffset, type Offset } from '@lakeflow/core/connector'
 import { redact } from '@lakeflow/core/errors'
+import { bareName } from '../state-selection.ts'
 import type { CommittedState, Flow, StateEntry, TablePlan } from '../types.ts'
 import { DestinationError } from './duckdb-errors.ts'
 
@@ -57,10 +58,9 @@ export function parseSavedOffset(text: DuckDBValue, key: StateKey): Offset | nul
     value = JSON.parse(String(text))
     assertOffset(value, key.table)
   } catch (error) {
-    const bare = key.table.replace(/^main\./, '')
     throw new DestinationError(
       key.file,
-      `The saved offset of table ${key.table} (pipeline ${key.pipeline}, ${key.flow} flow) in ${key.file} is not an offset: ${JSON.stringify(String(text).slice(0, 80))}. Reset it with lakeflow state reset --dest ${key.file} --pipeline ${key.pipeline} --table ${key.table} (the next sync reads the table from the start), or rebuild the table with lakeflow sync --full-refresh --table ${bare}`,
+      `The saved offset of table ${key.table} (pipeline ${key.pipeline}, ${key.flow} flow) in ${key.file} is not an offset: ${JSON.stringify(String(text).slice(0, 80))}. Reset it with lakeflow state reset --dest ${key.file} --pipeline ${key.pipeline} --table ${key.table} (the next sync reads the table from the start), or rebuild the table with lakeflow sync --full-refresh --table ${bareName(key.table)}`,
       error,
     )
   }
