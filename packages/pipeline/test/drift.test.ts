@@ -116,7 +116,7 @@ describe('destination drift', () => {
     expect(report.warnings).toEqual([
       {
         table: 'users',
-        message: '2 source fields not in the schema were dropped: nickname, team_id (in 12 of 30 records read)',
+        message: '2 source fields not in the schema were dropped: nickname, team_id (in 12 of 30 records checked)',
       },
     ])
   })
