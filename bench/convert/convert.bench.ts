@@ -1,15 +1,18 @@
 // Benchmark: the compiled converter against a plain recursive converter, on GitHub-issue
-// records. Each measurement runs in a fresh child process (so peak RSS is per converter),
-// alternating plain and compiled for several rounds; the table shows medians.
+// records, and the compiled converter behind the runner's unknown-field check (what a sync
+// does per record). Each measurement runs in a fresh child process (so peak RSS is per
+// converter), alternating the variants for several rounds; the table shows medians.
 //
 //   node --conditions=@lakeflow/source bench/convert/convert.bench.ts [--records 2000] [--seconds 2] [--rounds 3]
 import { spawnSync } from 'node:child_process'
 import { isDeepStrictEqual } from 'node:util'
 import { compileConverter } from '../../packages/core/src/convert/index.ts'
+import { UnknownFields } from '../../packages/pipeline/src/run/unknown-fields.ts'
 import { issueSchema, makeIssues } from './issues.ts'
 import { plainConverter } from './plain-converter.ts'
 
-type Variant = 'plain' | 'compiled'
+const VARIANTS = ['plain', 'compiled', 'compiled + field check'] as const
+type Variant = (typeof VARIANTS)[number]
 
 interface Measurement {
   variant: Variant
@@ -29,8 +32,15 @@ function runChild(variant: Variant, recordCount: number, seconds: number): Measu
   const text = JSON.stringify(makeIssues(recordCount))
   const records = JSON.parse(text) as Record<string, unknown>[]
   const bytesPerPass = Buffer.byteLength(text) - 2 - (recordCount - 1) // without the list's brackets and commas
+  const compiled = compileConverter(issueSchema, { table: 'issues' })
+  // The runner checks records for fields the schema lacks before converting them (sampled).
+  const unknown = new UnknownFields(issueSchema)
+  const checked = (record: Record<string, unknown>) => {
+    unknown.check(record)
+    return compiled(record)
+  }
   const convert =
-    variant === 'compiled' ? compileConverter(issueSchema, { table: 'issues' }) : plainConverter(issueSchema, 'issues')
+    variant === 'plain' ? plainConverter(issueSchema, 'issues') : variant === 'compiled' ? compiled : checked
   // Both converters must agree before their speed means anything.
   const reference = plainConverter(issueSchema, 'issues')
   for (const record of records.slice(0, 200)) {
@@ -81,7 +91,7 @@ function main(): void {
   }
   const results: Measurement[] = []
   for (let round = 0; round < rounds; round++) {
-    for (const variant of ['plain', 'compiled'] as const) {
+    for (const variant of VARIANTS) {
       const child = spawnSync(
         process.execPath,
         [
@@ -105,7 +115,7 @@ function main(): void {
   console.log(
     `convert: ${recordCount} GitHub-issue records (mean ${Math.round(meanBytes)} B of JSON), ${rounds} rounds × ${seconds} s per converter, one core, median of rounds, Node ${process.version}`,
   )
-  const rows = (['plain', 'compiled'] as const).map((variant) => {
+  const rows = VARIANTS.map((variant) => {
     const mine = results.filter((result) => result.variant === variant)
     return {
       variant,

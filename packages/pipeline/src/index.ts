@@ -18,7 +18,7 @@ export {
 } from './destinations/duckdb/duckdb-destination.ts'
 export { DestinationError, RecordTooLargeError } from './destinations/duckdb/duckdb-errors.ts'
 export { duckDbType } from './destinations/duckdb/duckdb-types.ts'
-export { checkMemoryLimit, MIN_MEMORY_LIMIT_BYTES, parseByteSize } from './destinations/duckdb/memory-limit.ts'
+export { checkMemoryLimit } from './destinations/duckdb/memory-limit.ts'
 export { FILE_RUNS, FILE_STATE, FileDestination } from './destinations/files/file-destination.ts'
 export { bareName } from './destinations/state-selection.ts'
 export {
