@@ -46,7 +46,7 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
       wait.resolve()
     }
   })
-  child.stderr.on('data', (chunk) => {
+  child.stderr?.on('data', (chunk) => {
     stderr += chunk
   })
   const done = new Promise<CliResult>((resolve) => {
