@@ -1,9 +1,8 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { queryFile } from '../../pipeline/test/support/harness.ts'
+import { queryFile, runSql } from '../../pipeline/test/support/harness.ts'
 import { type ShopServer, seedShop, startShopServer } from '../../pipeline/test/support/shop-server.ts'
 import { runCli, writeShopProject } from './support.ts'
 
@@ -33,14 +32,6 @@ afterAll(async () => {
 const cli = (args: string[]) => runCli(args, { cwd: dir, env })
 const lastLine = (text: string) => text.trim().split('\n').at(-1)
 const sync = (dest: string, ...extra: string[]) => cli(['sync', 'pipeline.yaml', '--dest', dest, ...extra])
-
-async function execute(file: string, sql: string): Promise<void> {
-  const instance = await DuckDBInstance.create(file)
-  const connection = await instance.connect()
-  await connection.run(sql)
-  connection.closeSync()
-  instance.closeSync()
-}
 
 describe('destinations that are not usable exit 4, naming the file, and are left alone', () => {
   it('a JSON file given as --dest is refused (DuckDB would attach it in memory and keep nothing)', async () => {
@@ -72,7 +63,7 @@ describe('destinations that are not usable exit 4, naming the file, and are left
   it('a corrupt saved offset names the table, its saved state and how to reset it; state show still works', async () => {
     const file = path.join(dir, 'corrupt.duckdb')
     await sync('corrupt.duckdb')
-    await execute(file, `UPDATE _lakeflow_state SET offset_json = 'oops{' WHERE table_name = 'main.users'`)
+    await runSql(file, `UPDATE _lakeflow_state SET offset_json = 'oops{' WHERE table_name = 'main.users'`)
     const result = await sync('corrupt.duckdb')
     expect(result.code).toBe(4)
     expect(lastLine(result.stderr)).toBe(

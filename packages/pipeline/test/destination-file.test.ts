@@ -18,6 +18,19 @@ beforeAll(() => {
 })
 afterAll(() => temp.remove())
 
+/** What opening a DuckDB destination on `file` throws (undefined when it opens). */
+async function openError(file: string): Promise<unknown> {
+  const destination = new DuckDbDestination({ file })
+  try {
+    await destination.open()
+    return undefined
+  } catch (error) {
+    return error
+  } finally {
+    await destination.close()
+  }
+}
+
 async function writeWithDuckDb(file: string, sql: string): Promise<void> {
   const instance = await DuckDBInstance.create(':memory:')
   const connection = await instance.connect()
@@ -61,12 +74,7 @@ describe('a destination that is not a DuckDB database', () => {
       const file = path.join(temp.dir, name)
       await create(file)
       const before = readFileSync(file)
-      const destination = new DuckDbDestination({ file })
-      const error = await destination.open().then(
-        () => undefined,
-        (thrown: unknown) => thrown,
-      )
-      await destination.close()
+      const error = await openError(file)
       expect(DestinationError.isInstance(error)).toBe(true)
       expect((error as Error).message).toContain(`Destination ${file} is not a DuckDB database`)
       expect((error as Error).message).toMatch(message)
@@ -113,12 +121,7 @@ describe('a damaged DuckDB destination', () => {
     // query reaches a missing block.
     truncateSync(file, size - 100_000)
     const before = readFileSync(file)
-    const destination = new DuckDbDestination({ file })
-    const error = await destination.open().then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    )
-    await destination.close()
+    const error = await openError(file)
     expect(DestinationError.isInstance(error)).toBe(true)
     expect((error as Error).message).toBe(
       `Destination ${file} is a damaged DuckDB database: it is ${size - 100_000} bytes but its header says ${size} bytes (truncated?); restore it from a backup or choose another path with --dest`,

@@ -1,47 +1,23 @@
-import path from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import { Spark } from '@lakeflow/core/schema'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DestinationError, DuckDbDestination, type TablePlan } from '../src/index.ts'
-import { object, queryFile, syncShop, tempDir } from './support/harness.ts'
-import { type ShopServer, seedShop, startShopServer } from './support/shop-server.ts'
+import { object, queryFile, runSql, shopPerTest, syncShop } from './support/harness.ts'
 
 // Destination drift: a table or column dropped outside the pipeline is noticed at the start of
 // a sync (the saved offsets no longer describe the table) and fails that table until a full
 // refresh rebuilds it. Source fields the schema lacks are counted and reported once per run.
 
-let shop: ShopServer
-let temp: ReturnType<typeof tempDir>
-beforeAll(() => {
-  temp = tempDir()
-})
-afterAll(() => temp.remove())
-beforeEach(async () => {
-  shop = await startShopServer()
-  seedShop(shop, 30)
-})
-afterEach(async () => {
-  await shop.stop()
-})
-
-const file = (name: string) => path.join(temp.dir, `${name}-${Math.random().toString(36).slice(2)}.duckdb`)
+const fixture = shopPerTest()
+const file = fixture.file
 const objects = [object('users', { max_records_per_batch: 10 }), object('events')]
-
-async function execute(target: string, sql: string): Promise<void> {
-  const instance = await DuckDBInstance.create(target)
-  const connection = await instance.connect()
-  await connection.run(sql)
-  connection.closeSync()
-  instance.closeSync()
-}
 
 describe('destination drift', () => {
   it('a table dropped by hand fails that table (not re-created empty); the others sync; a full refresh rebuilds it', async () => {
     const target = file('dropped')
-    await syncShop(shop, target, objects)
-    await execute(target, 'DROP TABLE users')
-    shop.upsert('users', { id: 1, name: 'changed' })
-    const report = await syncShop(shop, target, objects)
+    await syncShop(fixture.shop, target, objects)
+    await runSql(target, 'DROP TABLE users')
+    fixture.shop.upsert('users', { id: 1, name: 'changed' })
+    const report = await syncShop(fixture.shop, target, objects)
     const users = report.tables.find((table) => table.sourceTable === 'users')!
     expect(users).toMatchObject({ status: 'failed', error: { name: 'DestinationError' } })
     expect(users.error!.message).toBe(
@@ -51,21 +27,21 @@ describe('destination drift', () => {
     expect(
       await queryFile(target, `SELECT count(*)::INT AS n FROM duckdb_tables() WHERE table_name = 'users'`),
     ).toEqual([{ n: 0 }])
-    const rebuilt = await syncShop(shop, target, objects, { fullRefresh: ['users'] })
+    const rebuilt = await syncShop(fixture.shop, target, objects, { fullRefresh: ['users'] })
     expect(rebuilt.tables[0]).toMatchObject({ status: 'succeeded', inserted: 30 })
     expect(await queryFile(target, `SELECT name FROM users WHERE id = 1`)).toEqual([{ name: 'changed' }])
-    expect((await syncShop(shop, target, objects)).status).toBe('succeeded')
+    expect((await syncShop(fixture.shop, target, objects)).status).toBe('succeeded')
   })
 
   it('a column dropped by hand fails the table, naming the column', async () => {
     const target = file('column')
-    await syncShop(shop, target, objects)
-    await execute(target, 'ALTER TABLE users DROP COLUMN email')
-    const report = await syncShop(shop, target, objects)
+    await syncShop(fixture.shop, target, objects)
+    await runSql(target, 'ALTER TABLE users DROP COLUMN email')
+    const report = await syncShop(fixture.shop, target, objects)
     expect(report.tables[0]!.error!.message).toBe(
       `Table main.users in ${target} lacks column email, which pipeline shop-test created and filled: it was dropped outside lakeflow; rebuild it with lakeflow sync --full-refresh --table users`,
     )
-    expect((await syncShop(shop, target, objects, { fullRefresh: true })).status).toBe('succeeded')
+    expect((await syncShop(fixture.shop, target, objects, { fullRefresh: true })).status).toBe('succeeded')
     expect(await queryFile(target, 'SELECT count(email)::INT AS n FROM users')).toEqual([{ n: 30 }])
   })
 
@@ -101,7 +77,7 @@ describe('destination drift', () => {
       { id: 1, extra: 2 },
       { id: 1, extra: null },
     ])
-    await execute(target, 'ALTER TABLE items DROP COLUMN extra')
+    await runSql(target, 'ALTER TABLE items DROP COLUMN extra')
     await expect(write(plan({ extra: Spark.long() }))).rejects.toSatisfy(
       (error) => DestinationError.isInstance(error) && /lacks column extra/.test((error as Error).message),
     )
@@ -111,8 +87,8 @@ describe('destination drift', () => {
 
   it('source fields the schema does not have are counted and reported once per run, with a few names', async () => {
     for (let id = 1; id <= 12; id++)
-      shop.upsert('users', { id, nickname: `n${id}`, ...(id <= 4 ? { team_id: id } : {}) })
-    const report = await syncShop(shop, file('unknown'), objects)
+      fixture.shop.upsert('users', { id, nickname: `n${id}`, ...(id <= 4 ? { team_id: id } : {}) })
+    const report = await syncShop(fixture.shop, file('unknown'), objects)
     expect(report.warnings).toEqual([
       {
         table: 'users',

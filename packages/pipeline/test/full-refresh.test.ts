@@ -1,25 +1,10 @@
-import path from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DuckDbDestination, type PipelineEvent, parsePipelineSpec, runPipeline } from '../src/index.ts'
-import { object, queryFile, syncShop, tempDir } from './support/harness.ts'
+import { object, queryFile, shopPerTest, syncShop } from './support/harness.ts'
 import { connector } from './support/shop-connector.ts'
-import { type ShopServer, seedShop, startShopServer } from './support/shop-server.ts'
 
-let shop: ShopServer
-let temp: ReturnType<typeof tempDir>
-beforeAll(() => {
-  temp = tempDir()
-})
-afterAll(() => temp.remove())
-beforeEach(async () => {
-  shop = await startShopServer()
-  seedShop(shop, 30)
-})
-afterEach(async () => {
-  await shop.stop()
-})
-
-const file = (name: string) => path.join(temp.dir, `${name}-${Math.random().toString(36).slice(2)}.duckdb`)
+const fixture = shopPerTest()
+const file = fixture.file
 const objects = [object('events', { max_records_per_batch: 10, page_size: 5 }), object('users')]
 const state = (target: string) =>
   queryFile(target, 'SELECT table_name, flow, offset_json, batches::INT AS batches FROM _lakeflow_state ORDER BY ALL')
@@ -39,15 +24,15 @@ async function reset(target: string, table: string) {
 describe('full refresh', () => {
   it('an append table reset duplicates its rows; a full refresh rebuilds it and its state together', async () => {
     const target = file('append')
-    await syncShop(shop, target, objects)
+    await syncShop(fixture.shop, target, objects)
     const removed = await reset(target, 'events')
     expect(removed.map((entry) => [entry.table, entry.flow])).toEqual([['main.events', 'append']])
-    await syncShop(shop, target, objects)
+    await syncShop(fixture.shop, target, objects)
     // what state reset does to an append table (the reason for --full-refresh)
     expect(await queryFile(target, 'SELECT count(*)::INT AS n FROM events')).toEqual([{ n: 60 }])
 
     const usersBefore = await queryFile(target, 'SELECT * FROM users ORDER BY id')
-    const report = await syncShop(shop, target, objects, { fullRefresh: ['events'] })
+    const report = await syncShop(fixture.shop, target, objects, { fullRefresh: ['events'] })
     expect(report.tables.map((table) => [table.sourceTable, table.fullRefresh ?? false, table.status])).toEqual([
       ['events', true, 'succeeded'],
       ['users', false, 'succeeded'],
@@ -63,14 +48,14 @@ describe('full refresh', () => {
 
   it('a full refresh that fails changes nothing: the old table and state stay, the rebuild is dropped', async () => {
     const target = file('failed')
-    await syncShop(shop, target, objects)
-    for (let n = 0; n < 10; n++) shop.appendEvent({ kind: 'click', user_id: 1, payload: '{}' })
+    await syncShop(fixture.shop, target, objects)
+    for (let n = 0; n < 10; n++) fixture.shop.appendEvent({ kind: 'click', user_id: 1, payload: '{}' })
     const tableBefore = await queryFile(target, 'SELECT * FROM events ORDER BY seq')
     const stateBefore = await state(target)
     // the refresh commits its first calls (into the rebuild), then the source fails
-    shop.fail(3, 503, /^\/events$/, 4)
+    fixture.shop.fail(3, 503, /^\/events$/, 4)
     const seen: Promise<unknown>[] = []
-    const report = await syncShop(shop, target, objects, {
+    const report = await syncShop(fixture.shop, target, objects, {
       fullRefresh: true,
       onEvent: (event: PipelineEvent, destination) => {
         if (event.type === 'batch-committed' && event.table === 'events')
@@ -96,12 +81,12 @@ describe('full refresh', () => {
   it('a full refresh of a cdc_with_deletes table rebuilds the table and its tombstones; equal to a clean run', async () => {
     const target = file('orders')
     const ordersObjects = [object('orders', { max_records_per_batch: 10 })]
-    await syncShop(shop, target, ordersObjects)
-    shop.remove('orders', 2)
-    shop.upsert('orders', { id: 3, status: 'shipped' })
-    await syncShop(shop, target, ordersObjects, { fullRefresh: true })
+    await syncShop(fixture.shop, target, ordersObjects)
+    fixture.shop.remove('orders', 2)
+    fixture.shop.upsert('orders', { id: 3, status: 'shipped' })
+    await syncShop(fixture.shop, target, ordersObjects, { fullRefresh: true })
     const reference = file('orders-reference')
-    await syncShop(shop, reference, ordersObjects)
+    await syncShop(fixture.shop, reference, ordersObjects)
     for (const sql of [
       'SELECT * FROM orders ORDER BY id',
       'SELECT * FROM _lakeflow_deleted__orders ORDER BY id',
@@ -120,7 +105,7 @@ describe('full refresh', () => {
         spec: parsePipelineSpec({ connection_name: 'shop', objects }),
         pipeline: 'p',
         connector,
-        connectorOptions: { base_url: shop.baseUrl, token: shop.token },
+        connectorOptions: { base_url: fixture.shop.baseUrl, token: fixture.shop.token },
         destination,
         fullRefresh: ['evnts'],
       }),
@@ -128,6 +113,6 @@ describe('full refresh', () => {
       'Cannot refresh table "evnts": the pipeline has no such table; did you mean "events"? Its tables: events, users',
     )
     await destination.close()
-    expect(shop.requests).toEqual([])
+    expect(fixture.shop.requests).toEqual([])
   })
 })

@@ -1,38 +1,23 @@
-import path from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { PipelineEvent } from '../src/index.ts'
-import { object, queryFile, syncShop, tempDir } from './support/harness.ts'
-import { type ShopServer, seedShop, startShopServer } from './support/shop-server.ts'
+import { object, queryFile, shopPerTest, syncShop } from './support/harness.ts'
 
 // A snapshot read in several calls (the shop's products with records_per_call: keyset pages
 // after `after_id`) stages each finished call durably and out of sight; after a failure or
 // the read-call cap the next run continues from the last staged call, and only the complete
 // snapshot changes the visible table.
 
-let shop: ShopServer
-let temp: ReturnType<typeof tempDir>
-beforeAll(() => {
-  temp = tempDir()
-})
-afterAll(() => temp.remove())
-beforeEach(async () => {
-  shop = await startShopServer()
-  seedShop(shop, 30)
-})
-afterEach(async () => {
-  await shop.stop()
-})
-
-const file = (name: string) => path.join(temp.dir, `${name}-${Math.random().toString(36).slice(2)}.duckdb`)
+const fixture = shopPerTest()
+const file = fixture.file
 const products = [object('products', { page_size: 4, records_per_call: 8 })]
 const visible = 'SELECT * FROM products ORDER BY id'
-const productRequests = () => shop.requests.filter((request) => request.path === '/products')
+const productRequests = () => fixture.shop.requests.filter((request) => request.path === '/products')
 
 /** Changes the source between snapshots: one product gone, one changed, one new. */
 function changeProducts() {
-  shop.remove('products', 1)
-  shop.upsert('products', { id: 20, name: 'renamed' })
-  shop.upsert('products', { ...shop.tables.products.get(5)!, id: 31, name: 'new product' })
+  fixture.shop.remove('products', 1)
+  fixture.shop.upsert('products', { id: 20, name: 'renamed' })
+  fixture.shop.upsert('products', { ...fixture.shop.tables.products.get(5)!, id: 31, name: 'new product' })
 }
 
 /** Collects, at every staged commit, what the visible table holds at that moment. */
@@ -45,18 +30,18 @@ function watchVisible(seen: Promise<unknown>[]) {
 describe('snapshot resume', () => {
   it('a snapshot that fails midway keeps its finished calls staged; the next run continues there and ends equal to a clean run', async () => {
     const target = file('resume')
-    await syncShop(shop, target, products)
+    await syncShop(fixture.shop, target, products)
     const before = await queryFile(target, visible)
     changeProducts()
     const reference = file('reference')
-    await syncShop(shop, reference, products)
-    shop.requests.length = 0
+    await syncShop(fixture.shop, reference, products)
+    fixture.shop.requests.length = 0
 
     // calls of 8 records = 2 pages: calls 1 and 2 finish, the 3rd call's 2nd page fails on all 3 attempts
-    shop.fail(3, 503, /^\/products$/, 5)
+    fixture.shop.fail(3, 503, /^\/products$/, 5)
     const seen: Promise<unknown>[] = []
     const events: PipelineEvent[] = []
-    const failed = await syncShop(shop, target, products, { events, onEvent: watchVisible(seen) })
+    const failed = await syncShop(fixture.shop, target, products, { events, onEvent: watchVisible(seen) })
     expect(failed.tables[0]).toMatchObject({ status: 'failed', rows: 16, batches: 2 })
     expect(events.filter((event) => event.type === 'batch-committed').map((event) => event.offset)).toEqual([
       { after_id: 9 },
@@ -71,8 +56,8 @@ describe('snapshot resume', () => {
     ])
     expect(await queryFile(target, 'SELECT count(*)::INT AS n FROM _lakeflow_snapshot__products')).toEqual([{ n: 16 }])
 
-    shop.requests.length = 0
-    const resumed = await syncShop(shop, target, products)
+    fixture.shop.requests.length = 0
+    const resumed = await syncShop(fixture.shop, target, products)
     expect(resumed.tables[0]).toMatchObject({ status: 'succeeded', complete: true, rows: 14 })
     expect(productRequests()[0]!.query).toBe('?after_id=17&limit=4')
     expect(productRequests().length).toBe(4)
@@ -91,8 +76,8 @@ describe('snapshot resume', () => {
   it('a snapshot that reaches the read-call cap is staged, warns, and completes on the next run', async () => {
     const target = file('capped')
     const reference = file('reference')
-    await syncShop(shop, reference, products)
-    const first = await syncShop(shop, target, products, { maxCalls: 2 })
+    await syncShop(fixture.shop, reference, products)
+    const first = await syncShop(fixture.shop, target, products, { maxCalls: 2 })
     expect(first.status).toBe('succeeded')
     expect(first.tables[0]).toMatchObject({ complete: false, rows: 16 })
     expect(first.warnings).toEqual([
@@ -103,14 +88,14 @@ describe('snapshot resume', () => {
       },
     ])
     expect(await queryFile(target, 'SELECT count(*)::INT AS n FROM products')).toEqual([{ n: 0 }])
-    const second = await syncShop(shop, target, products, { maxCalls: 2 })
+    const second = await syncShop(fixture.shop, target, products, { maxCalls: 2 })
     expect(second.tables[0]).toMatchObject({ complete: true, inserted: 30 })
     expect(await queryFile(target, visible)).toEqual(await queryFile(reference, visible))
   })
 
   it('a snapshot read in one call (end offset null) commits once, as before', async () => {
     const target = file('single')
-    const report = await syncShop(shop, target, [object('products', { page_size: 7 })])
+    const report = await syncShop(fixture.shop, target, [object('products', { page_size: 7 })])
     expect(report.tables[0]).toMatchObject({ status: 'succeeded', complete: true, inserted: 30, batches: 1 })
     expect(await queryFile(target, `SELECT offset_json, batches::INT AS b FROM _lakeflow_state`)).toEqual([
       { offset_json: null, b: 1 },

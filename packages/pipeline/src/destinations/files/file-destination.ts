@@ -151,31 +151,27 @@ export class FileDestination implements Destination {
     await appendFile(path.join(this.location, FILE_RUNS), `${redact(JSON.stringify({ ...run }))}\n`)
   }
 
-  async listState(pipeline?: string): Promise<StateEntry[]> {
-    return this.state
-      .all()
-      .filter((entry) => entry.batches > 0 && (pipeline === undefined || entry.pipeline === pipeline))
-      .map((entry) => ({
-        pipeline: entry.pipeline,
-        table: entry.table,
-        flow: entry.flow as Flow,
-        sourceTable: entry.sourceTable,
-        offset: entry.offset,
-        batches: entry.batches,
-        ...(entry.updatedAt ? { updatedAt: entry.updatedAt } : {}),
-      }))
-  }
-
-  async resetState(pipeline: string, table?: string): Promise<StateEntry[]> {
-    const all = this.state.all().map((entry) => ({
+  /** Every state entry, as `StateEntry` values. */
+  private entries(): StateEntry[] {
+    return this.state.all().map((entry) => ({
       pipeline: entry.pipeline,
       table: entry.table,
       flow: entry.flow as Flow,
       sourceTable: entry.sourceTable,
       offset: entry.offset,
       batches: entry.batches,
+      ...(entry.updatedAt ? { updatedAt: entry.updatedAt } : {}),
     }))
-    const selected = selectStateEntries(all, pipeline, table, this.location)
+  }
+
+  async listState(pipeline?: string): Promise<StateEntry[]> {
+    return this.entries().filter(
+      (entry) => entry.batches > 0 && (pipeline === undefined || entry.pipeline === pipeline),
+    )
+  }
+
+  async resetState(pipeline: string, table?: string): Promise<StateEntry[]> {
+    const selected = selectStateEntries(this.entries(), pipeline, table, this.location)
     await this.state.update((entries) => {
       for (const entry of selected) delete entries[StateFile.key(entry.pipeline, entry.table, entry.flow)]
     })
