@@ -114,7 +114,7 @@ export class RecordTooLargeError extends LakeflowError {
     const mib = (value: number) => (value / 2 ** 20).toFixed(1)
     super(
       `Table ${table}: the record with ${key} is ${mib(bytes)} MiB as JSON, more than the ${mib(limit)} MiB a record may have; exclude the field that holds it from the table's schema or configuration`,
-      { category: 'source' },
+      { category: 'schema' },
     )
     this.name = 'RecordTooLargeError'
     this.table = table
