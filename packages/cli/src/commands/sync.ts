@@ -5,7 +5,6 @@ import {
   DuckDbDestination,
   FileDestination,
   loadConnections,
-  loadConnector,
   loadPipelineSpec,
   type PipelineEvent,
   type RunReport,
@@ -13,7 +12,7 @@ import {
   runPipeline,
 } from '@lakeflow/pipeline'
 import { CONNECTOR_FLAGS, integerFlag, keyValues, parseCommandArgs } from '../args.ts'
-import { tableOptionsOf } from '../connector-setup.ts'
+import { loadCliConnector, tableOptionsOf } from '../connector-setup.ts'
 import { EXIT, exitCodeOfRun, UsageError } from '../errors.ts'
 import type { Output } from '../output.ts'
 import { jsonLogger, ProgressDisplay } from '../render/progress.ts'
@@ -117,7 +116,7 @@ export async function syncCommand(argv: string[], out: Output): Promise<number> 
     ...(connections ? { connections } : {}),
     options: keyValues('option', args.values.option as string[] | undefined),
   })
-  const { definition } = await loadConnector(resolved.connector, process.cwd(), [import.meta.filename])
+  const { definition } = await loadCliConnector(resolved.connector, process.cwd())
   const destination = destinationOf(args.values)
   const json = Boolean(args.values.json)
   const render = eventRenderer(out, json)

@@ -5,7 +5,6 @@
  */
 export { default as Type } from 'typebox'
 export {
-  closestMatch,
   containsSecret,
   defineOptions,
   isSecretSchema,

@@ -1,11 +1,9 @@
-import { LakeflowError } from '@lakeflow/core/errors'
-import { closestMatch } from '@lakeflow/core/options'
+import { didYouMean, LakeflowError } from '@lakeflow/core/errors'
 import type { StateEntry } from './types.ts'
 
 /** `; did you mean "x"?` when a known name is close to the given one, else `.`. */
 function hint(given: string, known: readonly string[]): string {
-  const closest = closestMatch(given, known)
-  return closest === undefined ? '.' : `; did you mean "${closest}"?`
+  return didYouMean(given, known) || '.'
 }
 
 /** A table's name without the default schema: `main.users` → `users`. */

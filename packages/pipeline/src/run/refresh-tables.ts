@@ -1,5 +1,4 @@
-import { LakeflowError } from '@lakeflow/core/errors'
-import { closestMatch } from '@lakeflow/core/options'
+import { didYouMean, LakeflowError } from '@lakeflow/core/errors'
 import { qualifiedName } from '../destinations/types.ts'
 import type { PlannedTable } from './plan.ts'
 
@@ -24,9 +23,8 @@ export function refreshedTables(
     const matches = planned.filter((table) => namesOf(table).includes(name))
     if (matches.length === 0) {
       const known = planned.map((table) => table.plan.sourceTable)
-      const closest = closestMatch(name, known)
       throw new LakeflowError(
-        `Cannot refresh table "${name}": the pipeline has no such table${closest ? `; did you mean "${closest}"?` : '.'} Its tables: ${known.join(', ')}`,
+        `Cannot refresh table "${name}": the pipeline has no such table${didYouMean(name, known) || '.'} Its tables: ${known.join(', ')}`,
         { category: 'config' },
       )
     }
