@@ -9,7 +9,8 @@ const USAGE_ERROR = Symbol.for('lakeflow.error.UsageError')
  *   sync continues from there)
  * - 1: the run finished but at least one table failed (see the report)
  * - 2: usage or configuration error (bad flags, malformed spec or connections file, unknown
- *   connector, table or pipeline, missing or invalid option)
+ *   connector, table or pipeline, missing or invalid option; also when every table of a run
+ *   failed on its configuration)
  * - 3: the source could not be reached, or refused: every table failed reading it
  * - 4: the destination cannot be used (locked, unwritable, full, damaged, not DuckDB, or a
  *   table changed outside lakeflow)
@@ -58,14 +59,17 @@ export function exitCodeOf(error: unknown): number {
 
 /**
  * The exit code of a finished run: 0 when every table succeeded; 4 when a table failed because
- * of the destination; 3 when every table failed reading the source; 1 otherwise.
+ * of the destination; when every table failed, 3 if each failed reading the source and 2 if each
+ * failed on its configuration; 1 otherwise.
  */
 export function exitCodeOfRun(report: RunReport): number {
   const failed = report.tables.filter((table) => table.status === 'failed')
   if (failed.length === 0) return EXIT.ok
   if (failed.some((table) => table.error?.name === 'DestinationError')) return EXIT.destination
-  const sourceOnly = failed.every((table) => SOURCE_CATEGORIES.includes(table.error?.category ?? ''))
-  return sourceOnly && failed.length === report.tables.length ? EXIT.source : EXIT.tableFailed
+  if (failed.length < report.tables.length) return EXIT.tableFailed
+  const categories = failed.map((table) => table.error?.category ?? 'internal')
+  if (categories.every((category) => SOURCE_CATEGORIES.includes(category))) return EXIT.source
+  return categories.every((category) => category === 'config') ? EXIT.usage : EXIT.tableFailed
 }
 
 /** One line: `lakeflow: <message>` (redacted, first line only). */

@@ -86,6 +86,7 @@ function failureLine(report: RunReport, code: number): string {
   const first = failed[0]!
   const firstError = `${first.sourceTable}: ${first.error?.message ?? 'failed'}`
   if (code === EXIT.source) return `lakeflow: the source failed for every table; ${firstError}`
+  if (code === EXIT.usage) return `lakeflow: the configuration is wrong for every table; ${firstError}`
   if (code === EXIT.destination) {
     const table = failed.find((candidate) => candidate.error?.name === 'DestinationError')!
     return `lakeflow: the destination failed for table ${table.sourceTable}: ${table.error!.message}`
