@@ -85,6 +85,16 @@ describe('destination drift', () => {
     await write(plan({}))
   })
 
+  it('an unknown field in one record of thousands is counted (every record is checked)', async () => {
+    // ids spread so the odd record is neither early nor on any sampling stride
+    for (let id = 1; id <= 1200; id++) fixture.shop.upsert('users', { id, ...(id === 1107 ? { rare_flag: true } : {}) })
+    const report = await syncShop(fixture.shop, file('rare'), objects)
+    const warning = report.warnings.find((entry) => entry.table === 'users')
+    expect(warning?.message).toMatch(
+      /^1 source field not in the schema was dropped: rare_flag \(in 1 of \d+ records\)$/,
+    )
+  })
+
   it('source fields the schema does not have are counted and reported once per run, with a few names', async () => {
     for (let id = 1; id <= 12; id++)
       fixture.shop.upsert('users', { id, nickname: `n${id}`, ...(id <= 4 ? { team_id: id } : {}) })
@@ -92,7 +102,7 @@ describe('destination drift', () => {
     expect(report.warnings).toEqual([
       {
         table: 'users',
-        message: '2 source fields not in the schema were dropped: nickname, team_id (in 12 of 30 records checked)',
+        message: '2 source fields not in the schema were dropped: nickname, team_id (in 12 of 30 records)',
       },
     ])
   })
