@@ -1,3 +1,5 @@
+export { type DebugSink, debugFromEnvironment, debugLog, debugOnce, setDebugSink } from './debug-log.ts'
+export { closestMatch, didYouMean, editDistance } from './did-you-mean.ts'
 export {
   ApiCallError,
   type ApiCallErrorDetails,

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join, posix, resolve } from 'node:path'
 import type { ConnectorDefinition } from '@lakeflow/core/connector'
 import { containsSecret } from '@lakeflow/core/options'
+import { loadConnector } from '@lakeflow/core/resolve'
 import { loadPipelineSpec, type PipelineSpec } from '@lakeflow/pipeline'
-import { loadConnector } from '../bridge/load-connector.ts'
 import { BRIDGE_VERSION } from '../version.ts'
 import { pythonPackageName } from './pack-connector.ts'
 import { pythonLiteral } from './pack-pipeline.ts'
@@ -198,7 +198,9 @@ export async function writePipelineBundle(options: PipelineBundleOptions): Promi
   const specPath = resolve(cwd, options.spec)
   const spec = await loadPipelineSpec(specPath)
   const connector =
-    typeof options.connector === 'string' ? await loadConnector(options.connector, cwd) : options.connector
+    typeof options.connector === 'string'
+      ? (await loadConnector(options.connector, cwd, [import.meta.filename])).definition
+      : options.connector
   const pythonPackage = pythonPackageName(connector.name)
   const name = identifier(basename(specPath).replace(/\.(ya?ml|json)$/i, ''))
   const first = spec.objects[0]!.table
