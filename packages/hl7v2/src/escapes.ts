@@ -76,13 +76,13 @@ function expand(body: string, delimiters: Delimiters, hex: HexDecoder): string |
  * @example decodeEscapes('Smith\\S\\Jones\\.br\\line 2', STANDARD_DELIMITERS) // 'Smith^Jones\nline 2'
  */
 export function decodeEscapes(text: string, delimiters: Delimiters, hex: HexDecoder = latin1Hex): string {
-  const escape = delimiters.escape
-  let start = text.indexOf(escape)
+  const marker = delimiters.escape
+  let start = text.indexOf(marker)
   if (start === -1) return text
   let out = ''
   let copied = 0
   while (start !== -1) {
-    const end = text.indexOf(escape, start + 1)
+    const end = text.indexOf(marker, start + 1)
     if (end === -1) break
     const expanded = expand(text.slice(start + 1, end), delimiters, hex)
     if (expanded === undefined) {
@@ -92,7 +92,7 @@ export function decodeEscapes(text: string, delimiters: Delimiters, hex: HexDeco
     }
     out += text.slice(copied, start) + expanded
     copied = end + 1
-    start = text.indexOf(escape, copied)
+    start = text.indexOf(marker, copied)
   }
   return out + text.slice(copied)
 }

@@ -53,6 +53,23 @@ export class Hl7Message {
 }
 
 const LINE_BREAK = /\r\n|\r|\n/
+const SEGMENT_ID = /^[A-Z][A-Z0-9]{2}$/
+
+/**
+ * The segments of a message text: lines that start with a segment id and the field
+ * separator; any other line continues the segment before it (free text sent with a raw line
+ * break), joined with LF, as the splitter does.
+ */
+function segmentLines(text: string, separator: string): string[] {
+  const lines: string[] = []
+  for (const line of text.split(LINE_BREAK)) {
+    if (line.trim() === '') continue
+    const isSegment = SEGMENT_ID.test(line.slice(0, 3)) && (line.length === 3 || line[3] === separator)
+    if (isSegment || lines.length === 0) lines.push(line)
+    else lines[lines.length - 1] += `\n${line}`
+  }
+  return lines
+}
 
 /** The MSH-18 value of an MSH line (first repetition, first component), read before decoding. */
 export function declaredCharset(mshLine: string, delimiters: Delimiters): string | undefined {
@@ -72,8 +89,8 @@ export function declaredCharset(mshLine: string, delimiters: Delimiters): string
  */
 export function parseMessage(text: string, options: ParseOptions = {}): Hl7Message {
   const where: Location = { file: options.file, messageIndex: options.messageIndex }
-  const lines = text.split(LINE_BREAK).filter((line) => line.trim() !== '')
-  const first = lines[0]
+  const start = text.search(/\S/)
+  const first = start === -1 ? undefined : text.slice(start).split(LINE_BREAK, 1)[0]
   if (first === undefined || !first.startsWith('MSH')) {
     const found = first === undefined ? 'an empty text' : JSON.stringify(first.slice(0, 40))
     throw new Hl7Error('missing_msh', `expected the message to start with an MSH segment, found ${found}`, where, {
@@ -81,6 +98,7 @@ export function parseMessage(text: string, options: ParseOptions = {}): Hl7Messa
     })
   }
   const delimiters = readDelimiters(first, where)
+  const lines = segmentLines(text, delimiters.field)
   const charset = charsetNamed(declaredCharset(first, delimiters), where, options.defaultCharset ?? DEFAULT_CHARSET)
   const hex = charset.decodeLenient
   const segments = lines.map((line, index) => new Hl7Segment(line, index + 1, delimiters, hex))

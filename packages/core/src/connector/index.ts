@@ -17,7 +17,9 @@ export {
 } from './offsets.ts'
 export { createTableConnector, type TableHandler, tableFactory, tableOptionKeysOf } from './table-connector.ts'
 export {
+  type ColumnFunction,
   type ConnectorDefinition,
+  type FilePipelineSupport,
   INGESTION_TYPES,
   type IngestionType,
   type LakeflowConnector,

@@ -1,5 +1,10 @@
-import type { Location } from '../delimiters.ts'
-import { Hl7Error } from '../hl7-error.ts'
+/** Something wrong with an envelope; the splitter locates it. */
+export interface EnvelopeProblem {
+  readonly kind: 'truncated_batch' | 'invalid_batch'
+  readonly detail: string
+  /** The envelope segment at fault, when there is one. */
+  readonly excerpt?: string
+}
 
 /** The envelope segments of a batch file: FHS … [BHS … messages … BTS]… FTS. */
 export type EnvelopeSegment = 'FHS' | 'BHS' | 'BTS' | 'FTS'
@@ -21,12 +26,6 @@ export class EnvelopeTracker {
   #separator = '|'
   #batch: { start: number; messages: number } | undefined
   #file: { start: number; batches: number } | undefined
-  readonly #fileName: string | undefined
-
-  constructor(file: string | undefined) {
-    this.#fileName = file
-  }
-
   /** Whether messages currently sit inside a batch (BHS seen, BTS not yet). */
   get inBatch(): boolean {
     return this.#batch !== undefined
@@ -38,11 +37,9 @@ export class EnvelopeTracker {
   }
 
   /** Handles one envelope line; `last` is the index of the last unit so far. Returns the problems found. */
-  segment(type: EnvelopeSegment, line: string, last: number): Hl7Error[] {
-    const errors: Hl7Error[] = []
-    const where: Location = { file: this.#fileName, messageIndex: Math.max(1, last) }
-    const fail = (kind: 'truncated_batch' | 'invalid_batch', detail: string) =>
-      errors.push(new Hl7Error(kind, detail, where, { excerpt: line }))
+  segment(type: EnvelopeSegment, line: string, last: number): EnvelopeProblem[] {
+    const errors: EnvelopeProblem[] = []
+    const fail = (kind: EnvelopeProblem['kind'], detail: string) => errors.push({ kind, detail, excerpt: line })
     switch (type) {
       case 'FHS':
         if (this.#file)
@@ -102,26 +99,15 @@ export class EnvelopeTracker {
   }
 
   /** Problems left at the end of the input: a batch or file never closed. */
-  end(last: number): Hl7Error[] {
-    const where: Location = { file: this.#fileName, messageIndex: Math.max(1, last) }
-    const errors: Hl7Error[] = []
+  end(last: number): EnvelopeProblem[] {
+    const errors: EnvelopeProblem[] = []
     if (this.#batch) {
-      errors.push(
-        new Hl7Error(
-          'truncated_batch',
-          `the input ends after message ${last} inside the batch opened after message ${this.#batch.start} (BHS without BTS)`,
-          where,
-        ),
-      )
+      const detail = `the input ends after message ${last} inside the batch opened after message ${this.#batch.start} (BHS without BTS)`
+      errors.push({ kind: 'truncated_batch', detail })
     }
     if (this.#file) {
-      errors.push(
-        new Hl7Error(
-          'truncated_batch',
-          `the input ends after message ${last} inside the file opened after message ${this.#file.start} (FHS without FTS)`,
-          where,
-        ),
-      )
+      const detail = `the input ends after message ${last} inside the file opened after message ${this.#file.start} (FHS without FTS)`
+      errors.push({ kind: 'truncated_batch', detail })
     }
     this.#batch = undefined
     this.#file = undefined
@@ -133,7 +119,7 @@ export class EnvelopeTracker {
     seen: number,
     field: string,
     noun: string,
-    fail: (kind: 'truncated_batch' | 'invalid_batch', detail: string) => void,
+    fail: (kind: EnvelopeProblem['kind'], detail: string) => void,
   ): void {
     if (declared === undefined) return
     if (!/^\d+$/.test(declared)) {

@@ -2,7 +2,7 @@ import { type Charset, charsetNamed, DEFAULT_CHARSET } from '../charsets.ts'
 import { readDelimiters } from '../delimiters.ts'
 import { Hl7Error } from '../hl7-error.ts'
 import { declaredCharset } from '../message.ts'
-import { type EnvelopeSegment, EnvelopeTracker } from './envelope.ts'
+import { type EnvelopeProblem, type EnvelopeSegment, EnvelopeTracker } from './envelope.ts'
 
 /** One unit of a file: a message, decoded, or a problem where a message should be. */
 export type SplitUnit =
@@ -17,7 +17,10 @@ export type SplitUnit =
     }
   | {
       readonly type: 'error'
-      /** The message position the problem concerns (file-level problems: the last message before it). */
+      /**
+       * 1-based position in the file: a message that could not be read keeps its place; an
+       * envelope or framing problem takes the place after the message before it.
+       */
       readonly index: number
       readonly error: Hl7Error
     }
@@ -71,6 +74,11 @@ function looksLikeSegment(line: Uint8Array): boolean {
   return upper(a) && alnum(b) && alnum(c) && delimiter
 }
 
+/** A segment of a message with this field separator: a three-character id, then the separator or nothing. */
+function isSegmentLine(line: Uint8Array, separator: number): boolean {
+  return looksLikeSegment(line) && (line.length === 3 || line[3] === separator)
+}
+
 const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 
 /**
@@ -103,7 +111,7 @@ export class FileSplitter {
 
   constructor(options: SplitOptions = {}) {
     this.#options = options
-    this.#envelope = new EnvelopeTracker(options.file)
+    this.#envelope = new EnvelopeTracker()
     try {
       this.#defaultCharset = charsetNamed(undefined, { file: options.file }, options.defaultCharset ?? DEFAULT_CHARSET)
     } catch (error) {
@@ -151,19 +159,13 @@ export class FileSplitter {
     }
     this.#flush()
     if (this.#frameOpen) {
-      this.#error(
-        new Hl7Error(
-          'truncated_frame',
-          `the input ends inside an MLLP frame (VT without FS) after message ${this.#index}`,
-          {
-            file: this.#options.file,
-            messageIndex: Math.max(1, this.#index),
-          },
-        ),
+      this.#problem(
+        'truncated_frame',
+        `the input ends inside an MLLP frame (VT without FS) after message ${this.#index}`,
       )
       this.#frameOpen = false
     }
-    for (const error of this.#envelope.end(this.#index)) this.#error(error)
+    for (const problem of this.#envelope.end(this.#index)) this.#envelopeProblem(problem)
     return this.#drain()
   }
 
@@ -183,15 +185,9 @@ export class FileSplitter {
   #frameStart(): void {
     this.#flush()
     if (this.#frameOpen) {
-      this.#error(
-        new Hl7Error(
-          'truncated_frame',
-          `an MLLP frame (VT) opens after message ${this.#index} before the previous one was closed (FS)`,
-          {
-            file: this.#options.file,
-            messageIndex: Math.max(1, this.#index),
-          },
-        ),
+      this.#problem(
+        'truncated_frame',
+        `an MLLP frame (VT) opens after message ${this.#index} before the previous one was closed (FS)`,
       )
     }
     this.#frameOpen = true
@@ -215,17 +211,36 @@ export class FileSplitter {
     const id = line.length >= 3 ? latin1(line.subarray(0, 3)) : ''
     if (ENVELOPES.has(id) && looksLikeSegment(line)) {
       this.#flush()
-      for (const error of this.#envelope.segment(id as EnvelopeSegment, latin1(line), this.#index)) this.#error(error)
+      for (const problem of this.#envelope.segment(id as EnvelopeSegment, latin1(line), this.#index))
+        this.#envelopeProblem(problem)
       return
     }
-    const unit = (this.#unit ??= { lines: [], bytes: 0, headless: true, segmentLike: true })
-    if (!looksLikeSegment(line)) unit.segmentLike = false
-    if (!unit.headless || unit.bytes < HEADLESS_KEEP) unit.lines.push(line)
+    this.#unit ??= { lines: [], bytes: 0, headless: true, segmentLike: true }
+    const unit = this.#unit
+    if (!unit.headless && !isSegmentLine(line, unit.lines[0]![3]!)) {
+      // Inside a message, a line that is not a segment continues the previous one: free
+      // text sent with a raw line break (it stays in the field as LF).
+      unit.lines[unit.lines.length - 1] = Buffer.concat([unit.lines.at(-1)!, Buffer.of(LF), line])
+    } else {
+      if (!looksLikeSegment(line)) unit.segmentLike = false
+      if (!unit.headless || unit.bytes < HEADLESS_KEEP) unit.lines.push(line)
+    }
     unit.bytes += line.length + 1
   }
 
-  #error(error: Hl7Error): void {
-    this.#out.push({ type: 'error', index: error.messageIndex ?? Math.max(1, this.#index), error })
+  /** A problem between messages: it takes the next position, so positions stay unique. */
+  #problem(kind: 'truncated_frame' | EnvelopeProblem['kind'], detail: string, excerpt?: string): void {
+    const index = ++this.#index
+    const where = { file: this.#options.file, messageIndex: index }
+    this.#out.push({
+      type: 'error',
+      index,
+      error: new Hl7Error(kind, detail, where, excerpt === undefined ? {} : { excerpt }),
+    })
+  }
+
+  #envelopeProblem(problem: EnvelopeProblem): void {
+    this.#problem(problem.kind, problem.detail, problem.excerpt)
   }
 
   #flush(): void {

@@ -75,7 +75,10 @@ export function compositeType(composite: Composite): AnySparkNode {
 const structTypes = new WeakMap<Composite, AnySparkNode>()
 const structOf = (composite: Composite) => {
   let type = structTypes.get(composite)
-  if (!type) structTypes.set(composite, (type = compositeType(composite)))
+  if (!type) {
+    type = compositeType(composite)
+    structTypes.set(composite, type)
+  }
   return type
 }
 

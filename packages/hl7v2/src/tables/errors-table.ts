@@ -1,6 +1,14 @@
 import type { RawRecord, TableMetadata } from '@lakeflow/core/connector'
 import { Spark, type TableSchema } from '@lakeflow/core/schema'
-import type { Hl7Error } from '../hl7-error.ts'
+import type { Hl7ErrorKind } from '../hl7-error.ts'
+
+/** What an error row records: an `Hl7Error`, or the same facts carried another way. */
+export interface ErrorFacts {
+  readonly kind: Hl7ErrorKind
+  readonly message: string
+  readonly messageIndex?: number | undefined
+  readonly excerpt?: string | undefined
+}
 
 /** Where a file came from, for its error rows. */
 export interface FileContext {
@@ -17,7 +25,7 @@ export const errorsTable: {
   readonly name: 'errors'
   readonly schema: TableSchema
   readonly metadata: TableMetadata
-  row(error: Hl7Error, errorIndex: number, context: FileContext): RawRecord
+  row(error: ErrorFacts, errorIndex: number, context: FileContext): RawRecord
 } = {
   name: 'errors',
   schema: Spark.table({

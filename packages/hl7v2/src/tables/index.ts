@@ -12,7 +12,7 @@ import { SEGMENT_TABLES } from './segment-tables.ts'
 export { type Column, c, compositeType, compositeValue } from './columns.ts'
 export type { Composite, LeafField, NestedField } from './composites.ts'
 export * as composites from './composites.ts'
-export { errorsTable, type FileContext } from './errors-table.ts'
+export { type ErrorFacts, errorsTable, type FileContext } from './errors-table.ts'
 export { GENERIC_COLUMNS, GENERIC_FIELD_COUNT, otherSegments, tableForSegmentType } from './generic-tables.ts'
 export {
   type Hl7Table,
