@@ -7,7 +7,7 @@ import { toSparkJsonValue } from '@lakeflow/core/schema'
 import { describe, expect, it } from 'vitest'
 import { connector } from '../src/index.ts'
 
-const instance = connector.create({ base_url: 'http://127.0.0.1:9', token: 'schema-test-token' })
+const instance = connector.create({ source_type: 'volume', volume_path: '/nonexistent/hl7-schema-test' })
 
 describe('table schemas', async () => {
   for (const table of await instance.listTables()) {

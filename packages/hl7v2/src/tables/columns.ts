@@ -52,8 +52,11 @@ export function compositeValue(
     let value: unknown
     if ('subcomponents' in field) value = nestedValue(segment, repetition, field)
     else {
-      const text = componentValue(segment, repetition, field)
-      value = (field.date ? hl7DateTime(text) : text) ?? null
+      // A date component may carry its precision as a second subcomponent (the TS type).
+      value =
+        (field.date
+          ? hl7DateTime(componentValue(segment, repetition, { ...field, sub: field.sub ?? 1 }))
+          : componentValue(segment, repetition, field)) ?? null
     }
     out[field.name] = value
     if (value !== null) any = true
