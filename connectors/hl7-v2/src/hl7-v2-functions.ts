@@ -136,6 +136,7 @@ export const hl7V2Functions: Readonly<Record<string, ColumnFunction>> = {
 /** How `lakeflow pack --pipeline` wires Auto Loader to the functions. */
 export const HL7_V2_FILES: FilePipelineSupport = {
   options: { path: 'volume_path', glob: 'file_glob', recursive: 'recursive' },
+  fixed: { source_type: 'volume' },
   split: 'hl7v2_split',
   parse: 'hl7v2_parse',
 }

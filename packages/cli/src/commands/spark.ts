@@ -139,6 +139,8 @@ export async function packCommand(argv: string[], out: Output, cwd = process.cwd
     const pipeline = await spark.packPipeline({
       spec: args.values.pipeline as string,
       connector: result.connector.name,
+      connectorModule: file,
+      ...(args.values.connections ? { connections: args.values.connections as string } : {}),
       cwd,
       outDir,
     })

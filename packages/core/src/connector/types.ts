@@ -149,6 +149,8 @@ export interface ColumnFunction {
 export interface FilePipelineSupport {
   /** Connection options naming the directory, the file-name pattern and recursion. */
   readonly options: { readonly path: string; readonly glob?: string; readonly recursive?: string }
+  /** Connection options such a pipeline always has (e.g. `source_type: volume`). */
+  readonly fixed?: Readonly<Record<string, string>>
   /**
    * The function (in `functions`) cutting a file into units:
    * `(content: string | binary, file_path: string, options_json: string) → array<string>`.

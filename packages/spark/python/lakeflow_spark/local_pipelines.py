@@ -1,11 +1,15 @@
 """Run a pipeline spec's flows on plain Spark, without a Declarative Pipelines runtime.
 
 ``LocalPipeline`` implements the part of the ``dlt`` API that :func:`lakeflow_spark.pipeline.ingest`
-uses — ``view``, ``create_streaming_table``, ``apply_changes`` (SCD type 1, with
-``apply_as_deletes``), ``apply_changes_from_snapshot`` (SCD type 1) and ``append_flow`` —
-storing each target table as versioned Parquet under a directory. Streaming flows run with
-Trigger.AvailableNow and a checkpoint per flow, so ``run()`` again picks up where the last
-run stopped. For local runs, tests and comparisons; production pipelines run on Databricks.
+and the file pipelines of ``lakeflow pack --pipeline`` use — ``view``,
+``create_streaming_table``, ``apply_changes`` (SCD type 1, with ``apply_as_deletes``),
+``apply_changes_from_snapshot`` (SCD type 1) and ``append_flow`` — storing each target table
+as Parquet under a directory: versioned for changes and snapshots, one directory per
+micro-batch for append flows. Streaming flows run with Trigger.AvailableNow and a checkpoint
+per flow, so ``run()`` again picks up where the last run stopped. After an append flow runs,
+its target is also a streaming view of that name, so later flows can read it with
+``spark.readStream.table``. For local runs, tests and comparisons; production pipelines run
+on Databricks.
 
 >>> pipeline = LocalPipeline(spark, "/tmp/lakehouse", connection_options={"token": "..."})
 >>> ingest(spark, spec, dlt=pipeline)
@@ -63,6 +67,54 @@ class _Store:
     def applied(self, flow: str, batch_id: int) -> bool:
         last = self.state()["batches"].get(flow)
         return last is not None and batch_id <= last
+
+
+class _AppendStore:
+    """An append-only table: one Parquet directory per applied micro-batch, never rewritten."""
+
+    def __init__(self, spark: Any, path: str):
+        self.spark = spark
+        self.path = path
+        self.batches = os.path.join(path, "batches")
+        self.pointer = os.path.join(path, "_current.json")
+
+    def state(self) -> Dict[str, Any]:
+        if not os.path.exists(self.pointer):
+            return {"batches": {}, "schema": None}
+        with open(self.pointer) as handle:
+            return json.load(handle)
+
+    def applied(self, flow: str, batch_id: int) -> bool:
+        last = self.state()["batches"].get(flow)
+        return last is not None and batch_id <= last
+
+    def append(self, frame: Any, flow: str, batch_id: int) -> None:
+        frame.write.mode("overwrite").parquet(os.path.join(self.batches, f"{_safe(flow)}-{batch_id:06d}"))
+        state = self.state()
+        state["batches"][flow] = batch_id
+        state["schema"] = frame.schema.json()
+        temporary = self.pointer + ".tmp"
+        with open(temporary, "w") as handle:
+            json.dump(state, handle)
+        os.replace(temporary, self.pointer)
+
+    def schema(self) -> Optional[Any]:
+        from pyspark.sql.types import StructType
+
+        text = self.state()["schema"]
+        return None if text is None else StructType.fromJson(json.loads(text))
+
+    def read(self) -> Optional[Any]:
+        schema = self.schema()
+        if schema is None:
+            return None
+        return self.spark.read.schema(schema).option("recursiveFileLookup", "true").parquet(self.batches)
+
+    def stream(self) -> Optional[Any]:
+        schema = self.schema()
+        if schema is None:
+            return None
+        return self.spark.readStream.schema(schema).option("recursiveFileLookup", "true").parquet(self.batches)
 
 
 class LocalPipeline:
@@ -136,9 +188,13 @@ class LocalPipeline:
     def store(self, target: str, suffix: str = "") -> _Store:
         return _Store(self.spark, os.path.join(self.root, _safe(target) + suffix))
 
+    def appends(self, target: str) -> _AppendStore:
+        return _AppendStore(self.spark, os.path.join(self.root, _safe(target) + "__append"))
+
     def read_table(self, target: str) -> Any:
         """The target table's current rows (internal columns dropped); None before any write."""
-        frame = self.store(target).read()
+        appends = self.appends(target)
+        frame = appends.read() if os.path.exists(appends.pointer) else self.store(target).read()
         if frame is None:
             return None
         return frame.drop(*[column for column in frame.columns if column.startswith("__lakeflow_")])
@@ -164,14 +220,19 @@ class LocalPipeline:
             query.awaitTermination()
             if query.exception() is not None:
                 raise RuntimeError(f"Flow {flow['name']} failed: {query.exception()}")
+            if flow["kind"] == "append":
+                stream = self.appends(flow["target"]).stream()
+                if stream is not None:
+                    stream.createOrReplaceTempView(flow["target"])
 
     def _apply_batch(self, flow: Dict[str, Any], batch: Any, batch_id: int) -> None:
         store = self.store(flow["target"])
         if store.applied(flow["name"], batch_id):
             return  # a replayed micro-batch that was already applied
         if flow["kind"] == "append":
-            current = store.read()
-            store.write(batch if current is None else current.unionByName(batch), flow["name"], batch_id)
+            appends = self.appends(flow["target"])
+            if not appends.applied(flow["name"], batch_id):
+                appends.append(batch, flow["name"], batch_id)
             return
         self._apply_cdc(flow, batch, store, batch_id)
 

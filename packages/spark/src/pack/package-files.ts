@@ -47,6 +47,13 @@ def ingest(spark: Any, spec: Any, **settings: Any) -> None:
     from ._lakeflow_spark.pipeline import ingest as define
 
     define(spark, spec, **settings)
+
+
+def function(name: str, return_type: Any) -> Any:
+    """A Spark UDF running the connector's column function \`name\` in its Node bridge."""
+    from ._lakeflow_spark.functions import column_function
+
+    return column_function({"connector": CONNECTOR, "package": __name__}, name, return_type)
 `
 }
 
