@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { defineConnector, type LakeflowConnector, SPECIFICATION_VERSION } from '@lakeflow/core/connector'
 import { FileSource, localStateStore, localStorage } from '@lakeflow/files'
+import type { FileContext } from '@lakeflow/hl7v2/tables'
 import packageJson from '../package.json' with { type: 'json' }
 import { errorRows, fileContext, fileUnits, messageRows, type NumberedUnit, type ReadSettings } from './hl7-v2-files.ts'
 import { HL7_V2_FILES, hl7V2Functions } from './hl7-v2-functions.ts'
@@ -45,6 +46,7 @@ export function createHl7V2Connector(options: Hl7V2Options): LakeflowConnector {
       const resolved = resolveTable(tableName, tableOptions, NAME)
       const since =
         resolved.options.start_timestamp === undefined ? undefined : Date.parse(resolved.options.start_timestamp)
+      let context: FileContext | undefined
       return source.read<NumberedUnit, Record<string, unknown>>(startOffset, {
         table: tableName,
         ...(resolved.options.max_records_per_batch === undefined
@@ -56,7 +58,8 @@ export function createHl7V2Connector(options: Hl7V2Options): LakeflowConnector {
         ...(since === undefined ? {} : { include: (file) => file.modifiedMs >= since }),
         units: (file, open) => fileUnits(file, open, settings),
         rows: (numbered, file) => {
-          const context = fileContext(file.path, file.modifiedMs)
+          // The metadata of a file's rows, computed once per file rather than per message.
+          if (context?.sourceFile !== file.path) context = fileContext(file.path, file.modifiedMs)
           return resolved.kind === 'errors'
             ? errorRows(numbered, context)
             : messageRows(resolved.table, numbered.unit, context, settings.defaultCharset)

@@ -121,32 +121,40 @@ export class FileSplitter {
 
   /** Units completed by this chunk. */
   push(chunk: Uint8Array): SplitUnit[] {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     let start = 0
-    if (this.#pendingCr && chunk[0] === LF) start = 1
+    if (this.#pendingCr && bytes[0] === LF) start = 1
     this.#pendingCr = false
     let lineStart = start
-    for (let index = start; index < chunk.length; index++) {
-      const byte = chunk[index]!
-      if (byte > FS) continue
-      if (byte === CR || byte === LF) {
-        this.#line(this.#joinCarry(chunk.subarray(lineStart, index)))
-        if (byte === CR) {
-          if (index + 1 < chunk.length) {
-            if (chunk[index + 1] === LF) index++
-          } else this.#pendingCr = true
-        }
-        lineStart = index + 1
-      } else if (byte === FS) {
-        this.#line(this.#joinCarry(chunk.subarray(lineStart, index)))
-        this.#frameEnd()
-        lineStart = index + 1
-      } else if (byte === VT) {
-        this.#line(this.#joinCarry(chunk.subarray(lineStart, index)))
-        this.#frameStart()
-        lineStart = index + 1
-      }
+    // The next position of each byte that ends a line or a frame, found with native scans
+    // (memchr) rather than a loop over every byte.
+    let nextCr = bytes.indexOf(CR, start)
+    let nextLf = bytes.indexOf(LF, start)
+    let nextVt = bytes.indexOf(VT, start)
+    let nextFs = bytes.indexOf(FS, start)
+    const end = bytes.length
+    for (;;) {
+      const index = Math.min(
+        nextCr === -1 ? end : nextCr,
+        nextLf === -1 ? end : nextLf,
+        nextVt === -1 ? end : nextVt,
+        nextFs === -1 ? end : nextFs,
+      )
+      if (index === end) break
+      const byte = bytes[index]!
+      this.#line(this.#joinCarry(bytes.subarray(lineStart, index)))
+      lineStart = index + 1
+      if (byte === CR) {
+        if (index + 1 === end) this.#pendingCr = true
+        else if (bytes[index + 1] === LF) lineStart = index + 2
+      } else if (byte === FS) this.#frameEnd()
+      else if (byte === VT) this.#frameStart()
+      if (nextCr !== -1 && nextCr < lineStart) nextCr = bytes.indexOf(CR, lineStart)
+      if (nextLf !== -1 && nextLf < lineStart) nextLf = bytes.indexOf(LF, lineStart)
+      if (nextVt !== -1 && nextVt < lineStart) nextVt = bytes.indexOf(VT, lineStart)
+      if (nextFs !== -1 && nextFs < lineStart) nextFs = bytes.indexOf(FS, lineStart)
     }
-    if (lineStart < chunk.length) this.#carry = this.#joinCarry(chunk.subarray(lineStart))
+    if (lineStart < end) this.#carry = this.#joinCarry(bytes.subarray(lineStart))
     return this.#drain()
   }
 
