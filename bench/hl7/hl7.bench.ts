@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { watchPeak } from '../peak-rss.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../..')
@@ -86,7 +87,7 @@ async function reference(directory: string): Promise<{ messages: number }> {
   for (const name of readdirSync(directory)
     .filter((file) => file.endsWith('.hl7'))
     .sort()) {
-    let tail = Buffer.alloc(0)
+    let tail: Buffer = Buffer.alloc(0)
     for await (const chunk of createReadStream(path.join(directory, name), { highWaterMark: 64 * 1024 })) {
       const buffer = tail.length ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer)
       let at = buffer.indexOf(msh)
@@ -154,23 +155,6 @@ async function sync(
     return { messages, rows: report.tables.reduce((sum, table) => sum + table.rows, 0) }
   } finally {
     rmSync(work, { recursive: true, force: true })
-  }
-}
-
-function watchPeak(pid: number): () => number {
-  let peak = 0
-  const sample = () => {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-      if (match) peak = Math.max(peak, Number(match[1]))
-    } catch {
-      // exited
-    }
-  }
-  const timer = setInterval(sample, 50)
-  return () => {
-    clearInterval(timer)
-    return peak / 1024
   }
 }
 

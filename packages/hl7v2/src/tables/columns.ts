@@ -87,6 +87,25 @@ const structOf = (composite: Composite) => {
 
 const isEmpty = (repetition: Repetition) => repetition.every((component) => component.every((leaf) => leaf === ''))
 
+/** An array<string> column of one value per repetition (`pick`), those it gives no value left out; null when none. */
+function eachRepetition(
+  name: string,
+  field: number,
+  pick: (segment: Hl7Segment, repetition: number) => string | undefined,
+): Column {
+  return {
+    name,
+    type: Spark.array(Spark.string()),
+    read: (segment) => {
+      const values = segment
+        .parts(field)
+        .map((_, index) => pick(segment, index + 1))
+        .filter((value) => value !== undefined)
+      return values.length > 0 ? values : null
+    },
+  }
+}
+
 const INTEGER = /^[+-]?\d+$/
 
 function integerOf(text: string | undefined): number | null {
@@ -165,39 +184,12 @@ export const c = {
     },
   }),
   /** Every non-empty repetition, whole (see `Hl7Segment.value`); null when none. */
-  texts: (name: string, field: number): Column => ({
-    name,
-    type: Spark.array(Spark.string()),
-    read: (segment) => {
-      const values = segment
-        .parts(field)
-        .map((_, index) => segment.value(field, index + 1))
-        .filter((value) => value !== undefined)
-      return values.length > 0 ? values : null
-    },
-  }),
+  texts: (name: string, field: number): Column =>
+    eachRepetition(name, field, (segment, rep) => segment.value(field, rep)),
   /** The first component of every repetition (coded values); null when none. */
-  codes: (name: string, field: number): Column => ({
-    name,
-    type: Spark.array(Spark.string()),
-    read: (segment) => {
-      const values = segment
-        .parts(field)
-        .map((_, index) => segment.value(field, index + 1, 1))
-        .filter((value) => value !== undefined)
-      return values.length > 0 ? values : null
-    },
-  }),
+  codes: (name: string, field: number): Column =>
+    eachRepetition(name, field, (segment, rep) => segment.value(field, rep, 1)),
   /** Every repetition parsed as a date/time; repetitions that are not dates are left out. */
-  dates: (name: string, field: number): Column => ({
-    name,
-    type: Spark.array(Spark.string()),
-    read: (segment) => {
-      const values = segment
-        .parts(field)
-        .map((_, index) => hl7DateTime(segment.value(field, index + 1, 1, 1)))
-        .filter((value) => value !== undefined)
-      return values.length > 0 ? values : null
-    },
-  }),
+  dates: (name: string, field: number): Column =>
+    eachRepetition(name, field, (segment, rep) => hl7DateTime(segment.value(field, rep, 1, 1))),
 }
