@@ -12,7 +12,7 @@
 //        [--from built|source] [--skip-reference] [--memory-limit 128MB]
 //        [--variant 'label|node flags|ENV=v ...|cli args']...
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
