@@ -1,6 +1,5 @@
-import type { TableMetadata, TableOptions } from '@lakeflow/core/connector'
+import { parseTableOptions, type TableMetadata, type TableOptions } from '@lakeflow/core/connector'
 import { InvalidOptionsError, UnknownTableError } from '@lakeflow/core/errors'
-import { parseOptions } from '@lakeflow/core/options'
 import type { TableSchema } from '@lakeflow/core/schema'
 import { errorsTable, type Hl7Table, MESSAGE_TABLES, tableForSegmentType } from '@lakeflow/hl7v2/tables'
 import { Hl7V2TableOptions } from './hl7-v2-options.ts'
@@ -23,7 +22,12 @@ export type ResolvedTable =
  */
 export function resolveTable(name: string, raw: TableOptions, connector: string): ResolvedTable {
   const where = `table ${name} of connector ${connector}`
-  const options = parseOptions(Hl7V2TableOptions, raw, where)
+  // Framework keys a spec or Spark may pass along (scd_type, tableName, …) are accepted and ignored.
+  const options = parseTableOptions(Hl7V2TableOptions, raw, {
+    table: name,
+    connector,
+    connectorKeys: Object.keys(Hl7V2TableOptions.properties),
+  })
   if (options.segment_type !== undefined) {
     if (NOT_SEGMENT_TABLES.has(name)) {
       throw new InvalidOptionsError({

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
+import { loadConnector } from '@lakeflow/core/resolve'
 import { loadConnections, loadPipelineSpec, type PipelineSpec, resolveTables } from '@lakeflow/pipeline'
-import { loadConnector } from '../bridge/load-connector.ts'
 import { BRIDGE_VERSION } from '../version.ts'
 import { pythonPackageName } from './pack-connector.ts'
 import { writeFilePipeline } from './pack-file-pipeline.ts'
@@ -84,7 +84,9 @@ export async function packPipeline(options: PackPipelineOptions): Promise<{ file
   const spec = await loadPipelineSpec(specPath)
   const outDir = resolve(cwd, options.outDir ?? '.')
   mkdirSync(outDir, { recursive: true })
-  const definition = options.connectorModule ? await loadConnector(options.connectorModule, cwd) : undefined
+  const definition = options.connectorModule
+    ? (await loadConnector(options.connectorModule, cwd, [import.meta.filename])).definition
+    : undefined
   if (definition?.files) {
     const connections = await loadConnections(options.connections, cwd)
     const connectionOptions = connections?.connections.get(spec.connection_name)?.options
