@@ -5,6 +5,9 @@ export {
   InvalidOptionsError,
   SchemaConversionError,
   SpecVersionError,
+  StreamError,
+  type StreamErrorDetails,
+  type StreamProblem,
   UnknownTableError,
   UnsupportedOperationError,
 } from './errors.ts'
