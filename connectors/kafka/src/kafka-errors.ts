@@ -28,7 +28,8 @@ function classify(facts: ErrorFacts): { problem: StreamProblem; reason: string }
   if ([...facts.codes].some((code) => TLS_CODES.test(code))) {
     return { problem: 'auth', reason: 'the TLS handshake failed (check ssl_ca and the client certificate)' }
   }
-  if (has('UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID', 'INCONSISTENT_TOPIC_ID')) {
+  // the client reports a metadata answer without the topic as a user error "Unknown topic <name>."
+  if (has('UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID', 'INCONSISTENT_TOPIC_ID') || /\bUnknown topic /.test(text)) {
     return { problem: 'unknown-stream', reason: 'the topic does not exist' }
   }
   if (has('OFFSET_OUT_OF_RANGE')) return { problem: 'offset-out-of-range', reason: 'the position is no longer in the log' }
