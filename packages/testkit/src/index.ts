@@ -32,6 +32,7 @@ export {
   readChecks,
   schemaChecks,
   simulatorChecks,
+  streamChecks,
   writeBackChecks,
 } from './suites/index.ts'
 export type {
@@ -41,6 +42,7 @@ export type {
   ConnectorTestConfig,
   MemoryTestConfig,
   RequestRateConfig,
+  SourceFixture,
   TableTestConfig,
   TestMode,
 } from './types.ts'

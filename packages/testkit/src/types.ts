@@ -76,6 +76,27 @@ export interface RequestRateConfig {
   options?: Record<string, unknown>
 }
 
+/**
+ * A real source the suite starts itself, for connectors whose source is not an HTTP API (a
+ * Kafka broker, say). The checks that need the HTTP simulator's mutation API, faults or
+ * request log are skipped against a fixture; the stream checks use `append` instead.
+ */
+export interface SourceFixture {
+  /** Starts the source (on a free port of 127.0.0.1) and returns the connection options. Called once. */
+  start(): Promise<Record<string, unknown>>
+  /** Stops the source, by its process id. */
+  stop(): Promise<void>
+  /** Puts the source back to its initial contents; called before every check. @default nothing */
+  reset?(): Promise<void>
+  /**
+   * Appends `count` new records to a table (produces messages), returning an identity for
+   * each, in order. The stream checks use it to prove every appended record is read exactly once.
+   */
+  append?(table: string, count: number): Promise<string[]>
+  /** The identity of a record as the connector yields it, matching what `append` returned. */
+  identity?(table: string, record: RawRecord): string
+}
+
 /** What a connector's `test/contract.test.ts` passes to {@link describeConnector}. */
 export interface ConnectorTestConfig {
   /** The connector definition (what the package exports as `connector`). */
@@ -87,6 +108,11 @@ export interface ConnectorTestConfig {
   options: Record<string, unknown> | ((simulator: { baseUrl: string }) => Record<string, unknown>)
   /** Table options per table. @default {} for every table */
   tableOptions?: Record<string, TableOptions>
+  /**
+   * A source the suite starts itself instead of the simulator (brokers and other non-HTTP
+   * sources). Its options are merged under `options` (when `options` is an object).
+   */
+  source?: SourceFixture
   /** The simulated source: spec (object or path to `endpoints.yaml`) and corpus (object or directory). */
   simulator?: { spec: SourceSpec | string; corpus: Record<string, unknown> | string; seed?: number }
   /**
@@ -145,6 +171,8 @@ export interface CheckContext {
   readonly config: ConnectorTestConfig
   /** The running simulator (simulate mode only). */
   readonly simulator: Simulator | undefined
+  /** The source fixture, when the suite runs against one. */
+  readonly source: SourceFixture | undefined
   /** The simulator's validated spec (simulate mode only). */
   readonly spec: SourceSpec | undefined
   /** The connection options in use. */
@@ -187,6 +215,11 @@ export interface Check {
   readonly source: string
   /** Needs the simulator (skipped in live mode). */
   readonly simulatorOnly?: boolean
+  /**
+   * A `simulatorOnly` check that needs only controlled data, not the simulator's HTTP
+   * machinery, so it also runs against a source fixture.
+   */
+  readonly runsOnFixture?: boolean
   /** Timeout in ms. @default 60000 */
   readonly timeoutMs?: number
   /** Runs the check: resolves when it passes, throws a `CheckFailure` with findings when not. */
