@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type KafkaBroker, startKafkaBroker } from '@lakeflow/test-services'
+import { createTopic, type KafkaBroker, produce, startKafkaBroker } from '@lakeflow/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../../packages/pipeline/test/support/shop-server.ts'
 import { runCli, startCli } from '../../../packages/cli/test/support.ts'
 import { queryFile } from './support/sync.ts'
-import { createTopic, produce } from './support/topics.ts'
 
 // SIGKILLs the real `lakeflow sync` while it reads a live broker, at points taken from the
 // run's own events (right after its k-th committed batch, k random), reruns it after each

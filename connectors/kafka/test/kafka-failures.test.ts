@@ -1,10 +1,9 @@
 import { collectRead, drainRead, type LakeflowConnector } from '@lakeflow/core/connector'
 import { StreamError } from '@lakeflow/core/errors'
-import { freePort, type KafkaBroker, startKafkaBroker } from '@lakeflow/test-services'
+import { createTopic, freePort, type KafkaBroker, produce, startKafkaBroker, withAdmin } from '@lakeflow/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connector } from '../src/index.ts'
 import { queryFile, syncTopics, tempDir } from './support/sync.ts'
-import { createTopic, produce, withAdmin } from './support/topics.ts'
 
 let broker: KafkaBroker
 let temp: ReturnType<typeof tempDir>

@@ -1,7 +1,6 @@
-import { type KafkaBroker, startKafkaBroker } from '@lakeflow/test-services'
+import { createTopic, type KafkaBroker, produce, startKafkaBroker, withAdmin } from '@lakeflow/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryFile, syncTopics, tempDir } from './support/sync.ts'
-import { createTopic, produce, withAdmin } from './support/topics.ts'
 
 let broker: KafkaBroker
 let temp: ReturnType<typeof tempDir>

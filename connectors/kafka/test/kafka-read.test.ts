@@ -1,8 +1,7 @@
 import { collectRead, drainRead, type LakeflowConnector } from '@lakeflow/core/connector'
-import { type KafkaBroker, startKafkaBroker } from '@lakeflow/test-services'
+import { createTopic, type KafkaBroker, produce, startKafkaBroker } from '@lakeflow/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connector } from '../src/index.ts'
-import { createTopic, produce } from './support/topics.ts'
 
 let broker: KafkaBroker
 const open: LakeflowConnector[] = []
@@ -102,7 +101,7 @@ describe('reading topics', () => {
     await produce(broker.bootstrap, 'growing', [{ value: 'p0-a' }])
     const { offset } = await drainRead(connect({ topics: 'growing' }).readTable('growing', {}, {}))
     expect(offset).toEqual({ 0: 1 })
-    const { withAdmin } = await import('./support/topics.ts')
+    const { withAdmin } = await import('@lakeflow/test-services')
     await withAdmin(broker.bootstrap, (admin) => admin.createPartitions({ topics: [{ name: 'growing', count: 2 }] }))
     await produce(broker.bootstrap, 'growing', [{ value: 'p1-a', partition: 1 }, { value: 'p0-b', partition: 0 }])
     const next = await collectRead(connect({ topics: 'growing' }).readTable('growing', offset!, { value_format: 'text' }))

@@ -1,12 +1,11 @@
 import { collectRead, type LakeflowConnector } from '@lakeflow/core/connector'
 import { StreamError } from '@lakeflow/core/errors'
-import { type KafkaBroker, startKafkaBroker } from '@lakeflow/test-services'
+import { createTopic, type KafkaBroker, produce, startKafkaBroker } from '@lakeflow/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveConnection } from '../src/kafka-connection.ts'
 import { connector, EVENT_HUBS_USERNAME } from '../src/index.ts'
 import { KafkaOptions } from '../src/kafka-options.ts'
 import { parseOptions } from '@lakeflow/core/options'
-import { createTopic, produce } from './support/topics.ts'
 
 // An Event Hubs namespace connection string, shaped like the real ones; the broker's SASL_SSL
 // listener accepts exactly the user `$ConnectionString` with this string as its password.

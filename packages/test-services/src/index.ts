@@ -3,3 +3,6 @@ export { freePort } from './free-port.ts'
 export { KAFKA_VERSION, kafkaJars } from './kafka/kafka-jars.ts'
 export { type KafkaBroker, type KafkaBrokerOptions, startKafkaBroker } from './kafka/kafka-broker.ts'
 export type { TestTls } from './kafka/test-tls.ts'
+export { createTopic, produce, type TestMessage, withAdmin } from './kafka/kafka-topics.ts'
+/** The Kafka client the connector uses, for benchmarks that consume a topic to nowhere as a reference. */
+export { Consumer as KafkaConsumer } from '@platformatic/kafka'

@@ -1,7 +1,6 @@
 import type { RawRecord } from '@lakeflow/core/connector'
-import { type KafkaBroker, startKafkaBroker } from '@lakeflow/test-services'
 import type { SourceFixture } from '@lakeflow/testkit'
-import { createTopic, produce, type TestMessage, withAdmin } from './topics.ts'
+import { createTopic, type KafkaBroker, produce, startKafkaBroker, type TestMessage, withAdmin } from '@lakeflow/test-services'
 
 /** The topics of the contract suite's fixture: `events` (text values) and `audit` (JSON values). */
 export const FIXTURE_TOPICS = ['events', 'audit'] as const
