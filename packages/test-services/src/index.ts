@@ -6,3 +6,4 @@ export type { TestTls } from './kafka/test-tls.ts'
 export { createTopic, produce, type TestMessage, withAdmin } from './kafka/kafka-topics.ts'
 /** The Kafka client the connector uses, for benchmarks that consume a topic to nowhere as a reference. */
 export { Consumer as KafkaConsumer } from '@platformatic/kafka'
+export { MOTO_VERSION, type MotoServer, motoVirtualenv, startMotoServer } from './moto/moto-server.ts'
