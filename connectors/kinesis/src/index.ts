@@ -1,4 +1,5 @@
-/** `@lakeflow/connector-kinesis`: the Lakeflow connector for Kinesis. */
-export { connector, createKinesisConnector } from './kinesis-connector.ts'
-export { KinesisOptions, ItemsOptions } from './kinesis-options.ts'
-export { itemsSchema } from './tables/kinesis-items.ts'
+/** `@lakeflow/connector-kinesis`: Amazon Kinesis Data Streams as append tables, shards as partitions, read exactly once. */
+export { connector, KinesisConnector, parentsFirst } from './kinesis-connector.ts'
+export { parseShardPositions, type ShardPosition, toShardOffset } from './kinesis-offsets.ts'
+export { KinesisOptions, KinesisTableOptions } from './kinesis-options.ts'
+export { KINESIS_TABLE_METADATA, kinesisTableSchema } from './kinesis-schema.ts'

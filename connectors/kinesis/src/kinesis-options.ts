@@ -1,42 +1,64 @@
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
-/** Requests per second the Kinesis API allows one account (replace with the documented limit). */
-export const KINESIS_API_RATE_LIMIT = 100
-/** Requests the Kinesis API accepts back to back (replace with the documented burst). */
-export const KINESIS_API_BURST = 10
-
 /**
- * Connection options of the Kinesis connector.
- * @example connector.create({ base_url: 'https://api.kinesis.example', token: process.env.KINESIS_TOKEN })
+ * Connection options of the Kinesis connector. Without keys, the AWS SDK's default
+ * credential chain applies (environment, profile, instance role).
+ * @example connector.create({ streams: 'clickstream', region: 'eu-west-1' })
  */
 export const KinesisOptions = defineOptions({
-  base_url: Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL of the Kinesis API.' }),
-  token: secret(Type.String({ minLength: 1, description: 'API token, sent as a bearer token. Secret.' })),
-  max_requests_per_second: Type.Optional(
-    Type.Number({
-      exclusiveMinimum: 0,
-      maximum: KINESIS_API_RATE_LIMIT,
-      default: KINESIS_API_RATE_LIMIT,
-      description: `Requests per second to one account from this process, shared by every table, partition and instance. @default ${KINESIS_API_RATE_LIMIT}`,
-    }),
+  streams: Type.String({ minLength: 1, description: 'Comma-separated Kinesis data streams to read; each stream is a table.' }),
+  region: Type.String({ minLength: 1, description: 'AWS region of the streams, e.g. eu-west-1.' }),
+  endpoint: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'Endpoint URL (VPC endpoints, or a local stand-in). @default the regional endpoint' }),
   ),
+  access_key_id: Type.Optional(Type.String({ minLength: 1, description: 'AWS access key id. @default the SDK credential chain' })),
+  secret_access_key: Type.Optional(secret(Type.String({ minLength: 1, description: 'AWS secret access key. Secret.' }))),
+  session_token: Type.Optional(secret(Type.String({ minLength: 1, description: 'AWS session token for temporary credentials. Secret.' }))),
+  throttle_retries: Type.Integer({
+    minimum: 0,
+    maximum: 20,
+    default: 8,
+    description: 'Retries of a GetRecords call refused with ProvisionedThroughputExceededException, with exponential backoff. @default 8',
+  }),
+  throttle_backoff_ms: Type.Integer({
+    minimum: 1,
+    default: 250,
+    description: 'First backoff after a throttled call; doubles each retry, up to 10 s, with jitter. @default 250',
+  }),
 })
 
 /** Validated connection options. */
 export type KinesisOptions = Static<typeof KinesisOptions>
 
-/** Table options of `items`. */
-export const ItemsOptions = defineOptions({
+/** Per-table options: where a new stream starts, how much one read takes, how values decode. */
+export const KinesisTableOptions = defineOptions({
+  iterator_type: Type.Union([Type.Literal('TRIM_HORIZON'), Type.Literal('LATEST'), Type.Literal('AT_TIMESTAMP')], {
+    default: 'TRIM_HORIZON',
+    description:
+      'Where a new stream starts in each shard (ignored once an offset is committed; shards created later by resharding always start at their first record). @default "TRIM_HORIZON"',
+  }),
+  starting_timestamp: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'For AT_TIMESTAMP: the arrival time (epoch milliseconds) to start at.' }),
+  ),
   max_records_per_batch: Type.Integer({
     minimum: 1,
-    default: 1000,
-    description: 'Records per call before the read stops at the next change of cursor value. @default 1000',
+    default: 10_000,
+    description: 'Most records one read takes over all shards (one committed batch). @default 10000',
   }),
-  page_size: Type.Integer({
-    minimum: 1,
-    maximum: 1000,
-    default: 100,
-    description: 'Records per page (1–1000). @default 100',
+  value_format: Type.Union([Type.Literal('bytes'), Type.Literal('text'), Type.Literal('json')], {
+    default: 'bytes',
+    description: 'The value column: raw bytes (binary), UTF-8 text (string) or JSON (variant, or the struct value_schema declares). @default "bytes"',
+  }),
+  value_schema: Type.Optional(
+    Type.String({ minLength: 2, description: 'For value_format json: the value\'s StructType as Spark JSON. @default a variant column' }),
+  ),
+  on_decode_error: Type.Union([Type.Literal('fail'), Type.Literal('dead_letter')], {
+    default: 'fail',
+    description:
+      'A record that does not decode: fail the table, or keep it with a null value and its raw bytes and the reason in dead_letter_value and dead_letter_error. @default "fail"',
   }),
 })
+
+/** Validated table options. */
+export type KinesisTableOptions = Static<typeof KinesisTableOptions>

@@ -7,3 +7,4 @@ export { createTopic, produce, type TestMessage, withAdmin } from './kafka/kafka
 /** The Kafka client the connector uses, for benchmarks that consume a topic to nowhere as a reference. */
 export { Consumer as KafkaConsumer } from '@platformatic/kafka'
 export { MOTO_VERSION, type MotoServer, motoVirtualenv, startMotoServer } from './moto/moto-server.ts'
+export { type FaultProxy, type InjectedResponse, startFaultProxy } from './fault-proxy.ts'
