@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path'
 import { loadPipelineSpec, type PipelineSpec, resolveTables } from '@lakeflow/pipeline'
 import { BRIDGE_VERSION } from '../version.ts'
 import { pythonPackageName } from './pack-connector.ts'
+import { streamPipelineSource } from './pack-stream-pipeline.ts'
 
 /** Options of {@link packPipeline} (`lakeflow pack <connector> --pipeline spec.yaml`). */
 export interface PackPipelineOptions {
@@ -78,6 +79,7 @@ export async function packPipeline(options: PackPipelineOptions): Promise<{ file
       .replace(/\.(ya?ml|json)$/i, '')
       .replace(/[^0-9a-zA-Z_]/g, '_')}_pipeline.py`,
   )
-  writeFileSync(file, pipelineSource(spec, options.connector, specPath))
+  // stream sources Spark reads natively (Kafka) get their own file; the rest go through the bridge
+  writeFileSync(file, streamPipelineSource(spec, options.connector, specPath) ?? pipelineSource(spec, options.connector, specPath))
   return { file }
 }

@@ -49,6 +49,8 @@ spark = (
     .config("spark.sql.shuffle.partitions", "2")
     .config("spark.driver.memory", "1g")
     .config("spark.sql.streaming.stopActiveRunOnRestart", "true")
+    # extra jars for a test file (Spark's Kafka source), as a comma-separated list
+    .config("spark.jars", os.environ.get("LAKEFLOW_SPARK_JARS", ""))
     .getOrCreate()
 )
 spark.sparkContext.setLogLevel("ERROR")
@@ -215,6 +217,16 @@ def op_struct_roundtrip(args):
         parsed = StructType.fromJson(json.loads(text))
         out.append(parsed.json())
     return out
+
+
+def op_conf_set(args):
+    """Sets session settings (the pipeline configuration a generated file reads with spark.conf)."""
+    for key, value in args["settings"].items():
+        if value is None:
+            spark.conf.unset(key)
+        else:
+            spark.conf.set(key, value)
+    return True
 
 
 def op_sql(args):

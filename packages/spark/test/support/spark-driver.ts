@@ -62,11 +62,14 @@ export class SparkDriver {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)))
   }
 
-  /** Starts the driver (creating the venv on first use) and waits for its SparkSession. */
-  static async start(): Promise<SparkDriver> {
+  /**
+   * Starts the driver (creating the venv on first use) and waits for its SparkSession.
+   * `jars` go on the session's classpath (`spark.jars`), e.g. Spark's Kafka source.
+   */
+  static async start(settings: { jars?: readonly string[] } = {}): Promise<SparkDriver> {
     const { python, env } = ensurePythonEnv()
     const child = spawn(python, [join(PACKAGE_ROOT, 'test', 'python', 'harness.py')], {
-      env,
+      env: { ...env, LAKEFLOW_SPARK_JARS: (settings.jars ?? []).join(',') },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     const driver = new SparkDriver(child)
