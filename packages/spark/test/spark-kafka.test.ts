@@ -1,7 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTopic, type KafkaBroker, produce, sparkKafkaJars, startKafkaBroker } from '@lakeflow/test-services'
+import {
+  createTopic,
+  type KafkaBroker,
+  produce,
+  SPARK_KAFKA_VERSION,
+  sparkKafkaJars,
+  startKafkaBroker,
+} from '@lakeflow/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { packPipeline } from '../src/pack/pack-pipeline.ts'
 import { SparkDriver } from './support/spark-driver.ts'
@@ -10,8 +17,6 @@ import { SparkDriver } from './support/spark-driver.ts'
 // topics with Spark's own Kafka source; here it runs in local PySpark (LocalPipeline standing
 // in for the dlt module) against a real broker: plain Kafka, and Event Hubs' SASL_SSL form.
 
-/** Maven Central serves Spark's Kafka source up to 4.2.0 (PySpark here is 4.3.0); its API is unchanged. */
-const SPARK_KAFKA_VERSION = '4.2.0'
 const CONNECTION_STRING = 'Endpoint=sb://lakeflow-test.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=c3Bhcmstc2VjcmV0'
 const MESSAGES = 50
 

@@ -9,3 +9,4 @@ export { createTopic, produce, type TestMessage, withAdmin } from './kafka/kafka
 export { Consumer as KafkaConsumer } from '@platformatic/kafka'
 export { MOTO_VERSION, type MotoServer, motoVirtualenv, startMotoServer } from './moto/moto-server.ts'
 export { type FaultProxy, type InjectedResponse, startFaultProxy } from './fault-proxy.ts'
+export { SPARK_KAFKA_VERSION } from './spark-kafka-version.ts'
