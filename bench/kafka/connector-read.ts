@@ -1,7 +1,8 @@
 // The connector alone: every partition of the topic read through the Kafka connector's
 // readTable (decoding included, no destination). Prints one JSON line: messages, seconds.
-import { drainRead } from '../../packages/core/src/connector/index.ts'
+
 import { connector } from '../../connectors/kafka/src/index.ts'
+import { drainRead } from '../../packages/core/src/connector/index.ts'
 
 const [bootstrap, topic, valueFormat] = process.argv.slice(2)
 const kafka = connector.create({ bootstrap_servers: bootstrap, topics: topic })

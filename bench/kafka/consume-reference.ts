@@ -5,7 +5,11 @@ import { KafkaConsumer as Consumer } from '../../packages/test-services/src/inde
 
 const [bootstrap, topic, expected] = process.argv.slice(2)
 const total = Number(expected)
-const consumer = new Consumer({ clientId: 'bench-reference', groupId: `bench-${process.pid}`, bootstrapBrokers: [bootstrap!] })
+const consumer = new Consumer({
+  clientId: 'bench-reference',
+  groupId: `bench-${process.pid}`,
+  bootstrapBrokers: [bootstrap!],
+})
 const started = performance.now()
 const stream = await consumer.consume({ topics: [topic!], mode: 'earliest', autocommit: false, maxBytes: 8 << 20 })
 let messages = 0

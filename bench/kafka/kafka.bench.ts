@@ -50,7 +50,10 @@ function watchPeak(pid: number): () => number {
 }
 
 async function runChild(script: string, args: string[], cwd = root): Promise<{ out: string; peakRssMb: number }> {
-  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, script, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, script, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const stop = watchPeak(child.pid!)
   let out = ''
   child.stdout!.on('data', (chunk) => {
@@ -73,7 +76,11 @@ async function produceTopic(bootstrap: string): Promise<number> {
       TOPIC,
       Array.from({ length: count }, (_, index) => {
         const id = sent + index
-        return { partition: id % 4, key: `user-${id % 1000}`, value: JSON.stringify({ id, user: `user-${id % 1000}`, at: 1_700_000_000_000 + id, body: filler }) }
+        return {
+          partition: id % 4,
+          key: `user-${id % 1000}`,
+          value: JSON.stringify({ id, user: `user-${id % 1000}`, at: 1_700_000_000_000 + id, body: filler }),
+        }
       }),
     )
   }
@@ -81,13 +88,21 @@ async function produceTopic(bootstrap: string): Promise<number> {
 }
 
 async function reference(bootstrap: string): Promise<Measured> {
-  const { out, peakRssMb } = await runChild(path.join(here, 'consume-reference.ts'), [bootstrap, TOPIC, String(MESSAGES)])
+  const { out, peakRssMb } = await runChild(path.join(here, 'consume-reference.ts'), [
+    bootstrap,
+    TOPIC,
+    String(MESSAGES),
+  ])
   const result = JSON.parse(out.trim().split('\n').at(-1)!) as { messages: number; seconds: number }
   return { run: 'client consume to nowhere (reference)', messages: result.messages, seconds: result.seconds, peakRssMb }
 }
 
 async function connectorRead(bootstrap: string): Promise<Measured> {
-  const { out, peakRssMb } = await runChild(path.join(here, 'connector-read.ts'), [bootstrap, TOPIC, values['value-format']!])
+  const { out, peakRssMb } = await runChild(path.join(here, 'connector-read.ts'), [
+    bootstrap,
+    TOPIC,
+    values['value-format']!,
+  ])
   const result = JSON.parse(out.trim().split('\n').at(-1)!) as { messages: number; seconds: number }
   return { run: 'connector readTable, no destination', messages: result.messages, seconds: result.seconds, peakRssMb }
 }
@@ -101,13 +116,27 @@ async function sync(bootstrap: string): Promise<Measured> {
     )
     writeFileSync(
       path.join(dir, 'bench.yaml'),
-      JSON.stringify({ connection_name: 'bench', objects: [{ table: { source_table: TOPIC, table_configuration: { value_format: values['value-format'] } } }] }),
+      JSON.stringify({
+        connection_name: 'bench',
+        objects: [{ table: { source_table: TOPIC, table_configuration: { value_format: values['value-format'] } } }],
+      }),
     )
-    const { out, peakRssMb } = await runChild(path.join(root, 'packages/cli/src/bin.ts'), ['sync', 'bench.yaml', '--dest', 'bench.duckdb', '--json'], dir)
-    const finished = JSON.parse(out.trim().split('\n').at(-1)!) as { report: { durationMs: number; tables: { rows: number; status: string }[] } }
+    const { out, peakRssMb } = await runChild(
+      path.join(root, 'packages/cli/src/bin.ts'),
+      ['sync', 'bench.yaml', '--dest', 'bench.duckdb', '--json'],
+      dir,
+    )
+    const finished = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      report: { durationMs: number; tables: { rows: number; status: string }[] }
+    }
     const table = finished.report.tables[0]!
     if (table.status !== 'succeeded') throw new Error(`sync failed: ${out.slice(-800)}`)
-    return { run: 'lakeflow sync into DuckDB', messages: table.rows, seconds: finished.report.durationMs / 1000, peakRssMb }
+    return {
+      run: 'lakeflow sync into DuckDB',
+      messages: table.rows,
+      seconds: finished.report.durationMs / 1000,
+      peakRssMb,
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -129,14 +158,18 @@ try {
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const runner of [reference, sync, connectorRead]) {
       const measured = await runner(broker.bootstrap)
-      if (measured.messages !== MESSAGES) throw new Error(`${measured.run} saw ${measured.messages} of ${MESSAGES} messages`)
-      process.stderr.write(`round ${round + 1}: ${measured.run}: ${Math.round(measured.messages / measured.seconds)} msg/s, peak RSS ${measured.peakRssMb.toFixed(0)} MB, load ${loadavg()[0]!.toFixed(1)}\n`)
+      if (measured.messages !== MESSAGES)
+        throw new Error(`${measured.run} saw ${measured.messages} of ${MESSAGES} messages`)
+      process.stderr.write(
+        `round ${round + 1}: ${measured.run}: ${Math.round(measured.messages / measured.seconds)} msg/s, peak RSS ${measured.peakRssMb.toFixed(0)} MB, load ${loadavg()[0]!.toFixed(1)}\n`,
+      )
       results.push(measured)
     }
   }
   const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!
   const runs = [...new Set(results.map((result) => result.run))]
-  const rate = (run: string) => median(results.filter((result) => result.run === run).map((result) => result.messages / result.seconds))
+  const rate = (run: string) =>
+    median(results.filter((result) => result.run === run).map((result) => result.messages / result.seconds))
   const referenceRate = rate(runs[0]!)
   console.log(
     `\n${MESSAGES.toLocaleString('en')} messages of ~${VALUE_BYTES} B, 4 partitions, value_format ${values['value-format']}, ${values.rounds} round(s), medians\n\n${table(

@@ -1,5 +1,5 @@
-import { Admin, Consumer, type KafkaRecord, type RecordsBatch } from '@platformatic/kafka'
 import { StreamError } from '@lakeflow/core/errors'
+import { Admin, Consumer, type KafkaRecord, type RecordsBatch } from '@platformatic/kafka'
 import type { KafkaClientSettings } from './kafka-connection.ts'
 import { toKafkaError } from './kafka-errors.ts'
 
@@ -85,7 +85,11 @@ export class KafkaClient {
         stream: name,
       })
     }
-    return { name, id: topic.id, partitions: topic.partitions.map(({ leader, leaderEpoch }) => ({ leader, leaderEpoch })) }
+    return {
+      name,
+      id: topic.id,
+      partitions: topic.partitions.map(({ leader, leaderEpoch }) => ({ leader, leaderEpoch })),
+    }
   }
 
   /** The offset `spec` names in each partition of `topic` (a timestamp past the last message gives the end). */
@@ -93,7 +97,11 @@ export class KafkaClient {
     const partitions = { [topic.name]: topic.partitions.map((_, index) => index) }
     try {
       if (spec === 'earliest' || spec === 'latest') {
-        const found = await this.#metadata.listOffsets({ topics: [topic.name], partitions, timestamp: spec === 'earliest' ? -2n : -1n })
+        const found = await this.#metadata.listOffsets({
+          topics: [topic.name],
+          partitions,
+          timestamp: spec === 'earliest' ? -2n : -1n,
+        })
         return this.#perPartition(topic, found.get(topic.name) ?? [])
       }
       const [found, ends] = await Promise.all([
@@ -101,9 +109,14 @@ export class KafkaClient {
         this.offsets(topic, 'latest'),
       ])
       // -1: no message at or after the timestamp, so the stream starts at the end
-      return this.#perPartition(topic, found.get(topic.name) ?? []).map((offset, index) => (offset < 0 ? ends[index]! : offset))
+      return this.#perPartition(topic, found.get(topic.name) ?? []).map((offset, index) =>
+        offset < 0 ? ends[index]! : offset,
+      )
     } catch (error) {
-      throw toKafkaError(error, `looking up offsets of topic "${topic.name}"`, { topic: topic.name, bootstrap: this.bootstrap })
+      throw toKafkaError(error, `looking up offsets of topic "${topic.name}"`, {
+        topic: topic.name,
+        bootstrap: this.bootstrap,
+      })
     }
   }
 
@@ -111,7 +124,11 @@ export class KafkaClient {
     return topic.partitions.map((_, index) => {
       const offset = found[index]
       if (offset === undefined) {
-        throw new StreamError(`Kafka: the broker listed no offset for partition ${index}`, { problem: 'unknown-stream', stream: topic.name, partition: index })
+        throw new StreamError(`Kafka: the broker listed no offset for partition ${index}`, {
+          problem: 'unknown-stream',
+          stream: topic.name,
+          partition: index,
+        })
       }
       return Number(offset)
     })
@@ -138,15 +155,27 @@ export class KafkaClient {
           topics: [
             {
               topicId: topic.id,
-              partitions: [{ partition, currentLeaderEpoch: meta.leaderEpoch, fetchOffset: BigInt(position), lastFetchedEpoch: -1, partitionMaxBytes: PARTITION_MAX_BYTES }],
+              partitions: [
+                {
+                  partition,
+                  currentLeaderEpoch: meta.leaderEpoch,
+                  fetchOffset: BigInt(position),
+                  lastFetchedEpoch: -1,
+                  partitionMaxBytes: PARTITION_MAX_BYTES,
+                },
+              ],
             },
           ],
         })
         const answer = response.responses[0]?.partitions.find((item) => item.partitionIndex === partition)
-        if (answer && answer.errorCode !== 0) throw Object.assign(new Error(`fetch error code ${answer.errorCode}`), { code: errorName(answer.errorCode) })
+        if (answer && answer.errorCode !== 0)
+          throw Object.assign(new Error(`fetch error code ${answer.errorCode}`), { code: errorName(answer.errorCode) })
         return answer?.records ?? []
       } catch (error) {
-        throw toKafkaError(error, `reading topic "${topic.name}" partition ${partition} at offset ${position}`, { ...where, offset: position })
+        throw toKafkaError(error, `reading topic "${topic.name}" partition ${partition} at offset ${position}`, {
+          ...where,
+          offset: position,
+        })
       }
     }
     try {
@@ -187,10 +216,18 @@ export class KafkaClient {
     try {
       await admin.alterConsumerGroupOffsets({
         groupId,
-        topics: [{ name: topic.name, partitionOffsets: [...offsets].map(([partition, offset]) => ({ partition, offset: BigInt(offset) })) }],
+        topics: [
+          {
+            name: topic.name,
+            partitionOffsets: [...offsets].map(([partition, offset]) => ({ partition, offset: BigInt(offset) })),
+          },
+        ],
       })
     } catch (error) {
-      throw toKafkaError(error, `committing offsets of group "${groupId}"`, { topic: topic.name, bootstrap: this.bootstrap })
+      throw toKafkaError(error, `committing offsets of group "${groupId}"`, {
+        topic: topic.name,
+        bootstrap: this.bootstrap,
+      })
     } finally {
       await admin.close().catch(() => {})
     }

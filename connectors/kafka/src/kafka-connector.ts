@@ -76,10 +76,13 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
       snapshot = (async () => {
         const topic = await this.#client.topic(table).catch((error: unknown) => {
           if (resuming && StreamError.isInstance(error) && error.problem === 'unknown-stream') {
-            throw new StreamError(`Kafka: topic "${table}" was deleted: the committed offset has positions in it, but the cluster no longer has it (recreate the table's state to start over)`, {
-              problem: 'deleted-stream',
-              stream: table,
-            })
+            throw new StreamError(
+              `Kafka: topic "${table}" was deleted: the committed offset has positions in it, but the cluster no longer has it (recreate the table's state to start over)`,
+              {
+                problem: 'deleted-stream',
+                stream: table,
+              },
+            )
           }
           throw error
         })
@@ -97,21 +100,30 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
    * offset is new and starts at its earliest offset. A committed position below the log's
    * start (retention removed it) or past its end is an error, never a silent skip.
    */
-  async #starts(table: string, snapshot: TopicSnapshot, start: Offset | null | undefined, options: KafkaTableOptions): Promise<number[]> {
+  async #starts(
+    table: string,
+    snapshot: TopicSnapshot,
+    start: Offset | null | undefined,
+    options: KafkaTableOptions,
+  ): Promise<number[]> {
     const committed = parsePartitionOffsets(table, start)
     const { topic, ends } = snapshot
     if (committed.size === 0) {
-      const spec: OffsetSpec = options.startingTimestamp !== undefined ? { timestamp: options.startingTimestamp } : options.startingOffsets
+      const spec: OffsetSpec =
+        options.startingTimestamp !== undefined ? { timestamp: options.startingTimestamp } : options.startingOffsets
       const positions = await this.#client.offsets(topic, spec)
       return positions.map((position, partition) => Math.min(position, ends[partition]!))
     }
     for (const partition of committed.keys()) {
       if (partition >= topic.partitions.length) {
-        throw new StreamError(`Kafka: the committed offset has partition ${partition}, but topic "${table}" has ${topic.partitions.length} partitions (was it deleted and recreated?)`, {
-          problem: 'offset-out-of-range',
-          stream: table,
-          partition,
-        })
+        throw new StreamError(
+          `Kafka: the committed offset has partition ${partition}, but topic "${table}" has ${topic.partitions.length} partitions (was it deleted and recreated?)`,
+          {
+            problem: 'offset-out-of-range',
+            stream: table,
+            partition,
+          },
+        )
       }
     }
     const earliest = await this.#client.offsets(topic, 'earliest')
@@ -119,20 +131,26 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
       const position = committed.get(partition)
       if (position === undefined) return Math.min(earliest[partition]!, ends[partition]!)
       if (position < earliest[partition]!) {
-        throw new StreamError(`Kafka: offsets ${position} to ${earliest[partition]! - 1} of partition ${partition} are gone (retention or deletion removed them before they were read)`, {
-          problem: 'offset-out-of-range',
-          stream: table,
-          partition,
-          position,
-        })
+        throw new StreamError(
+          `Kafka: offsets ${position} to ${earliest[partition]! - 1} of partition ${partition} are gone (retention or deletion removed them before they were read)`,
+          {
+            problem: 'offset-out-of-range',
+            stream: table,
+            partition,
+            position,
+          },
+        )
       }
       if (position > ends[partition]!) {
-        throw new StreamError(`Kafka: the committed offset ${position} is past the end ${ends[partition]} of partition ${partition} (was the topic deleted and recreated?)`, {
-          problem: 'offset-out-of-range',
-          stream: table,
-          partition,
-          position,
-        })
+        throw new StreamError(
+          `Kafka: the committed offset ${position} is past the end ${ends[partition]} of partition ${partition} (was the topic deleted and recreated?)`,
+          {
+            problem: 'offset-out-of-range',
+            stream: table,
+            partition,
+            position,
+          },
+        )
       }
       return position
     })
@@ -145,12 +163,21 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
     const starts = await this.#starts(table, snapshot, start, options)
     if (resuming && this.#connection.groupId !== undefined) {
       // `start` is what the destination committed: the position a monitoring tool should see.
-      await this.#client.commitGroup(this.#connection.groupId, snapshot.topic, new Map(starts.map((position, partition) => [partition, position])))
+      await this.#client.commitGroup(
+        this.#connection.groupId,
+        snapshot.topic,
+        new Map(starts.map((position, partition) => [partition, position])),
+      )
     }
     return toOffset(cappedEnds(starts, snapshot.ends, options.maxOffsetsPerTrigger))
   }
 
-  async getPartitions(table: string, tableOptions: TableOptions, start?: Offset | null, end?: Offset | null): Promise<Partition[]> {
+  async getPartitions(
+    table: string,
+    tableOptions: TableOptions,
+    start?: Offset | null,
+    end?: Offset | null,
+  ): Promise<Partition[]> {
     const options = this.#options(table, tableOptions)
     const resuming = parsePartitionOffsets(table, start).size > 0
     const snapshot = await this.#snapshot(table, resuming)
@@ -174,7 +201,12 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
     const snapshot = await this.#snapshot(table, true)
     const map = messageMapper(table, options, 'upsert')
     const index = Number(partition.partition)
-    for await (const message of this.#client.readRange(snapshot.topic, index, Number(partition.start_offset), Number(partition.end_offset))) {
+    for await (const message of this.#client.readRange(
+      snapshot.topic,
+      index,
+      Number(partition.start_offset),
+      Number(partition.end_offset),
+    )) {
       const record = map(index, message)
       if (record) yield record
     }
@@ -187,7 +219,10 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
   readTableDeletes(table: string, start: Offset | null, tableOptions: TableOptions): TableRead {
     const options = this.#options(table, tableOptions)
     if (!options.compacted) {
-      throw new UnsupportedOperationError('readTableDeletes', `Kafka: table "${table}" is append-only; set the table option compacted to read tombstones as deletes`)
+      throw new UnsupportedOperationError(
+        'readTableDeletes',
+        `Kafka: table "${table}" is append-only; set the table option compacted to read tombstones as deletes`,
+      )
     }
     return this.#read(table, start, tableOptions, 'deletes')
   }
@@ -201,7 +236,12 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
     const map = messageMapper(table, options, flow)
     for (const partition of partitions) {
       const index = Number(partition.partition)
-      for await (const message of this.#client.readRange(snapshot.topic, index, Number(partition.start_offset), Number(partition.end_offset))) {
+      for await (const message of this.#client.readRange(
+        snapshot.topic,
+        index,
+        Number(partition.start_offset),
+        Number(partition.end_offset),
+      )) {
         const record = map(index, message)
         if (record) yield record
       }

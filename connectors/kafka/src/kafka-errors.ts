@@ -22,7 +22,17 @@ const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CE
 function classify(facts: ErrorFacts): { problem: StreamProblem; reason: string } | undefined {
   const has = (...codes: string[]) => codes.some((code) => facts.codes.has(code))
   const text = facts.messages.join(' | ')
-  if (has('SASL_AUTHENTICATION_FAILED', 'PLT_KFK_AUTHENTICATION', 'ILLEGAL_SASL_STATE', 'UNSUPPORTED_SASL_MECHANISM', 'TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED')) {
+  if (
+    has(
+      'SASL_AUTHENTICATION_FAILED',
+      'PLT_KFK_AUTHENTICATION',
+      'ILLEGAL_SASL_STATE',
+      'UNSUPPORTED_SASL_MECHANISM',
+      'TOPIC_AUTHORIZATION_FAILED',
+      'CLUSTER_AUTHORIZATION_FAILED',
+      'GROUP_AUTHORIZATION_FAILED',
+    )
+  ) {
     return { problem: 'auth', reason: 'the brokers refused the credentials' }
   }
   if ([...facts.codes].some((code) => TLS_CODES.test(code))) {
@@ -32,8 +42,20 @@ function classify(facts: ErrorFacts): { problem: StreamProblem; reason: string }
   if (has('UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID', 'INCONSISTENT_TOPIC_ID') || /\bUnknown topic /.test(text)) {
     return { problem: 'unknown-stream', reason: 'the topic does not exist' }
   }
-  if (has('OFFSET_OUT_OF_RANGE')) return { problem: 'offset-out-of-range', reason: 'the position is no longer in the log' }
-  if (has('PLT_KFK_NETWORK', 'PLT_KFK_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH')) {
+  if (has('OFFSET_OUT_OF_RANGE'))
+    return { problem: 'offset-out-of-range', reason: 'the position is no longer in the log' }
+  if (
+    has(
+      'PLT_KFK_NETWORK',
+      'PLT_KFK_TIMEOUT',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'EHOSTUNREACH',
+    )
+  ) {
     return { problem: 'unreachable', reason: 'no broker answered' }
   }
   if (/certificate|self[- ]signed|handshake/i.test(text)) {
@@ -47,13 +69,20 @@ function classify(facts: ErrorFacts): { problem: StreamProblem; reason: string }
  * client boundary: `StreamError` for the known problems (redacted), `LakeflowError`
  * (category `source`) for the rest. Lakeflow errors pass through.
  */
-export function toKafkaError(error: unknown, doing: string, where: { topic: string; partition?: number; offset?: number; bootstrap: readonly string[] }): LakeflowError {
+export function toKafkaError(
+  error: unknown,
+  doing: string,
+  where: { topic: string; partition?: number; offset?: number; bootstrap: readonly string[] },
+): LakeflowError {
   if (LakeflowError.isInstance(error)) return error
   const facts = gather(error)
   const found = classify(facts)
   const detail = facts.messages.slice(0, 3).join(' | ') || String(error)
   if (!found) {
-    return new LakeflowError(`Kafka: ${doing} failed at ${where.bootstrap.join(',')}: ${detail}`, { category: 'source', cause: error })
+    return new LakeflowError(`Kafka: ${doing} failed at ${where.bootstrap.join(',')}: ${detail}`, {
+      category: 'source',
+      cause: error,
+    })
   }
   return new StreamError(`Kafka: ${doing} failed: ${found.reason} (brokers ${where.bootstrap.join(',')}): ${detail}`, {
     problem: found.problem,

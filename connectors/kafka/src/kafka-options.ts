@@ -21,7 +21,8 @@ export const KafkaOptions = defineOptions({
   topic_pattern: Type.Optional(
     Type.String({
       minLength: 1,
-      description: 'A regular expression; every topic whose whole name matches is a table. Internal topics (leading "__") never match.',
+      description:
+        'A regular expression; every topic whose whole name matches is a table. Internal topics (leading "__") never match.',
     }),
   ),
   security_protocol: Type.Union(
@@ -41,10 +42,15 @@ export const KafkaOptions = defineOptions({
     }),
   ),
   ssl_certificate: Type.Optional(
-    Type.String({ minLength: 1, description: 'Client certificate for mutual TLS, as PEM text or a path to a PEM file.' }),
+    Type.String({
+      minLength: 1,
+      description: 'Client certificate for mutual TLS, as PEM text or a path to a PEM file.',
+    }),
   ),
   ssl_key: Type.Optional(
-    secret(Type.String({ minLength: 1, description: 'Private key of ssl_certificate, as PEM text or a path. Secret.' })),
+    secret(
+      Type.String({ minLength: 1, description: 'Private key of ssl_certificate, as PEM text or a path. Secret.' }),
+    ),
   ),
   client_id: Type.String({
     minLength: 1,
@@ -106,7 +112,7 @@ export const KafkaTableOptions = defineOptions({
     Type.Integer({
       minimum: 1,
       description:
-        'Most offsets one read covers, over all partitions (split in proportion to each partition\'s backlog). @default no cap: a read goes to the end the topic had when the connector started',
+        "Most offsets one read covers, over all partitions (split in proportion to each partition's backlog). @default no cap: a read goes to the end the topic had when the connector started",
     }),
   ),
   key_format: Type.Union([Type.Literal('text'), Type.Literal('bytes')], {

@@ -8,7 +8,12 @@ export type MessageMapper = (partition: number, message: KafkaMessage) => RawRec
 
 /** The value decoding the table options describe. */
 export function kafkaDecoding(topic: string, options: KafkaTableOptions): MessageDecoding {
-  return { table: topic, format: options.value_format, valueSchema: options.value_schema, onDecodeError: options.on_decode_error }
+  return {
+    table: topic,
+    format: options.value_format,
+    valueSchema: options.value_schema,
+    onDecodeError: options.on_decode_error,
+  }
 }
 
 /**

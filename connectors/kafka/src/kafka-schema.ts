@@ -23,6 +23,7 @@ export function kafkaTableSchema(options: KafkaTableOptions): TableSchema {
 
 /** Append by default; with `compacted`, a changelog keyed by the message key. */
 export function kafkaTableMetadata(options: KafkaTableOptions): TableMetadata {
-  if (options.compacted) return { primary_keys: ['key'], cursor_field: 'kafka_offset', ingestion_type: 'cdc_with_deletes' }
+  if (options.compacted)
+    return { primary_keys: ['key'], cursor_field: 'kafka_offset', ingestion_type: 'cdc_with_deletes' }
   return { primary_keys: ['kafka_partition', 'kafka_offset'], ingestion_type: 'append' }
 }

@@ -4,8 +4,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createTopic, type KafkaBroker, produce, startKafkaBroker } from '@lakeflow/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seededRandom } from '../../../packages/pipeline/test/support/shop-server.ts'
 import { runCli, startCli } from '../../../packages/cli/test/support.ts'
+import { seededRandom } from '../../../packages/pipeline/test/support/shop-server.ts'
 import { queryFile } from './support/sync.ts'
 
 // SIGKILLs the real `lakeflow sync` while it reads a live broker, at points taken from the
@@ -39,7 +39,11 @@ beforeAll(async () => {
     path.join(dir, 'pipeline.yaml'),
     JSON.stringify({
       connection_name: 'events',
-      objects: [{ table: { source_table: 'clicks', table_configuration: { value_format: 'json', maxOffsetsPerTrigger: '120' } } }],
+      objects: [
+        {
+          table: { source_table: 'clicks', table_configuration: { value_format: 'json', maxOffsetsPerTrigger: '120' } },
+        },
+      ],
     }),
   )
 })
@@ -49,7 +53,10 @@ afterAll(async () => {
 })
 
 const dump = async (file: string) => ({
-  rows: await queryFile(file, 'SELECT kafka_partition, kafka_offset::BIGINT::VARCHAR AS o, key, value::VARCHAR AS v, kafka_timestamp::VARCHAR AS t FROM clicks ORDER BY kafka_partition, kafka_offset'),
+  rows: await queryFile(
+    file,
+    'SELECT kafka_partition, kafka_offset::BIGINT::VARCHAR AS o, key, value::VARCHAR AS v, kafka_timestamp::VARCHAR AS t FROM clicks ORDER BY kafka_partition, kafka_offset',
+  ),
   state: await queryFile(file, 'SELECT table_name, flow, offset_json FROM _lakeflow_state ORDER BY table_name, flow'),
 })
 
@@ -69,7 +76,10 @@ function afterCommits(run: ReturnType<typeof startCli>, count: number): Promise<
 
 describe('exactly once under SIGKILL against a live broker', () => {
   it(`kills lakeflow sync after a random committed batch ${KILLS} times; rows and offsets equal an uninterrupted run`, async () => {
-    const reference = await runCli(['sync', 'pipeline.yaml', '--dest', 'reference.duckdb', '--json', '--group-commit-rows', '1'], { cwd: dir })
+    const reference = await runCli(
+      ['sync', 'pipeline.yaml', '--dest', 'reference.duckdb', '--json', '--group-commit-rows', '1'],
+      { cwd: dir },
+    )
     expect(reference.code, reference.stderr).toBe(0)
     const batches = (reference.stdout.match(/"batch-committed"/g) ?? []).length
     expect(batches).toBeGreaterThanOrEqual(MESSAGES / 120)
@@ -79,7 +89,9 @@ describe('exactly once under SIGKILL against a live broker', () => {
     const random = seededRandom(15)
     let killed = 0
     for (let attempt = 0; attempt < KILLS; attempt++) {
-      const run = startCli(['sync', 'pipeline.yaml', '--dest', 'crash.duckdb', '--json', '--group-commit-rows', '1'], { cwd: dir })
+      const run = startCli(['sync', 'pipeline.yaml', '--dest', 'crash.duckdb', '--json', '--group-commit-rows', '1'], {
+        cwd: dir,
+      })
       // the kill lands while the run reads or commits the batch after its k-th commit
       const target = 1 + Math.floor(random() * 3)
       void afterCommits(run, target).then(() => run.child.kill('SIGKILL'))
@@ -91,7 +103,10 @@ describe('exactly once under SIGKILL against a live broker', () => {
     const partial = await dump(path.join(dir, 'crash.duckdb'))
     expect(partial.rows.length).toBeGreaterThan(0)
     expect(partial.rows.length).toBeLessThan(MESSAGES)
-    const final = await runCli(['sync', 'pipeline.yaml', '--dest', 'crash.duckdb', '--json', '--group-commit-rows', '1'], { cwd: dir })
+    const final = await runCli(
+      ['sync', 'pipeline.yaml', '--dest', 'crash.duckdb', '--json', '--group-commit-rows', '1'],
+      { cwd: dir },
+    )
     expect(final.code, final.stderr).toBe(0)
     const actual = await dump(path.join(dir, 'crash.duckdb'))
     expect(actual.rows).toHaveLength(MESSAGES)

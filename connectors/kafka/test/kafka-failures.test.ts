@@ -9,7 +9,12 @@ let broker: KafkaBroker
 let temp: ReturnType<typeof tempDir>
 const open: LakeflowConnector[] = []
 const connect = (options: Record<string, unknown>) => {
-  const instance = connector.create({ bootstrap_servers: broker.bootstrap, request_timeout_ms: 5000, connect_timeout_ms: 2000, ...options })
+  const instance = connector.create({
+    bootstrap_servers: broker.bootstrap,
+    request_timeout_ms: 5000,
+    connect_timeout_ms: 2000,
+    ...options,
+  })
   open.push(instance)
   return instance
 }
@@ -35,7 +40,9 @@ afterAll(async () => {
 describe('bad input gives a typed error', () => {
   it('an unreachable broker', async () => {
     const port = await freePort()
-    const error = await streamError(drainRead(connect({ bootstrap_servers: `127.0.0.1:${port}`, topics: 'any' }).readTable('any', {}, {})))
+    const error = await streamError(
+      drainRead(connect({ bootstrap_servers: `127.0.0.1:${port}`, topics: 'any' }).readTable('any', {}, {})),
+    )
     expect(error.problem).toBe('unreachable')
     expect(error.category).toBe('transient')
     expect(error.message).toContain(`127.0.0.1:${port}`)
@@ -59,8 +66,14 @@ describe('bad input gives a typed error', () => {
 
   it('an offset that retention has passed', async () => {
     await createTopic(broker.bootstrap, 'retained', 1)
-    await produce(broker.bootstrap, 'retained', Array.from({ length: 10 }, (_, index) => ({ value: `m${index}` })))
-    await withAdmin(broker.bootstrap, (admin) => admin.deleteRecords({ topics: [{ name: 'retained', partitions: [{ partition: 0, offset: 6n }] }] }))
+    await produce(
+      broker.bootstrap,
+      'retained',
+      Array.from({ length: 10 }, (_, index) => ({ value: `m${index}` })),
+    )
+    await withAdmin(broker.bootstrap, (admin) =>
+      admin.deleteRecords({ topics: [{ name: 'retained', partitions: [{ partition: 0, offset: 6n }] }] }),
+    )
     const error = await streamError(drainRead(connect({ topics: 'retained' }).readTable('retained', { 0: 2 }, {})))
     expect(error).toMatchObject({ problem: 'offset-out-of-range', partition: 0, position: 2 })
     expect(error.message).toMatch(/offsets 2 to 5 of partition 0 are gone/)
@@ -71,8 +84,15 @@ describe('bad input gives a typed error', () => {
 
   it('a message that does not decode, naming its partition and offset', async () => {
     await createTopic(broker.bootstrap, 'mixed', 1)
-    await produce(broker.bootstrap, 'mixed', [{ value: '{"n":1}' }, { value: '{"n":2}' }, { value: 'not json' }, { value: '{"n":4}' }])
-    const error = await streamError(drainRead(connect({ topics: 'mixed' }).readTable('mixed', {}, { value_format: 'json' })))
+    await produce(broker.bootstrap, 'mixed', [
+      { value: '{"n":1}' },
+      { value: '{"n":2}' },
+      { value: 'not json' },
+      { value: '{"n":4}' },
+    ])
+    const error = await streamError(
+      drainRead(connect({ topics: 'mixed' }).readTable('mixed', {}, { value_format: 'json' })),
+    )
     expect(error).toMatchObject({ problem: 'undecodable', category: 'schema', partition: 0, position: 2 })
     expect(error.message).toMatch(/not JSON/)
   })
@@ -80,7 +100,9 @@ describe('bad input gives a typed error', () => {
   it('a message with invalid UTF-8 under value_format text', async () => {
     await createTopic(broker.bootstrap, 'binary', 1)
     await produce(broker.bootstrap, 'binary', [{ value: Buffer.from([0xff, 0xfe, 0x00]) }])
-    const error = await streamError(drainRead(connect({ topics: 'binary' }).readTable('binary', {}, { value_format: 'text' })))
+    const error = await streamError(
+      drainRead(connect({ topics: 'binary' }).readTable('binary', {}, { value_format: 'text' })),
+    )
     expect(error.problem).toBe('undecodable')
   })
 })
@@ -88,19 +110,32 @@ describe('bad input gives a typed error', () => {
 describe('no offset moves past an uncommitted record', () => {
   it('a run that meets an undecodable message commits the batches before it and nothing after', async () => {
     await createTopic(broker.bootstrap, 'poisoned', 1)
-    await produce(broker.bootstrap, 'poisoned', Array.from({ length: 12 }, (_, index) => ({ value: index === 7 ? '{oops' : JSON.stringify({ n: index }) })))
+    await produce(
+      broker.bootstrap,
+      'poisoned',
+      Array.from({ length: 12 }, (_, index) => ({ value: index === 7 ? '{oops' : JSON.stringify({ n: index }) })),
+    )
     const file = `${temp.dir}/poisoned.duckdb`
     const options = { bootstrap_servers: broker.bootstrap, topics: 'poisoned' }
-    const { report, state } = await syncTopics(file, options, { poisoned: { value_format: 'json', maxOffsetsPerTrigger: '5' } })
+    const { report, state } = await syncTopics(file, options, {
+      poisoned: { value_format: 'json', maxOffsetsPerTrigger: '5' },
+    })
     expect(report.status).toBe('failed')
     expect(report.tables[0]!.error).toMatchObject({ name: 'StreamError', category: 'schema' })
     expect(state.find((entry) => entry.sourceTable === 'poisoned')?.offset).toEqual({ 0: 5 })
-    expect(await queryFile(file, 'SELECT kafka_offset::INTEGER AS kafka_offset FROM poisoned ORDER BY 1')).toEqual([0, 1, 2, 3, 4].map((offset) => ({ kafka_offset: offset })))
+    expect(await queryFile(file, 'SELECT kafka_offset::INTEGER AS kafka_offset FROM poisoned ORDER BY 1')).toEqual(
+      [0, 1, 2, 3, 4].map((offset) => ({ kafka_offset: offset })),
+    )
     // with dead letters the same run goes through, keeping the bad message's bytes
-    const second = await syncTopics(file, options, { poisoned: { value_format: 'json', maxOffsetsPerTrigger: '5', on_decode_error: 'dead_letter' } })
+    const second = await syncTopics(file, options, {
+      poisoned: { value_format: 'json', maxOffsetsPerTrigger: '5', on_decode_error: 'dead_letter' },
+    })
     expect(second.report.status).toBe('succeeded')
     expect(second.state.find((entry) => entry.sourceTable === 'poisoned')?.offset).toEqual({ 0: 12 })
-    const rows = await queryFile(file, 'SELECT kafka_offset::INTEGER AS kafka_offset, CAST(dead_letter_value AS VARCHAR) AS raw, dead_letter_error FROM poisoned WHERE dead_letter_value IS NOT NULL')
+    const rows = await queryFile(
+      file,
+      'SELECT kafka_offset::INTEGER AS kafka_offset, CAST(dead_letter_value AS VARCHAR) AS raw, dead_letter_error FROM poisoned WHERE dead_letter_value IS NOT NULL',
+    )
     expect(rows).toEqual([{ kafka_offset: 7, raw: '{oops', dead_letter_error: expect.stringMatching(/not JSON/) }])
     expect(await queryFile(file, 'SELECT count(*)::INTEGER AS n FROM poisoned')).toEqual([{ n: 12 }])
   })

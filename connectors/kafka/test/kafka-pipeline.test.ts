@@ -57,29 +57,54 @@ describe('topics synced into DuckDB', () => {
       fields: [
         { name: 'id', type: 'long', nullable: false, metadata: {} },
         { name: 'amount', type: 'double', nullable: true, metadata: {} },
-        { name: 'tags', type: { type: 'array', elementType: 'string', containsNull: true }, nullable: true, metadata: {} },
+        {
+          name: 'tags',
+          type: { type: 'array', elementType: 'string', containsNull: true },
+          nullable: true,
+          metadata: {},
+        },
       ],
     })
-    const { report } = await syncTopics(file, { bootstrap_servers: broker.bootstrap, topics: 'payments' }, {
-      payments: { value_format: 'json', value_schema: valueSchema, key_format: 'bytes' },
-    })
+    const { report } = await syncTopics(
+      file,
+      { bootstrap_servers: broker.bootstrap, topics: 'payments' },
+      {
+        payments: { value_format: 'json', value_schema: valueSchema, key_format: 'bytes' },
+      },
+    )
     expect(report.status).toBe('succeeded')
     expect(
       await queryFile(
         file,
-        "SELECT hex(key) AS key, value.id::INTEGER AS id, value.amount AS amount, value.tags AS tags, headers[1].key AS header, CAST(headers[1].value AS VARCHAR) AS header_value, typeof(kafka_timestamp) AS ts FROM payments",
+        'SELECT hex(key) AS key, value.id::INTEGER AS id, value.amount AS amount, value.tags AS tags, headers[1].key AS header, CAST(headers[1].value AS VARCHAR) AS header_value, typeof(kafka_timestamp) AS ts FROM payments',
       ),
-    ).toEqual([{ key: '010203', id: 7, amount: 12.5, tags: ['a', 'b'], header: 'trace', header_value: 't-1', ts: 'TIMESTAMP WITH TIME ZONE' }])
+    ).toEqual([
+      {
+        key: '010203',
+        id: 7,
+        amount: 12.5,
+        tags: ['a', 'b'],
+        header: 'trace',
+        header_value: 't-1',
+        ts: 'TIMESTAMP WITH TIME ZONE',
+      },
+    ])
   })
 
-  it('with group_id, sets the group\'s offsets to the committed position for monitoring', async () => {
+  it("with group_id, sets the group's offsets to the committed position for monitoring", async () => {
     await createTopic(broker.bootstrap, 'watched', 2)
-    await produce(broker.bootstrap, 'watched', Array.from({ length: 10 }, (_, index) => ({ value: `v${index}`, partition: index % 2 })))
+    await produce(
+      broker.bootstrap,
+      'watched',
+      Array.from({ length: 10 }, (_, index) => ({ value: `v${index}`, partition: index % 2 })),
+    )
     const file = `${temp.dir}/watched.duckdb`
     const options = { bootstrap_servers: broker.bootstrap, topics: 'watched', group_id: 'lakeflow-monitor' }
     const groupOffsets = () =>
       withAdmin(broker.bootstrap, async (admin) => {
-        const groups = await admin.listConsumerGroupOffsets({ groups: [{ groupId: 'lakeflow-monitor', topics: [{ name: 'watched', partitionIndexes: [0, 1] }] }] })
+        const groups = await admin.listConsumerGroupOffsets({
+          groups: [{ groupId: 'lakeflow-monitor', topics: [{ name: 'watched', partitionIndexes: [0, 1] }] }],
+        })
         return groups[0]?.topics[0]?.partitions.map((partition) => Number(partition.committedOffset)) ?? []
       })
     await syncTopics(file, options, { watched: { maxOffsetsPerTrigger: '4' } })

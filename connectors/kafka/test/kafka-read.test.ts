@@ -56,7 +56,9 @@ describe('reading topics', () => {
     const seen: unknown[] = []
     const ends: unknown[] = []
     for (let call = 0; call < 20; call++) {
-      const { records, offset: next } = await collectRead(kafka.readTable('capped', offset, { maxOffsetsPerTrigger: '20', value_format: 'text' }))
+      const { records, offset: next } = await collectRead(
+        kafka.readTable('capped', offset, { maxOffsetsPerTrigger: '20', value_format: 'text' }),
+      )
       expect(records.length).toBeLessThanOrEqual(20)
       seen.push(...records.map((record) => record.value))
       if (JSON.stringify(next) === JSON.stringify(offset)) break
@@ -71,11 +73,19 @@ describe('reading topics', () => {
 
   it('stops at the end the topic had when the instance started, while producers go on', async () => {
     await createTopic(broker.bootstrap, 'live', 1)
-    await produce(broker.bootstrap, 'live', Array.from({ length: 10 }, (_, index) => ({ value: `m${index}` })))
+    await produce(
+      broker.bootstrap,
+      'live',
+      Array.from({ length: 10 }, (_, index) => ({ value: `m${index}` })),
+    )
     const kafka = connect({ topics: 'live' })
     const end = await kafka.readTable('live', {}, {}).next()
     expect(end.done).toBe(false)
-    await produce(broker.bootstrap, 'live', Array.from({ length: 5 }, (_, index) => ({ value: `late${index}` })))
+    await produce(
+      broker.bootstrap,
+      'live',
+      Array.from({ length: 5 }, (_, index) => ({ value: `late${index}` })),
+    )
     const { offset } = await drainRead(kafka.readTable('live', {}, {}))
     expect(offset).toEqual({ 0: 10 })
     // a fresh instance (the next run or trigger) sees the later messages
@@ -86,14 +96,24 @@ describe('reading topics', () => {
   it('starts a new stream at the earliest offset, the latest, or the first message at a timestamp', async () => {
     await createTopic(broker.bootstrap, 'starts', 1)
     const base = Date.now() - 60_000
-    await produce(broker.bootstrap, 'starts', Array.from({ length: 6 }, (_, index) => ({ value: `v${index}`, timestamp: base + index * 1000 })))
-    const read = (options: Record<string, string>) => collectRead(connect({ topics: 'starts' }).readTable('starts', {}, { value_format: 'text', ...options }))
+    await produce(
+      broker.bootstrap,
+      'starts',
+      Array.from({ length: 6 }, (_, index) => ({ value: `v${index}`, timestamp: base + index * 1000 })),
+    )
+    const read = (options: Record<string, string>) =>
+      collectRead(connect({ topics: 'starts' }).readTable('starts', {}, { value_format: 'text', ...options }))
     expect((await read({})).records.map((record) => record.value)).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5'])
     const latest = await read({ startingOffsets: 'latest' })
     expect(latest.records).toEqual([])
     expect(latest.offset).toEqual({ 0: 6 })
-    expect((await read({ startingTimestamp: String(base + 3500) })).records.map((record) => record.value)).toEqual(['v4', 'v5'])
-    expect((await read({ startingTimestamp: String(base + 3000) })).records[0]!.kafka_timestamp).toBe((base + 3000) / 1000)
+    expect((await read({ startingTimestamp: String(base + 3500) })).records.map((record) => record.value)).toEqual([
+      'v4',
+      'v5',
+    ])
+    expect((await read({ startingTimestamp: String(base + 3000) })).records[0]!.kafka_timestamp).toBe(
+      (base + 3000) / 1000,
+    )
   })
 
   it('picks up partitions added after the offset was committed, from their first message', async () => {
@@ -103,8 +123,13 @@ describe('reading topics', () => {
     expect(offset).toEqual({ 0: 1 })
     const { withAdmin } = await import('@lakeflow/test-services')
     await withAdmin(broker.bootstrap, (admin) => admin.createPartitions({ topics: [{ name: 'growing', count: 2 }] }))
-    await produce(broker.bootstrap, 'growing', [{ value: 'p1-a', partition: 1 }, { value: 'p0-b', partition: 0 }])
-    const next = await collectRead(connect({ topics: 'growing' }).readTable('growing', offset!, { value_format: 'text' }))
+    await produce(broker.bootstrap, 'growing', [
+      { value: 'p1-a', partition: 1 },
+      { value: 'p0-b', partition: 0 },
+    ])
+    const next = await collectRead(
+      connect({ topics: 'growing' }).readTable('growing', offset!, { value_format: 'text' }),
+    )
     expect(next.offset).toEqual({ 0: 2, 1: 1 })
     expect(next.records.map((record) => record.value).sort()).toEqual(['p0-b', 'p1-a'])
   })
@@ -124,7 +149,9 @@ describe('reading topics', () => {
     const stream = kafka as LakeflowConnector & import('@lakeflow/core/connector').PartitionedStreamSupport
     const end = await stream.latestOffset('orders', {}, {})
     const partitions = await stream.getPartitions('orders', {}, {}, end)
-    expect(partitions).toEqual([0, 1, 2].map((partition) => ({ topic: 'orders', partition, start_offset: 0, end_offset: 100 })))
+    expect(partitions).toEqual(
+      [0, 1, 2].map((partition) => ({ topic: 'orders', partition, start_offset: 0, end_offset: 100 })),
+    )
     expect(await stream.getPartitions('orders', {}, end, end)).toEqual([])
     let count = 0
     for await (const _ of stream.readPartition('orders', partitions[2]!, {})) count++

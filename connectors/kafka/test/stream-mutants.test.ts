@@ -9,25 +9,38 @@ import { connector } from '../src/index.ts'
 import { kafkaFixture } from './support/fixture.ts'
 
 /** The connector with `readTable` replaced. */
-function mutant(name: string, readTable: (inner: LakeflowConnector, table: string, start: Offset | null, options: Record<string, string>) => TableRead): ConnectorDefinition {
+function mutant(
+  name: string,
+  readTable: (
+    inner: LakeflowConnector,
+    table: string,
+    start: Offset | null,
+    options: Record<string, string>,
+  ) => TableRead,
+): ConnectorDefinition {
   return {
     ...connector,
     name,
     create(options) {
       const inner = connector.create(options)
       return Object.assign(Object.create(Object.getPrototypeOf(inner)), inner, {
-        readTable: (table: string, start: Offset | null, tableOptions: Record<string, string>) => readTable(inner, table, start, tableOptions),
+        readTable: (table: string, start: Offset | null, tableOptions: Record<string, string>) =>
+          readTable(inner, table, start, tableOptions),
         close: () => inner.close?.(),
         listTables: () => inner.listTables(),
-        getTableSchema: (table: string, tableOptions: Record<string, string>) => inner.getTableSchema(table, tableOptions),
-        readTableMetadata: (table: string, tableOptions: Record<string, string>) => inner.readTableMetadata(table, tableOptions),
+        getTableSchema: (table: string, tableOptions: Record<string, string>) =>
+          inner.getTableSchema(table, tableOptions),
+        readTableMetadata: (table: string, tableOptions: Record<string, string>) =>
+          inner.readTableMetadata(table, tableOptions),
       })
     },
   }
 }
 
 const shift = (offset: Offset, by: number): Offset =>
-  Object.fromEntries(Object.entries(offset).map(([partition, position]) => [partition, Math.max(0, Number(position) + by)]))
+  Object.fromEntries(
+    Object.entries(offset).map(([partition, position]) => [partition, Math.max(0, Number(position) + by)]),
+  )
 
 const mutants = {
   // an off-by-one in the fetch loop: the first message of every call is dropped, the offset still moves past it
@@ -81,7 +94,11 @@ describe('stream checks fail their mutants and pass the connector', () => {
       expect(result.status).toBe('failed')
       if (result.status !== 'failed') return
       expect(result.error.message).toMatch(/appended records never committed|committed more than once/)
-      expect(result.error.message).toMatch(name === 'dropsFirstMessageOfEachCall' ? /[1-9]\d* appended records never committed/ : /[1-9]\d* committed more than once/)
+      expect(result.error.message).toMatch(
+        name === 'dropsFirstMessageOfEachCall'
+          ? /[1-9]\d* appended records never committed/
+          : /[1-9]\d* committed more than once/,
+      )
     }, 180_000)
   }
 })

@@ -1,8 +1,8 @@
 import {
+  KinesisClient as AwsKinesisClient,
   GetRecordsCommand,
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
-  KinesisClient as AwsKinesisClient,
   ListShardsCommand,
   type Shard,
   type ShardIteratorType,
@@ -28,15 +28,26 @@ const MAX_BACKOFF_MS = 10_000
 /** The names of AWS errors the connector tells apart, by what they mean for a read. */
 function classify(name: string): StreamProblem | undefined {
   if (name === 'ResourceNotFoundException') return 'unknown-stream'
-  if (name === 'ProvisionedThroughputExceededException' || name === 'LimitExceededException' || name === 'ThrottlingException') return 'throttled'
-  if (/^(UnrecognizedClient|InvalidSignature|AccessDenied|ExpiredToken|IncompleteSignature|MissingAuthenticationToken)/.test(name)) return 'auth'
+  if (
+    name === 'ProvisionedThroughputExceededException' ||
+    name === 'LimitExceededException' ||
+    name === 'ThrottlingException'
+  )
+    return 'throttled'
+  if (
+    /^(UnrecognizedClient|InvalidSignature|AccessDenied|ExpiredToken|IncompleteSignature|MissingAuthenticationToken)/.test(
+      name,
+    )
+  )
+    return 'auth'
   if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|TimeoutError/.test(name)) return 'unreachable'
   return undefined
 }
 
 function errorName(error: unknown): string {
   const value = error as { name?: unknown; code?: unknown; cause?: { code?: unknown } }
-  for (const candidate of [value?.code, value?.cause?.code, value?.name]) if (typeof candidate === 'string' && candidate !== 'Error') return candidate
+  for (const candidate of [value?.code, value?.cause?.code, value?.name])
+    if (typeof candidate === 'string' && candidate !== 'Error') return candidate
   return 'Error'
 }
 
@@ -78,7 +89,12 @@ export class KinesisClient {
     const problem = classify(name)
     const detail = `${name}: ${(error as Error)?.message ?? String(error)}`
     if (!problem) return new LakeflowError(`Kinesis: ${doing} failed: ${detail}`, { category: 'source', cause: error })
-    return new StreamError(`Kinesis: ${doing} failed: ${detail}`, { problem, stream, ...(shard ? { partition: shard } : {}), cause: error })
+    return new StreamError(`Kinesis: ${doing} failed: ${detail}`, {
+      problem,
+      stream,
+      ...(shard ? { partition: shard } : {}),
+      cause: error,
+    })
   }
 
   /** Every shard of the stream, open and closed (as long as retention keeps them listed). */
@@ -87,7 +103,9 @@ export class KinesisClient {
     let nextToken: string | undefined
     try {
       do {
-        const page = await this.#client.send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: stream }))
+        const page = await this.#client.send(
+          new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: stream }),
+        )
         shards.push(...(page.Shards ?? []))
         nextToken = page.NextToken
       } while (nextToken)
@@ -96,7 +114,9 @@ export class KinesisClient {
     }
     return shards.map((shard) => ({
       id: shard.ShardId!,
-      parents: [shard.ParentShardId, shard.AdjacentParentShardId].filter((parent): parent is string => typeof parent === 'string'),
+      parents: [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+        (parent): parent is string => typeof parent === 'string',
+      ),
     }))
   }
 
@@ -122,10 +142,16 @@ export class KinesisClient {
   async records(stream: string, shard: string, iterator: string, limit: number): Promise<GetRecordsCommandOutput> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(10_000, limit) }))
+        return await this.#client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(10_000, limit) }),
+        )
       } catch (error) {
         const translated = this.#error(error, `reading shard ${shard} of stream "${stream}"`, stream, shard)
-        if (!(StreamError.isInstance(translated) && translated.problem === 'throttled') || attempt >= this.#options.throttle_retries) throw translated
+        if (
+          !(StreamError.isInstance(translated) && translated.problem === 'throttled') ||
+          attempt >= this.#options.throttle_retries
+        )
+          throw translated
         const ceiling = Math.min(MAX_BACKOFF_MS, this.#options.throttle_backoff_ms * 2 ** attempt)
         // jitter in the upper half: a wait always grows with the attempt, never collapses to nothing
         const wait = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2)

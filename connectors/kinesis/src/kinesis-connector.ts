@@ -1,3 +1,4 @@
+import type { _Record as KinesisRecord } from '@aws-sdk/client-kinesis'
 import {
   defineConnector,
   type LakeflowConnector,
@@ -13,7 +14,6 @@ import { decodeWithPolicy, type MessageDecoding, messageValueDecoder } from '@la
 import { InvalidOptionsError, StreamError, UnknownTableError } from '@lakeflow/core/errors'
 import { parseOptions } from '@lakeflow/core/options'
 import type { TableSchema } from '@lakeflow/core/schema'
-import type { _Record as KinesisRecord } from '@aws-sdk/client-kinesis'
 import packageJson from '../package.json' with { type: 'json' }
 import { type IteratorStart, KinesisClient, type ShardInfo } from './kinesis-client.ts'
 import { parseShardPositions, type ShardPosition, toShardOffset } from './kinesis-offsets.ts'
@@ -44,9 +44,20 @@ export class KinesisConnector implements LakeflowConnector, PartitionSupport {
   readonly #capMs = Date.now()
 
   constructor(options: KinesisOptions) {
-    this.#streams = [...new Set(options.streams.split(',').map((stream) => stream.trim()).filter(Boolean))]
+    this.#streams = [
+      ...new Set(
+        options.streams
+          .split(',')
+          .map((stream) => stream.trim())
+          .filter(Boolean),
+      ),
+    ]
     if ((options.access_key_id === undefined) !== (options.secret_access_key === undefined)) {
-      throw new InvalidOptionsError({ key: options.access_key_id ? 'secret_access_key' : 'access_key_id', where: 'connector kinesis', problem: 'is required with the other' })
+      throw new InvalidOptionsError({
+        key: options.access_key_id ? 'secret_access_key' : 'access_key_id',
+        where: 'connector kinesis',
+        problem: 'is required with the other',
+      })
     }
     this.#client = new KinesisClient(options)
   }
@@ -64,7 +75,11 @@ export class KinesisConnector implements LakeflowConnector, PartitionSupport {
     if (!this.#streams.includes(table)) throw new UnknownTableError(table, this.#streams, 'kinesis')
     const options = parseOptions(KinesisTableOptions, tableOptions, `table ${table}`)
     if (options.iterator_type === 'AT_TIMESTAMP' && options.starting_timestamp === undefined) {
-      throw new InvalidOptionsError({ key: 'starting_timestamp', where: `table ${table}`, problem: 'is required with iterator_type AT_TIMESTAMP' })
+      throw new InvalidOptionsError({
+        key: 'starting_timestamp',
+        where: `table ${table}`,
+        problem: 'is required with iterator_type AT_TIMESTAMP',
+      })
     }
     return options
   }
@@ -86,12 +101,26 @@ export class KinesisConnector implements LakeflowConnector, PartitionSupport {
 
   async *readPartition(table: string, partition: Partition, tableOptions: TableOptions): AsyncGenerator<RawRecord> {
     const options = this.#options(table, tableOptions)
-    const read = { stream: table, shard: String(partition.shard_id), start: { type: 'TRIM_HORIZON' } as const, limit: Number.MAX_SAFE_INTEGER, capMs: this.#capMs }
+    const read = {
+      stream: table,
+      shard: String(partition.shard_id),
+      start: { type: 'TRIM_HORIZON' } as const,
+      limit: Number.MAX_SAFE_INTEGER,
+      capMs: this.#capMs,
+    }
     yield* this.#readShard(read, this.#decoder(table, options), () => {})
   }
 
-  #decoder(table: string, options: KinesisTableOptions): { decoding: MessageDecoding; decode: (bytes: Uint8Array) => unknown } {
-    const decoding: MessageDecoding = { table, format: options.value_format, valueSchema: options.value_schema, onDecodeError: options.on_decode_error }
+  #decoder(
+    table: string,
+    options: KinesisTableOptions,
+  ): { decoding: MessageDecoding; decode: (bytes: Uint8Array) => unknown } {
+    const decoding: MessageDecoding = {
+      table,
+      format: options.value_format,
+      valueSchema: options.value_schema,
+      onDecodeError: options.on_decode_error,
+    }
     return { decoding, decode: messageValueDecoder(decoding) }
   }
 
@@ -107,7 +136,8 @@ export class KinesisConnector implements LakeflowConnector, PartitionSupport {
     const shards = await this.#client.shards(table)
     const listed = new Set(shards.map((shard) => shard.id))
     // shards that expired out of the listing are done; their entries go
-    for (const shard of [...positions.keys()]) if (!listed.has(shard) && positions.get(shard)!.kind === 'closed') positions.delete(shard)
+    for (const shard of [...positions.keys()])
+      if (!listed.has(shard) && positions.get(shard)!.kind === 'closed') positions.delete(shard)
     const decoder = this.#decoder(table, options)
     let budget = options.max_records_per_batch
     const done = (shard: string) => !listed.has(shard) || positions.get(shard)?.kind === 'closed'
@@ -126,7 +156,8 @@ export class KinesisConnector implements LakeflowConnector, PartitionSupport {
         continue
       }
       // a timestamp start is kept even if nothing is read, so the next call does not fall back to the first record
-      if (position === undefined && begin.type === 'AT_TIMESTAMP') positions.set(shard.id, { kind: 'at', timestamp: begin.timestamp })
+      if (position === undefined && begin.type === 'AT_TIMESTAMP')
+        positions.set(shard.id, { kind: 'at', timestamp: begin.timestamp })
       const read: ShardRead = { stream: table, shard: shard.id, start: begin, limit: budget, capMs: this.#capMs }
       for await (const record of this.#readShard(read, decoder, (next) => positions.set(shard.id, next))) {
         budget--
@@ -156,7 +187,11 @@ export class KinesisConnector implements LakeflowConnector, PartitionSupport {
       } catch (error) {
         // iterators live five minutes: reopen after the last record instead of failing the read
         if (StreamError.isInstance(error) && /ExpiredIteratorException/.test(error.message)) {
-          iterator = await this.#client.iterator(read.stream, read.shard, last ? { type: 'AFTER_SEQUENCE_NUMBER', sequence: last } : read.start)
+          iterator = await this.#client.iterator(
+            read.stream,
+            read.shard,
+            last ? { type: 'AFTER_SEQUENCE_NUMBER', sequence: last } : read.start,
+          )
           continue
         }
         throw error
@@ -179,19 +214,31 @@ export class KinesisConnector implements LakeflowConnector, PartitionSupport {
     }
   }
 
-  #toRecord(read: ShardRead, record: KinesisRecord, decoder: { decoding: MessageDecoding; decode: (bytes: Uint8Array) => unknown }): RawRecord {
+  #toRecord(
+    read: ShardRead,
+    record: KinesisRecord,
+    decoder: { decoding: MessageDecoding; decode: (bytes: Uint8Array) => unknown },
+  ): RawRecord {
     const data = record.Data ?? new Uint8Array()
     const row: RawRecord = {
       kinesis_stream: read.stream,
       kinesis_shard_id: read.shard,
       kinesis_sequence_number: record.SequenceNumber,
-      kinesis_arrival_timestamp: record.ApproximateArrivalTimestamp ? record.ApproximateArrivalTimestamp.getTime() / 1000 : null,
+      kinesis_arrival_timestamp: record.ApproximateArrivalTimestamp
+        ? record.ApproximateArrivalTimestamp.getTime() / 1000
+        : null,
       partition_key: record.PartitionKey ?? null,
       value: null,
     }
-    return decodeWithPolicy(row, data, decoder.decoding, { partition: read.shard, position: record.SequenceNumber ?? '' }, () => {
-      row.value = decoder.decode(data)
-    })
+    return decodeWithPolicy(
+      row,
+      data,
+      decoder.decoding,
+      { partition: read.shard, position: record.SequenceNumber ?? '' },
+      () => {
+        row.value = decoder.decode(data)
+      },
+    )
   }
 
   async close(): Promise<void> {
@@ -200,7 +247,11 @@ export class KinesisConnector implements LakeflowConnector, PartitionSupport {
 }
 
 /** Where a shard's read starts; undefined for a closed shard. */
-function startOf(position: ShardPosition | undefined, fresh: boolean, options: KinesisTableOptions): IteratorStart | undefined {
+function startOf(
+  position: ShardPosition | undefined,
+  fresh: boolean,
+  options: KinesisTableOptions,
+): IteratorStart | undefined {
   if (position?.kind === 'closed') return undefined
   if (position?.kind === 'after') return { type: 'AFTER_SEQUENCE_NUMBER', sequence: position.sequence }
   if (position?.kind === 'at') return { type: 'AT_TIMESTAMP', timestamp: position.timestamp }

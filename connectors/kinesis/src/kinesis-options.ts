@@ -7,19 +7,32 @@ import type { Static } from 'typebox'
  * @example connector.create({ streams: 'clickstream', region: 'eu-west-1' })
  */
 export const KinesisOptions = defineOptions({
-  streams: Type.String({ minLength: 1, description: 'Comma-separated Kinesis data streams to read; each stream is a table.' }),
+  streams: Type.String({
+    minLength: 1,
+    description: 'Comma-separated Kinesis data streams to read; each stream is a table.',
+  }),
   region: Type.String({ minLength: 1, description: 'AWS region of the streams, e.g. eu-west-1.' }),
   endpoint: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'Endpoint URL (VPC endpoints, or a local stand-in). @default the regional endpoint' }),
+    Type.String({
+      pattern: '^https?://',
+      description: 'Endpoint URL (VPC endpoints, or a local stand-in). @default the regional endpoint',
+    }),
   ),
-  access_key_id: Type.Optional(Type.String({ minLength: 1, description: 'AWS access key id. @default the SDK credential chain' })),
-  secret_access_key: Type.Optional(secret(Type.String({ minLength: 1, description: 'AWS secret access key. Secret.' }))),
-  session_token: Type.Optional(secret(Type.String({ minLength: 1, description: 'AWS session token for temporary credentials. Secret.' }))),
+  access_key_id: Type.Optional(
+    Type.String({ minLength: 1, description: 'AWS access key id. @default the SDK credential chain' }),
+  ),
+  secret_access_key: Type.Optional(
+    secret(Type.String({ minLength: 1, description: 'AWS secret access key. Secret.' })),
+  ),
+  session_token: Type.Optional(
+    secret(Type.String({ minLength: 1, description: 'AWS session token for temporary credentials. Secret.' })),
+  ),
   throttle_retries: Type.Integer({
     minimum: 0,
     maximum: 20,
     default: 8,
-    description: 'Retries of a GetRecords call refused with ProvisionedThroughputExceededException, with exponential backoff. @default 8',
+    description:
+      'Retries of a GetRecords call refused with ProvisionedThroughputExceededException, with exponential backoff. @default 8',
   }),
   throttle_backoff_ms: Type.Integer({
     minimum: 1,
@@ -48,10 +61,14 @@ export const KinesisTableOptions = defineOptions({
   }),
   value_format: Type.Union([Type.Literal('bytes'), Type.Literal('text'), Type.Literal('json')], {
     default: 'bytes',
-    description: 'The value column: raw bytes (binary), UTF-8 text (string) or JSON (variant, or the struct value_schema declares). @default "bytes"',
+    description:
+      'The value column: raw bytes (binary), UTF-8 text (string) or JSON (variant, or the struct value_schema declares). @default "bytes"',
   }),
   value_schema: Type.Optional(
-    Type.String({ minLength: 2, description: 'For value_format json: the value\'s StructType as Spark JSON. @default a variant column' }),
+    Type.String({
+      minLength: 2,
+      description: "For value_format json: the value's StructType as Spark JSON. @default a variant column",
+    }),
   ),
   on_decode_error: Type.Union([Type.Literal('fail'), Type.Literal('dead_letter')], {
     default: 'fail',

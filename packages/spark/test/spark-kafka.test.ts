@@ -17,7 +17,8 @@ import { SparkDriver } from './support/spark-driver.ts'
 // topics with Spark's own Kafka source; here it runs in local PySpark (LocalPipeline standing
 // in for the dlt module) against a real broker: plain Kafka, and Event Hubs' SASL_SSL form.
 
-const CONNECTION_STRING = 'Endpoint=sb://lakeflow-test.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=c3Bhcmstc2VjcmV0'
+const CONNECTION_STRING =
+  'Endpoint=sb://lakeflow-test.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=c3Bhcmstc2VjcmV0'
 const MESSAGES = 50
 
 let broker: KafkaBroker
@@ -70,36 +71,72 @@ type Row = Record<string, unknown>
 
 describe('lakeflow pack kafka --pipeline', () => {
   it('generates readStream.format("kafka") with the brokers and topic from spark.conf, and no bridge', async () => {
-    const file = await pack('shape', [{ table: { source_table: 'clicks', table_configuration: { value_format: 'json', maxOffsetsPerTrigger: '20' } } }])
+    const file = await pack('shape', [
+      { table: { source_table: 'clicks', table_configuration: { value_format: 'json', maxOffsetsPerTrigger: '20' } } },
+    ])
     const source = readFileSync(file, 'utf8')
     expect(source).toContain('spark.readStream.format("kafka")')
     expect(source).toContain('_conf("kafka.bootstrap.servers")')
     expect(source).toMatch(/"subscribe", _conf\(f"lakeflow\.kafka\.subscribe\.\{topic\}", topic\)/)
-    for (const option of ['startingOffsets', 'maxOffsetsPerTrigger', 'minPartitions', 'kafka.max.poll.records', 'kafka.sasl.jaas.config']) expect(source).toContain(`"${option}"`)
+    for (const option of [
+      'startingOffsets',
+      'maxOffsetsPerTrigger',
+      'minPartitions',
+      'kafka.max.poll.records',
+      'kafka.sasl.jaas.config',
+    ])
+      expect(source).toContain(`"${option}"`)
     expect(source).not.toMatch(/explode|lakeflow_connect/)
   })
 
-  it('runs in PySpark against the broker: one row per message with the connector\'s columns, in capped micro-batches', async () => {
+  it("runs in PySpark against the broker: one row per message with the connector's columns, in capped micro-batches", async () => {
     const file = await pack('clicks', [
-      { table: { source_table: 'clicks', table_configuration: { value_format: 'json', value_schema: VALUE_SCHEMA, maxOffsetsPerTrigger: '20' } } },
+      {
+        table: {
+          source_table: 'clicks',
+          table_configuration: { value_format: 'json', value_schema: VALUE_SCHEMA, maxOffsetsPerTrigger: '20' },
+        },
+      },
     ])
     await driver.call('conf_set', { settings: { 'kafka.bootstrap.servers': broker.bootstrap } })
-    const result = await driver.call<Record<string, Row[]>>('pipeline_file', { file, root: join(scratch, 'lake-clicks'), targets: ['clicks'] })
+    const result = await driver.call<Record<string, Row[]>>('pipeline_file', {
+      file,
+      root: join(scratch, 'lake-clicks'),
+      targets: ['clicks'],
+    })
     const rows = result.clicks!
     expect(rows).toHaveLength(MESSAGES)
     const byClick = new Map(rows.map((row) => [(row.value as { click: number }).click, row]))
     expect(byClick.size).toBe(MESSAGES)
     const sample = byClick.get(7)!
-    expect(sample).toMatchObject({ kafka_topic: 'clicks', kafka_partition: 1, kafka_offset: 3, key: 'user-2', value: { click: 7, page: '/p/1' } })
-    expect(Object.keys(sample).sort()).toEqual(['headers', 'kafka_offset', 'kafka_partition', 'kafka_timestamp', 'kafka_topic', 'key', 'value'])
+    expect(sample).toMatchObject({
+      kafka_topic: 'clicks',
+      kafka_partition: 1,
+      kafka_offset: 3,
+      key: 'user-2',
+      value: { click: 7, page: '/p/1' },
+    })
+    expect(Object.keys(sample).sort()).toEqual([
+      'headers',
+      'kafka_offset',
+      'kafka_partition',
+      'kafka_timestamp',
+      'kafka_topic',
+      'key',
+      'value',
+    ])
     expect(JSON.stringify(sample.headers)).toContain('"n"')
     // maxOffsetsPerTrigger 20 over 50 messages: micro-batches 0, 1 and 2
-    const state = JSON.parse(readFileSync(join(scratch, 'lake-clicks', 'clicks', '_current.json'), 'utf8')) as { batches: Record<string, number> }
+    const state = JSON.parse(readFileSync(join(scratch, 'lake-clicks', 'clicks', '_current.json'), 'utf8')) as {
+      batches: Record<string, number>
+    }
     expect(Object.values(state.batches)).toEqual([2])
   }, 600_000)
 
   it('reads Event Hubs through SASL_SSL PLAIN with the connection string from the secret scope', async () => {
-    const file = await pack('hub', [{ table: { source_table: 'telemetry', table_configuration: { value_format: 'text' } } }])
+    const file = await pack('hub', [
+      { table: { source_table: 'telemetry', table_configuration: { value_format: 'text' } } },
+    ])
     await driver.call('conf_set', {
       settings: {
         'eventhub.namespace': 'lakeflow-test',
@@ -114,12 +151,24 @@ describe('lakeflow pack kafka --pipeline', () => {
       },
     })
     try {
-      const result = await driver.call<Record<string, Row[]>>('pipeline_file', { file, root: join(scratch, 'lake-hub'), targets: ['telemetry'] })
+      const result = await driver.call<Record<string, Row[]>>('pipeline_file', {
+        file,
+        root: join(scratch, 'lake-hub'),
+        targets: ['telemetry'],
+      })
       expect(result.telemetry!.map((row) => [row.key, row.value])).toEqual([['device-1', 'temperature=21']])
     } finally {
       await driver.call('conf_set', {
         settings: Object.fromEntries(
-          ['eventhub.namespace', 'eventhub.name', 'eventhub.secret_scope', 'eventhub.secret_key', 'lakeflow.secret.lakeflow.eventhub-connection', 'lakeflow.kafka.option.kafka.ssl.truststore.type', 'lakeflow.kafka.option.kafka.ssl.truststore.certificates'].map((key) => [key, null]),
+          [
+            'eventhub.namespace',
+            'eventhub.name',
+            'eventhub.secret_scope',
+            'eventhub.secret_key',
+            'lakeflow.secret.lakeflow.eventhub-connection',
+            'lakeflow.kafka.option.kafka.ssl.truststore.type',
+            'lakeflow.kafka.option.kafka.ssl.truststore.certificates',
+          ].map((key) => [key, null]),
         ),
       })
     }

@@ -7,7 +7,6 @@ import { kafkaJars, sparkKafkaJars } from './kafka/kafka-jars.ts'
 import { motoVirtualenv } from './moto/moto-server.ts'
 import { SPARK_KAFKA_VERSION } from './spark-kafka-version.ts'
 
-
 const steps: [string, () => Promise<unknown>][] = [
   ['Apache Kafka broker jars (Maven Central)', kafkaJars],
   [`Spark ${SPARK_KAFKA_VERSION} Kafka source jars (Maven Central)`, () => sparkKafkaJars(SPARK_KAFKA_VERSION)],

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, request as httpRequest } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http'
 
 /** An answer the proxy gives instead of forwarding. */
 export interface InjectedResponse {
@@ -12,7 +12,11 @@ export interface FaultProxy {
   /** `http://127.0.0.1:<port>`. */
   readonly endpoint: string
   /** When each request arrived (ms, `performance.now()`), with whether it was answered by the proxy. */
-  readonly log: readonly { readonly at: number; readonly injected: boolean; readonly headers: IncomingMessage['headers'] }[]
+  readonly log: readonly {
+    readonly at: number
+    readonly injected: boolean
+    readonly headers: IncomingMessage['headers']
+  }[]
   stop(): Promise<void>
 }
 
@@ -40,7 +44,13 @@ export async function startFaultProxy(
         return
       }
       const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: { ...request.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: request.method,
+          path: request.url,
+          headers: { ...request.headers, host: upstream.host },
+        },
         (answer) => {
           response.writeHead(answer.statusCode ?? 502, answer.headers)
           answer.pipe(response)

@@ -24,7 +24,10 @@ export async function mavenJars(name: string, artifacts: readonly MavenArtifact[
   rmSync(staging, { recursive: true, force: true })
   mkdirSync(staging, { recursive: true })
   const dependencies = artifacts
-    .map((item) => `<dependency><groupId>${item.group}</groupId><artifactId>${item.artifact}</artifactId><version>${item.version}</version></dependency>`)
+    .map(
+      (item) =>
+        `<dependency><groupId>${item.group}</groupId><artifactId>${item.artifact}</artifactId><version>${item.version}</version></dependency>`,
+    )
     .join('\n    ')
   writeFileSync(
     join(staging, 'pom.xml'),
@@ -41,10 +44,22 @@ export async function mavenJars(name: string, artifacts: readonly MavenArtifact[
 `,
   )
   try {
-    await run('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(staging, 'libs')}`], { cwd: staging })
+    await run(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${join(staging, 'libs')}`,
+      ],
+      { cwd: staging },
+    )
   } catch (error) {
     rmSync(staging, { recursive: true, force: true })
-    throw new Error(`fetching ${artifacts.map((item) => `${item.group}:${item.artifact}:${item.version}`).join(', ')} from Maven Central failed (needs mvn and Java 17+): ${(error as Error).message}`)
+    throw new Error(
+      `fetching ${artifacts.map((item) => `${item.group}:${item.artifact}:${item.version}`).join(', ')} from Maven Central failed (needs mvn and Java 17+): ${(error as Error).message}`,
+    )
   }
   for (const jar of readdirSync(join(staging, 'libs'))) renameSync(join(staging, 'libs', jar), join(staging, jar))
   rmSync(join(staging, 'libs'), { recursive: true })

@@ -67,7 +67,9 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
         return
       }
       if (!config.simulator)
-        throw new Error('simulate mode needs `simulator: { spec, corpus }` (or a `source` fixture) in the suite configuration')
+        throw new Error(
+          'simulate mode needs `simulator: { spec, corpus }` (or a `source` fixture) in the suite configuration',
+        )
       spec = loadSpec(config.simulator.spec).spec
       simulator = createSimulator({
         spec: config.simulator.spec,

@@ -1,6 +1,13 @@
 import type { RawRecord } from '@lakeflow/core/connector'
+import {
+  createTopic,
+  type KafkaBroker,
+  produce,
+  startKafkaBroker,
+  type TestMessage,
+  withAdmin,
+} from '@lakeflow/test-services'
 import type { SourceFixture } from '@lakeflow/testkit'
-import { createTopic, type KafkaBroker, produce, startKafkaBroker, type TestMessage, withAdmin } from '@lakeflow/test-services'
 
 /** The topics of the contract suite's fixture: `events` (text values) and `audit` (JSON values). */
 export const FIXTURE_TOPICS = ['events', 'audit'] as const
@@ -9,7 +16,8 @@ const BASELINE = 60
 const SUITE_PASSWORD = 'contract-suite-secret'
 
 function message(topic: string, id: string, index: number): TestMessage {
-  const value = topic === 'audit' ? JSON.stringify({ id, action: index % 2 ? 'update' : 'create', user: `u${index % 7}` }) : id
+  const value =
+    topic === 'audit' ? JSON.stringify({ id, action: index % 2 ? 'update' : 'create', user: `u${index % 7}` }) : id
   return { key: `k${index % 11}`, value, headers: { origin: 'fixture', seq: String(index) } }
 }
 
@@ -60,12 +68,20 @@ export function kafkaFixture(): SourceFixture & { broker(): KafkaBroker } {
     async reset() {
       for (const topic of FIXTURE_TOPICS) {
         await recreate(topic)
-        await produce(broker!.bootstrap, topic, Array.from({ length: BASELINE }, (_, index) => message(topic, `base-${index}`, index)))
+        await produce(
+          broker!.bootstrap,
+          topic,
+          Array.from({ length: BASELINE }, (_, index) => message(topic, `base-${index}`, index)),
+        )
       }
     },
     async append(table, count) {
       const ids = Array.from({ length: count }, () => `new-${appended++}`)
-      await produce(broker!.bootstrap, table, ids.map((id, index) => message(table, id, appended + index)))
+      await produce(
+        broker!.bootstrap,
+        table,
+        ids.map((id, index) => message(table, id, appended + index)),
+      )
       return ids
     },
     identity(table: string, record: RawRecord) {

@@ -20,7 +20,11 @@ export async function syncTopics(
   const spec = parsePipelineSpec({
     connection_name: 'kafka',
     objects: Object.entries(tables).map(([source, configuration]) => ({
-      table: { source_table: source, destination_table: source.replaceAll(/[^A-Za-z0-9_]/g, '_'), table_configuration: configuration },
+      table: {
+        source_table: source,
+        destination_table: source.replaceAll(/[^A-Za-z0-9_]/g, '_'),
+        table_configuration: configuration,
+      },
     })),
   })
   const destination = new DuckDbDestination({ file, memoryLimit: '128MB' })

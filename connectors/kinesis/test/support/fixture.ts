@@ -41,12 +41,20 @@ export function kinesisFixture(): SourceFixture {
       for (const stream of FIXTURE_STREAMS) {
         if (existing.includes(stream)) await client.send(new DeleteStreamCommand({ StreamName: stream }))
         await createStream(client, stream, SHARDS)
-        await putRecords(client, stream, Array.from({ length: BASELINE }, (_, index) => record(stream, `base-${index}`, index)))
+        await putRecords(
+          client,
+          stream,
+          Array.from({ length: BASELINE }, (_, index) => record(stream, `base-${index}`, index)),
+        )
       }
     },
     async append(table, count) {
       const ids = Array.from({ length: count }, () => `new-${appended++}`)
-      await putRecords(kinesisOn(moto!), table, ids.map((id, index) => record(table, id, appended + index)))
+      await putRecords(
+        kinesisOn(moto!),
+        table,
+        ids.map((id, index) => record(table, id, appended + index)),
+      )
       return ids
     },
     identity(table: string, row: RawRecord) {

@@ -10,7 +10,12 @@ import { NodeHttpHandler } from '@smithy/node-http-handler'
 
 /** A Kinesis client on moto. */
 export function kinesisOn(moto: MotoServer): KinesisClient {
-  return new KinesisClient({ endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials, requestHandler: new NodeHttpHandler() })
+  return new KinesisClient({
+    endpoint: moto.endpoint,
+    region: moto.region,
+    credentials: moto.credentials,
+    requestHandler: new NodeHttpHandler(),
+  })
 }
 
 /** Creates a stream and waits until it is ACTIVE. */
@@ -29,7 +34,11 @@ async function waitActive(client: KinesisClient, name: string): Promise<void> {
 }
 
 /** Puts records (data as text), in order, each with its partition key (and explicit hash key, if given). */
-export async function putRecords(client: KinesisClient, stream: string, records: readonly { key: string; data: string | Uint8Array; hash?: string }[]): Promise<string[]> {
+export async function putRecords(
+  client: KinesisClient,
+  stream: string,
+  records: readonly { key: string; data: string | Uint8Array; hash?: string }[],
+): Promise<string[]> {
   const sequences: string[] = []
   for (let index = 0; index < records.length; index += 500) {
     const response = await client.send(

@@ -23,7 +23,11 @@ export interface MessageDecoding {
 export function messageValueType(decoding: Pick<MessageDecoding, 'format' | 'valueSchema'>): AnySparkNode {
   const where = 'table options'
   if (decoding.valueSchema !== undefined && decoding.format !== 'json') {
-    throw new InvalidOptionsError({ key: 'value_schema', where, problem: `applies to value_format json only, not ${decoding.format}` })
+    throw new InvalidOptionsError({
+      key: 'value_schema',
+      where,
+      problem: `applies to value_format json only, not ${decoding.format}`,
+    })
   }
   if (decoding.format === 'bytes') return Spark.binary()
   if (decoding.format === 'text') return Spark.string()
@@ -32,10 +36,19 @@ export function messageValueType(decoding: Pick<MessageDecoding, 'format' | 'val
   try {
     node = fromSparkJson(decoding.valueSchema)
   } catch (error) {
-    throw new InvalidOptionsError({ key: 'value_schema', where, problem: `is not a Spark schema in JSON form: ${(error as Error).message}`, cause: error })
+    throw new InvalidOptionsError({
+      key: 'value_schema',
+      where,
+      problem: `is not a Spark schema in JSON form: ${(error as Error).message}`,
+      cause: error,
+    })
   }
   if (!isSparkStruct(node)) {
-    throw new InvalidOptionsError({ key: 'value_schema', where, problem: 'must be a StructType ({"type":"struct","fields":[...]})' })
+    throw new InvalidOptionsError({
+      key: 'value_schema',
+      where,
+      problem: 'must be a StructType ({"type":"struct","fields":[...]})',
+    })
   }
   return node
 }

@@ -80,6 +80,9 @@ export async function packPipeline(options: PackPipelineOptions): Promise<{ file
       .replace(/[^0-9a-zA-Z_]/g, '_')}_pipeline.py`,
   )
   // stream sources Spark reads natively (Kafka) get their own file; the rest go through the bridge
-  writeFileSync(file, streamPipelineSource(spec, options.connector, specPath) ?? pipelineSource(spec, options.connector, specPath))
+  writeFileSync(
+    file,
+    streamPipelineSource(spec, options.connector, specPath) ?? pipelineSource(spec, options.connector, specPath),
+  )
   return { file }
 }

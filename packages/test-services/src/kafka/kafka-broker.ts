@@ -125,9 +125,21 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const jvm = [heap, '-Xms64m', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath]
   if ((options.jit ?? 'fast-start') === 'fast-start') jvm.unshift('-XX:TieredStopAtLevel=1')
   const scram = Object.entries(scramUsers).flatMap(([name, password]) =>
-    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${name},password=${password}]`]),
+    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => [
+      '--add-scram',
+      `${mechanism}=[name=${name},password=${password}]`,
+    ]),
   )
-  await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', 'bGFrZWZsb3ctdGVzdHMtMQ', '-c', configFile, ...scram])
+  await run('java', [
+    ...jvm,
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    'bGFrZWZsb3ctdGVzdHMtMQ',
+    '-c',
+    configFile,
+    ...scram,
+  ])
   const logFile = join(folder, 'broker.log')
   let service: ServiceProcess | undefined = startService('java', [...jvm, 'kafka.Kafka', configFile], { logFile })
   const stop = async () => {

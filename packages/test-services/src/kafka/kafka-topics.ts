@@ -27,7 +27,8 @@ export async function createTopic(
     for (let attempt = 0; attempt < 100; attempt++) {
       const metadata = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => undefined)
       const info = metadata?.topics.get(topic)
-      if (info && info.partitions.length === partitions && info.partitions.every((partition) => partition.leader >= 0)) return
+      if (info && info.partitions.length === partitions && info.partitions.every((partition) => partition.leader >= 0))
+        return
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     throw new Error(`topic ${topic} got no leaders`)
@@ -50,7 +51,12 @@ const toBuffer = (value: string | Buffer) => (typeof value === 'string' ? Buffer
 
 /** Produces messages (acks from the leader), in order per partition. */
 export async function produce(bootstrap: string, topic: string, messages: readonly TestMessage[]): Promise<void> {
-  const producer = new Producer({ clientId: 'test-producer', bootstrapBrokers: [bootstrap], acks: -1, idempotent: true })
+  const producer = new Producer({
+    clientId: 'test-producer',
+    bootstrapBrokers: [bootstrap],
+    acks: -1,
+    idempotent: true,
+  })
   try {
     for (let index = 0; index < messages.length; index += 500) {
       await producer.send({
@@ -60,7 +66,13 @@ export async function produce(bootstrap: string, topic: string, messages: readon
           ...(message.key === undefined || message.key === null ? {} : { key: toBuffer(message.key) }),
           value: message.value === null ? (null as unknown as Buffer) : toBuffer(message.value),
           ...(message.timestamp === undefined ? {} : { timestamp: BigInt(message.timestamp) }),
-          ...(message.headers ? { headers: new Map(Object.entries(message.headers).map(([key, value]) => [Buffer.from(key), Buffer.from(value)])) } : {}),
+          ...(message.headers
+            ? {
+                headers: new Map(
+                  Object.entries(message.headers).map(([key, value]) => [Buffer.from(key), Buffer.from(value)]),
+                ),
+              }
+            : {}),
         })),
       })
     }

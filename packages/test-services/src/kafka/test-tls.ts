@@ -20,13 +20,48 @@ const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-n
 /** Generates the CA and both certificates with the machine's `openssl` into `folder`. */
 export async function generateTestTls(folder: string): Promise<TestTls> {
   const file = (name: string) => join(folder, name)
-  await run('openssl', ['req', '-x509', ...EC_KEY, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '7', '-subj', '/CN=lakeflow-test-ca'])
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '7',
+    '-subj',
+    '/CN=lakeflow-test-ca',
+  ])
   const issue = async (name: string, subject: string, extensions: string) => {
     writeFileSync(file(`${name}.ext`), extensions)
-    await run('openssl', ['req', '-new', ...EC_KEY, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', subject])
     await run('openssl', [
-      'x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
-      '-out', file(`${name}.pem`), '-days', '7', '-extfile', file(`${name}.ext`),
+      'req',
+      '-new',
+      ...EC_KEY,
+      '-keyout',
+      file(`${name}.key`),
+      '-out',
+      file(`${name}.csr`),
+      '-subj',
+      subject,
+    ])
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file(`${name}.pem`),
+      '-days',
+      '7',
+      '-extfile',
+      file(`${name}.ext`),
     ])
   }
   await issue('server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')

@@ -22,10 +22,17 @@ export async function motoVirtualenv(): Promise<string> {
   rmSync(staging, { recursive: true, force: true })
   try {
     await run('python3', ['-m', 'venv', staging])
-    await run(join(staging, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${MOTO_VERSION}`])
+    await run(join(staging, 'bin', 'pip'), [
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      `moto[server]==${MOTO_VERSION}`,
+    ])
   } catch (error) {
     rmSync(staging, { recursive: true, force: true })
-    throw new Error(`installing moto ${MOTO_VERSION} into a virtualenv failed (needs python3 with venv and PyPI): ${(error as Error).message}`)
+    throw new Error(
+      `installing moto ${MOTO_VERSION} into a virtualenv failed (needs python3 with venv and PyPI): ${(error as Error).message}`,
+    )
   }
   try {
     renameSync(staging, folder)
@@ -55,10 +62,14 @@ export async function startMotoServer(options: { startTimeoutMs?: number } = {})
   const port = await freePort()
   const folder = mkdtempSync(join(tmpdir(), 'lakeflow-moto-'))
   const logFile = join(folder, 'moto.log')
-  let service: ServiceProcess | undefined = startService(join(venv, 'bin', 'python'), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    logFile,
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
-  })
+  let service: ServiceProcess | undefined = startService(
+    join(venv, 'bin', 'python'),
+    ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)],
+    {
+      logFile,
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    },
+  )
   const stop = async () => {
     await service?.stop()
     service = undefined

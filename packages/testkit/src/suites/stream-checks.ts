@@ -43,14 +43,22 @@ async function readRound(
   for (let call = 0; call < MAX_CALLS_PER_ROUND; call++) {
     const size = randomInt(context.random, 1, 25)
     const crash = context.random() < 0.25 ? randomInt(context.random, 0, size) : undefined
-    const result = await readCall(connector, table, offset, await withBatch(context, table, size), 'records', crash === undefined ? {} : { limit: crash })
+    const result = await readCall(
+      connector,
+      table,
+      offset,
+      await withBatch(context, table, size),
+      'records',
+      crash === undefined ? {} : { limit: crash },
+    )
     if (result.end === undefined) {
       crashes++
       connector = context.connect()
       continue
     }
     for (const record of result.records) identities.push(identity(record))
-    if (result.end === null || canonical(result.end) === canonical(offset)) return { identities, offset, converged: true, crashes }
+    if (result.end === null || canonical(result.end) === canonical(offset))
+      return { identities, offset, converged: true, crashes }
     offset = result.end
   }
   return { identities, offset, converged: false, crashes }
