@@ -2,12 +2,13 @@
 // into DuckDB by a real `lakeflow sync` child, against the Kafka client consuming the same
 // topic to nowhere in the same run. Prints messages/s, MB/s and peak RSS (VmHWM) per run.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createTopic, produce, startKafkaBroker } from '../../packages/test-services/src/index.ts'
+import { watchPeak } from '../support/peak-rss.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../..')
@@ -29,24 +30,6 @@ interface Measured {
   messages: number
   seconds: number
   peakRssMb: number
-}
-
-/** Peak RSS of a running child: VmHWM from /proc, sampled until it exits. */
-function watchPeak(pid: number): () => number {
-  let peak = 0
-  const sample = () => {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-      if (match) peak = Math.max(peak, Number(match[1]))
-    } catch {
-      // exited
-    }
-  }
-  const timer = setInterval(sample, 20)
-  return () => {
-    clearInterval(timer)
-    return peak / 1024
-  }
 }
 
 async function runChild(script: string, args: string[], cwd = root): Promise<{ out: string; peakRssMb: number }> {

@@ -17,7 +17,7 @@ import { KafkaClient, type OffsetSpec, type TopicInfo } from './kafka-client.ts'
 import { type KafkaConnection, resolveConnection } from './kafka-connection.ts'
 import { cappedEnds, parsePartitionOffsets, toOffset } from './kafka-offsets.ts'
 import { KafkaOptions, KafkaTableOptions } from './kafka-options.ts'
-import { messageMapper } from './kafka-records.ts'
+import { type MessageMapper, messageMapper } from './kafka-records.ts'
 import { kafkaTableMetadata, kafkaTableSchema } from './kafka-schema.ts'
 
 /** A topic as this instance saw it first: its partitions and their ends (the init-time cap). */
@@ -198,15 +198,15 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
 
   async *readPartition(table: string, partition: Partition, tableOptions: TableOptions): AsyncGenerator<RawRecord> {
     const options = this.#options(table, tableOptions)
+    yield* this.#records(table, partition, messageMapper(table, options, 'upsert'))
+  }
+
+  /** The records of one partition descriptor's range, as `map` turns messages into them. */
+  async *#records(table: string, partition: Partition, map: MessageMapper): AsyncGenerator<RawRecord> {
     const snapshot = await this.#snapshot(table, true)
-    const map = messageMapper(table, options, 'upsert')
     const index = Number(partition.partition)
-    for await (const message of this.#client.readRange(
-      snapshot.topic,
-      index,
-      Number(partition.start_offset),
-      Number(partition.end_offset),
-    )) {
+    const from = Number(partition.start_offset)
+    for await (const message of this.#client.readRange(snapshot.topic, index, from, Number(partition.end_offset))) {
       const record = map(index, message)
       if (record) yield record
     }
@@ -231,20 +231,9 @@ export class KafkaConnector implements LakeflowConnector, PartitionedStreamSuppo
   async *#read(table: string, start: Offset | null, tableOptions: TableOptions, flow: 'upsert' | 'deletes'): TableRead {
     const options = this.#options(table, tableOptions)
     const end = await this.latestOffset(table, tableOptions, start)
-    const partitions = await this.getPartitions(table, tableOptions, start, end)
-    const snapshot = await this.#snapshot(table, true)
     const map = messageMapper(table, options, flow)
-    for (const partition of partitions) {
-      const index = Number(partition.partition)
-      for await (const message of this.#client.readRange(
-        snapshot.topic,
-        index,
-        Number(partition.start_offset),
-        Number(partition.end_offset),
-      )) {
-        const record = map(index, message)
-        if (record) yield record
-      }
+    for (const partition of await this.getPartitions(table, tableOptions, start, end)) {
+      yield* this.#records(table, partition, map)
     }
     return end
   }

@@ -1,3 +1,4 @@
+import { MESSAGE_DECODING_OPTIONS } from '@lakeflow/core/convert'
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
@@ -119,23 +120,7 @@ export const KafkaTableOptions = defineOptions({
     default: 'text',
     description: 'The key column: UTF-8 text (string) or the raw bytes (binary). @default "text"',
   }),
-  value_format: Type.Union([Type.Literal('bytes'), Type.Literal('text'), Type.Literal('json')], {
-    default: 'bytes',
-    description:
-      'The value column: raw bytes (binary), UTF-8 text (string) or JSON (variant, or the struct value_schema declares). @default "bytes"',
-  }),
-  value_schema: Type.Optional(
-    Type.String({
-      minLength: 2,
-      description:
-        'For value_format json: the value\'s Spark schema as StructType JSON (`{"type":"struct","fields":[...]}`); the value column becomes that struct. @default a variant column',
-    }),
-  ),
-  on_decode_error: Type.Union([Type.Literal('fail'), Type.Literal('dead_letter')], {
-    default: 'fail',
-    description:
-      'A message that does not decode: fail the table (nothing past it commits), or keep it with a null value and its raw bytes and the reason in the dead_letter_value and dead_letter_error columns. @default "fail"',
-  }),
+  ...MESSAGE_DECODING_OPTIONS,
   compacted: Type.Boolean({
     default: false,
     description:

@@ -1,3 +1,4 @@
+import { MESSAGE_DECODING_OPTIONS } from '@lakeflow/core/convert'
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
@@ -59,22 +60,7 @@ export const KinesisTableOptions = defineOptions({
     default: 10_000,
     description: 'Most records one read takes over all shards (one committed batch). @default 10000',
   }),
-  value_format: Type.Union([Type.Literal('bytes'), Type.Literal('text'), Type.Literal('json')], {
-    default: 'bytes',
-    description:
-      'The value column: raw bytes (binary), UTF-8 text (string) or JSON (variant, or the struct value_schema declares). @default "bytes"',
-  }),
-  value_schema: Type.Optional(
-    Type.String({
-      minLength: 2,
-      description: "For value_format json: the value's StructType as Spark JSON. @default a variant column",
-    }),
-  ),
-  on_decode_error: Type.Union([Type.Literal('fail'), Type.Literal('dead_letter')], {
-    default: 'fail',
-    description:
-      'A record that does not decode: fail the table, or keep it with a null value and its raw bytes and the reason in dead_letter_value and dead_letter_error. @default "fail"',
-  }),
+  ...MESSAGE_DECODING_OPTIONS,
 })
 
 /** Validated table options. */

@@ -1,15 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import { DuckDbDestination, parsePipelineSpec, type RunReport, runPipeline, type StateEntry } from '@lakeflow/pipeline'
 import { connector } from '../../src/index.ts'
-
-/** A temp folder, removed by `remove`. */
-export function tempDir(): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lakeflow-kafka-'))
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
-}
 
 /** Runs one pipeline run of the given topic tables into a DuckDB file; returns the report and the committed state. */
 export async function syncTopics(
@@ -36,15 +26,5 @@ export async function syncTopics(
   }
 }
 
-/** A query's rows from a DuckDB file, JSON-friendly. */
-export async function queryFile(file: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(file, { autoinstall_known_extensions: 'false' })
-  try {
-    const connection = await instance.connect()
-    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[]
-    connection.closeSync()
-    return rows
-  } finally {
-    instance.closeSync()
-  }
-}
+// The pipeline's own test helpers: a temp folder and a query over a DuckDB file.
+export { queryFile, tempDir } from '../../../../packages/pipeline/test/support/harness.ts'

@@ -9,6 +9,7 @@ export {
   deadLetterFields,
   decodeUtf8,
   decodeWithPolicy,
+  MESSAGE_DECODING_OPTIONS,
   MessageDecodeFailure,
   type MessageDecoding,
   type MessagePosition,

@@ -1,3 +1,4 @@
+import Type from 'typebox'
 import type { RawRecord } from '../connector/types.ts'
 import { InvalidOptionsError, StreamError } from '../errors/errors.ts'
 import { fromSparkJson } from '../schema/spark-json.ts'
@@ -17,6 +18,30 @@ export interface MessageDecoding {
   /** For `json`: the value's StructType as Spark JSON; without it the column is a variant. */
   readonly valueSchema?: string | undefined
   readonly onDecodeError: DecodeErrorPolicy
+}
+
+/**
+ * The table options every stream connector takes for its value column, to spread into its
+ * `defineOptions`: `value_format`, `value_schema` and `on_decode_error`.
+ */
+export const MESSAGE_DECODING_OPTIONS = {
+  value_format: Type.Union([Type.Literal('bytes'), Type.Literal('text'), Type.Literal('json')], {
+    default: 'bytes',
+    description:
+      'The value column: raw bytes (binary), UTF-8 text (string) or JSON (variant, or the struct value_schema declares). @default "bytes"',
+  }),
+  value_schema: Type.Optional(
+    Type.String({
+      minLength: 2,
+      description:
+        'For value_format json: the value\'s Spark schema as StructType JSON (`{"type":"struct","fields":[...]}`); the value column becomes that struct. @default a variant column',
+    }),
+  ),
+  on_decode_error: Type.Union([Type.Literal('fail'), Type.Literal('dead_letter')], {
+    default: 'fail',
+    description:
+      'A message that does not decode: fail the table (nothing past it commits), or keep it with a null value and its raw bytes and the reason in the dead_letter_value and dead_letter_error columns. @default "fail"',
+  }),
 }
 
 /** The value column's Spark type: binary, string, variant or the declared struct. */
