@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'value-bytes': { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '1' },
     'value-format': { type: 'string', default: 'text' },
+    'max-offsets-per-trigger': { type: 'string' },
   },
 })
 const MESSAGES = Number(values.messages)
@@ -101,7 +102,19 @@ async function sync(bootstrap: string): Promise<Measured> {
       path.join(dir, 'bench.yaml'),
       JSON.stringify({
         connection_name: 'bench',
-        objects: [{ table: { source_table: TOPIC, table_configuration: { value_format: values['value-format'] } } }],
+        objects: [
+          {
+            table: {
+              source_table: TOPIC,
+              table_configuration: {
+                value_format: values['value-format'],
+                ...(values['max-offsets-per-trigger']
+                  ? { maxOffsetsPerTrigger: values['max-offsets-per-trigger'] }
+                  : {}),
+              },
+            },
+          },
+        ],
       }),
     )
     const { out, peakRssMb } = await runChild(
