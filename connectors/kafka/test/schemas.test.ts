@@ -23,7 +23,7 @@ describe('table schemas', () => {
       const schema = toSparkJsonValue(await instance.getTableSchema('events', tableOptions))
       const metadata = await instance.readTableMetadata('events', tableOptions)
       await expect(
-        `${JSON.stringify({ table: 'events', tableOptions, metadata, schema }, null, 2)}\n`,
+        `${JSON.stringify({ table: name, tableOptions, metadata, schema }, null, 2)}\n`,
       ).toMatchFileSnapshot(`__snapshots__/schemas/${name}.json`)
     })
   }

@@ -22,7 +22,7 @@ describe('table schemas', () => {
       const schema = toSparkJsonValue(await instance.getTableSchema('clicks', tableOptions))
       const metadata = await instance.readTableMetadata('clicks', tableOptions)
       await expect(
-        `${JSON.stringify({ table: 'clicks', tableOptions, metadata, schema }, null, 2)}\n`,
+        `${JSON.stringify({ table: name, tableOptions, metadata, schema }, null, 2)}\n`,
       ).toMatchFileSnapshot(`__snapshots__/schemas/${name}.json`)
     })
   }

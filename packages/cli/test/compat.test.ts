@@ -48,7 +48,7 @@ describe('connector names, every form, from the repository root', () => {
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe(
-      `lakeflow: Unknown connector "githb": package @lakeflow/connector-githb is not installed in ${path.join(REPO_ROOT, 'packages')}, its workspace or next to the runner; did you mean "github"? Known connectors: example, github. Install it with \`pnpm add @lakeflow/connector-githb\`, or name a connection from lakeflow.connections.yaml\n`,
+      `lakeflow: Unknown connector "githb": package @lakeflow/connector-githb is not installed in ${path.join(REPO_ROOT, 'packages')}, its workspace or next to the runner; did you mean "github"? Known connectors: example, github, kafka, kinesis. Install it with \`pnpm add @lakeflow/connector-githb\`, or name a connection from lakeflow.connections.yaml\n`,
     )
   })
 })
