@@ -52,7 +52,7 @@ beforeAll(async () => {
     })),
   )
   await produce(broker.bootstrap, 'telemetry', [{ key: 'device-1', value: 'temperature=21' }])
-  driver = await SparkDriver.start({ jars })
+  driver = await SparkDriver.start({ LAKEFLOW_SPARK_JARS: jars.join(',') })
   scratch = mkdtempSync(join(tmpdir(), 'lakeflow-spark-kafka-'))
 }, 600_000)
 afterAll(async () => {

@@ -64,12 +64,14 @@ export class SparkDriver {
 
   /**
    * Starts the driver (creating the venv on first use) and waits for its SparkSession.
-   * `jars` go on the session's classpath (`spark.jars`), e.g. Spark's Kafka source.
+   * `extraEnv` is added to its environment (Spark's Python workers inherit it), e.g. a
+   * `PYTHONPATH` holding a wheel installed with `pip install --target`, or
+   * `LAKEFLOW_SPARK_JARS` (comma-separated jars for `spark.jars`, such as Spark's Kafka source).
    */
-  static async start(settings: { jars?: readonly string[] } = {}): Promise<SparkDriver> {
+  static async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<SparkDriver> {
     const { python, env } = ensurePythonEnv()
     const child = spawn(python, [join(PACKAGE_ROOT, 'test', 'python', 'harness.py')], {
-      env: { ...env, LAKEFLOW_SPARK_JARS: (settings.jars ?? []).join(',') },
+      env: { ...env, ...extraEnv },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     const driver = new SparkDriver(child)
