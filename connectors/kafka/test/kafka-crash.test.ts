@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { seededRandom } from '@lakeflow/core/internal'
 import { createTopic, type KafkaBroker, produce, startKafkaBroker } from '@lakeflow/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, startCli } from '../../../packages/cli/test/support.ts'
-import { seededRandom } from '../../../packages/pipeline/test/support/shop-server.ts'
 import { queryFile } from './support/sync.ts'
 
 // SIGKILLs the real `lakeflow sync` while it reads a live broker, at points taken from the
