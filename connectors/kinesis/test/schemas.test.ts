@@ -21,9 +21,9 @@ describe('table schemas', () => {
     it(`${name} matches __snapshots__/schemas/${name}.json`, async () => {
       const schema = toSparkJsonValue(await instance.getTableSchema('clicks', tableOptions))
       const metadata = await instance.readTableMetadata('clicks', tableOptions)
-      await expect(
-        `${JSON.stringify({ table: name, tableOptions, metadata, schema }, null, 2)}\n`,
-      ).toMatchFileSnapshot(`__snapshots__/schemas/${name}.json`)
+      await expect(`${JSON.stringify({ table: name, tableOptions, metadata, schema }, null, 2)}\n`).toMatchFileSnapshot(
+        `__snapshots__/schemas/${name}.json`,
+      )
     })
   }
 })
