@@ -98,13 +98,13 @@ describe('lakeflow pack kafka --pipeline', () => {
         },
       },
     ])
-    await driver.call('conf_set', { settings: { 'kafka.bootstrap.servers': broker.bootstrap } })
-    const result = await driver.call<Record<string, Row[]>>('pipeline_file', {
+    const result = await driver.call<{ tables: Record<string, Row[]> }>('pipeline_file', {
       file,
       root: join(scratch, 'lake-clicks'),
       targets: ['clicks'],
+      conf: { 'kafka.bootstrap.servers': broker.bootstrap },
     })
-    const rows = result.clicks!
+    const rows = result.tables.clicks!
     expect(rows).toHaveLength(MESSAGES)
     const byClick = new Map(rows.map((row) => [(row.value as { click: number }).click, row]))
     expect(byClick.size).toBe(MESSAGES)
@@ -137,8 +137,11 @@ describe('lakeflow pack kafka --pipeline', () => {
     const file = await pack('hub', [
       { table: { source_table: 'telemetry', table_configuration: { value_format: 'text' } } },
     ])
-    await driver.call('conf_set', {
-      settings: {
+    const result = await driver.call<{ tables: Record<string, Row[]> }>('pipeline_file', {
+      file,
+      root: join(scratch, 'lake-hub'),
+      targets: ['telemetry'],
+      conf: {
         'eventhub.namespace': 'lakeflow-test',
         'eventhub.name': 'telemetry',
         'eventhub.secret_scope': 'lakeflow',
@@ -150,27 +153,6 @@ describe('lakeflow pack kafka --pipeline', () => {
         'lakeflow.kafka.option.kafka.ssl.truststore.certificates': broker.tls.caPem,
       },
     })
-    try {
-      const result = await driver.call<Record<string, Row[]>>('pipeline_file', {
-        file,
-        root: join(scratch, 'lake-hub'),
-        targets: ['telemetry'],
-      })
-      expect(result.telemetry!.map((row) => [row.key, row.value])).toEqual([['device-1', 'temperature=21']])
-    } finally {
-      await driver.call('conf_set', {
-        settings: Object.fromEntries(
-          [
-            'eventhub.namespace',
-            'eventhub.name',
-            'eventhub.secret_scope',
-            'eventhub.secret_key',
-            'lakeflow.secret.lakeflow.eventhub-connection',
-            'lakeflow.kafka.option.kafka.ssl.truststore.type',
-            'lakeflow.kafka.option.kafka.ssl.truststore.certificates',
-          ].map((key) => [key, null]),
-        ),
-      })
-    }
+    expect(result.tables.telemetry!.map((row) => [row.key, row.value])).toEqual([['device-1', 'temperature=21']])
   }, 600_000)
 })

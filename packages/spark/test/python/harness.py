@@ -254,16 +254,6 @@ def op_struct_roundtrip(args):
     return out
 
 
-def op_conf_set(args):
-    """Sets session settings (the pipeline configuration a generated file reads with spark.conf)."""
-    for key, value in args["settings"].items():
-        if value is None:
-            spark.conf.unset(key)
-        else:
-            spark.conf.set(key, value)
-    return True
-
-
 def op_sql(args):
     return rows_of(spark.sql(args["query"]))
 
