@@ -8,7 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createTopic, produce, startKafkaBroker } from '../../packages/test-services/src/index.ts'
-import { watchPeak } from '../support/peak-rss.ts'
+import { watchPeak } from '../peak-rss.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../..')

@@ -18,7 +18,7 @@ import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { watchPeak } from '../support/peak-rss.ts'
+import { watchPeak } from '../peak-rss.ts'
 import { serveIssues } from './issues-source.ts'
 import { runReference } from './reference.ts'
 

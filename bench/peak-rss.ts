@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 
 /**
- * Peak RSS of a running child in MB: VmHWM (the kernel's high-water mark) from /proc,
- * sampled every 20 ms until the returned function is called.
+ * Peak RSS of a running child process in MB: VmHWM (the kernel's high-water mark) from
+ * /proc, sampled every `intervalMs` until the returned function is called.
  */
-export function watchPeak(pid: number): () => number {
+export function watchPeak(pid: number, intervalMs = 20): () => number {
   let peak = 0
   const sample = () => {
     try {
@@ -14,7 +14,7 @@ export function watchPeak(pid: number): () => number {
       // exited
     }
   }
-  const timer = setInterval(sample, 20)
+  const timer = setInterval(sample, intervalMs)
   return () => {
     clearInterval(timer)
     return peak / 1024
