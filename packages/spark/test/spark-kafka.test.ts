@@ -127,7 +127,7 @@ describe('lakeflow pack kafka --pipeline', () => {
     ])
     expect(JSON.stringify(sample.headers)).toContain('"n"')
     // maxOffsetsPerTrigger 20 over 50 messages: micro-batches 0, 1 and 2
-    const state = JSON.parse(readFileSync(join(scratch, 'lake-clicks', 'clicks', '_current.json'), 'utf8')) as {
+    const state = JSON.parse(readFileSync(join(scratch, 'lake-clicks', 'clicks__append', '_current.json'), 'utf8')) as {
       batches: Record<string, number>
     }
     expect(Object.values(state.batches)).toEqual([2])
