@@ -34,6 +34,7 @@ export {
   readChecks,
   schemaChecks,
   simulatorChecks,
+  streamChecks,
   writeBackChecks,
 } from './suites/index.ts'
 export type {
@@ -45,6 +46,7 @@ export type {
   MutableSource,
   RequestRateConfig,
   SourceAddress,
+  SourceFixture,
   TableTestConfig,
   TestMode,
 } from './types.ts'

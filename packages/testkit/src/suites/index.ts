@@ -10,6 +10,7 @@ import { partitionCoverageChecks } from './partition-coverage-checks.ts'
 import { rateChecks } from './rate-checks.ts'
 import { readChecks } from './read-checks.ts'
 import { schemaChecks } from './schema-checks.ts'
+import { streamChecks } from './stream-checks.ts'
 import { writeBackChecks } from './write-back-checks.ts'
 
 export {
@@ -25,6 +26,7 @@ export {
   rateChecks,
   readChecks,
   schemaChecks,
+  streamChecks,
   writeBackChecks,
 }
 
@@ -57,7 +59,7 @@ export const allChecks: readonly Check[] = [
 
 /** Looks a check up by id (the self-test runs single checks against mutants). */
 export function checkById(id: string): Check {
-  const check = allChecks.find((candidate) => candidate.id === id)
+  const check = [...allChecks, ...streamChecks].find((candidate) => candidate.id === id)
   if (!check) throw new Error(`no check "${id}"; known: ${allChecks.map((item) => item.id).join(', ')}`)
   return check
 }
