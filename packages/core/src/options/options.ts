@@ -197,7 +197,7 @@ function coerce(schema: TSchema, value: unknown, key: string, where: string): un
   return value
 }
 
-interface ValidationErrorLike {
+export interface ValidationErrorLike {
   keyword: string
   instancePath: string
   params: Record<string, unknown>
@@ -243,7 +243,7 @@ function literalValues(schema: TSchema | undefined): unknown[] | undefined {
   return variants.map((variant) => (variant as { const: unknown }).const)
 }
 
-function describeError(error: ValidationErrorLike): string {
+export function describeError(error: ValidationErrorLike): string {
   const params = error.params
   switch (error.keyword) {
     case 'type':
