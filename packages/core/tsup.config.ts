@@ -11,6 +11,7 @@ export default defineConfig(
       'src/schema/index.ts',
       'src/convert/index.ts',
       'src/http/index.ts',
+      'src/kit/index.ts',
     ],
     // typebox ships as ~700 ES modules; loading them costs a process ~28 MB resident, one
     // bundled chunk ~6 MB. Schemas are plain objects, so connectors' types still come from typebox.

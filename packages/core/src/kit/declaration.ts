@@ -1,0 +1,166 @@
+import type { Static, TObject } from 'typebox'
+import type { TableHandler } from '../connector/table-connector.ts'
+import type { Offset, RawRecord } from '../connector/types.ts'
+import type { PaginatorSpec } from '../http/paginators.ts'
+import type { Selector } from '../http/select.ts'
+import type { HeaderValues, HttpClient } from '../http/types.ts'
+import type { InitClock } from './clock.ts'
+import type { CursorFormat } from './cursor-values.ts'
+import type { BodyBounds, RecordDecoder } from './listing.ts'
+
+/** What every declared REST table needs from its connector's context. */
+export interface RestContext {
+  /** The connector's HTTP client (core's: retries, auth, rate limits, redaction). */
+  readonly http: HttpClient
+  /** The instance's init-time cap. */
+  readonly clock: InitClock
+}
+
+/** A query parameter value; `undefined` and `null` leave the parameter out, arrays repeat it. */
+export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[]
+
+/**
+ * Query parameters: constants, or functions of the table options (and, for a fan-out
+ * child, the parent record).
+ * @example { state: (options) => options.state, sort: 'updated', direction: 'asc' }
+ */
+export type QueryDeclaration<Options> = Readonly<
+  Record<string, QueryValue | ((options: Options, parent: RawRecord | undefined) => QueryValue)>
+>
+
+/** The request a table's listing makes. */
+export interface RestRequest<Options> {
+  /** @default 'GET' */
+  method?: string
+  /**
+   * A path template: `{name}` placeholders are filled, URL-encoded, from the table options
+   * or the parent record's fields. Or a function building the path.
+   * @example '/repos/{owner}/{repo}/issues'
+   */
+  path: string | ((options: Options, parent: RawRecord | undefined) => string)
+  query?: QueryDeclaration<Options>
+  /**
+   * A JSON body (POST search endpoints), given the options and the cursor bounds declared
+   * `in: 'body'`, already formatted.
+   * @example (options, { since }) => ({ filters: [{ propertyName: 'updated', operator: 'GT', value: since }] })
+   */
+  body?: (options: Options, bounds: BodyBounds & { readonly parent?: RawRecord }) => unknown
+  headers?: HeaderValues
+}
+
+/** A cursor bound parameter (`since`, `until`). */
+export interface BoundDeclaration {
+  /** Parameter (or body field) name. */
+  param: string
+  /**
+   * Whether the API includes records equal to the value sent.
+   * @default false for `since`, true for `until`
+   */
+  inclusive?: boolean
+  /** The value's form, or a function writing it. @default the cursor's `format` */
+  format?: CursorFormat | ((value: number) => string | number)
+  /** @default 'query' */
+  in?: 'query' | 'body'
+}
+
+/**
+ * How records tied at one cursor value are handled across calls.
+ * - `'finish-group'`: a capped call keeps reading until the cursor value changes; offsets
+ *   hold the cursor alone (exclusive).
+ * - `{ remember }`: offsets also list the ids read at the cursor value (`seen`), so a call
+ *   may stop anywhere and a record stamped later at that value is still read. With
+ *   `finishGroup`, capped calls still end only where the value changes.
+ */
+export type TieDeclaration = 'finish-group' | { remember?: (record: RawRecord) => string; finishGroup?: boolean }
+
+/** Incremental settings of a declared table: how its cursor is read, sent and stored. */
+export interface IncrementalDeclaration<Options> {
+  /** The record's cursor: a dotted path or a function. @default the metadata's `cursor_field` */
+  cursor?: string | ((record: RawRecord) => unknown)
+  /** How the cursor is written in records and offsets. @default 'iso' */
+  format?: CursorFormat
+  /** The lower bound parameter; without one, records are filtered after reading. */
+  since?: BoundDeclaration
+  /** The upper bound parameter; with one, the init-time cap (or a window's end) is sent. */
+  until?: BoundDeclaration
+  /**
+   * `ascending` listings are read from the position up; `descending` ones (newest first, no
+   * filter) are walked down to the position in resumable passes.
+   * @default 'ascending'
+   */
+  order?: 'ascending' | 'descending'
+  /** @default 'finish-group' */
+  ties?: TieDeclaration
+  /** Restart the listing from the last cursor after each page (keyset paging; needs `since` and remembered ids). @default false */
+  keyset?: boolean
+  /** For a descending id cursor: the record's time, compared with the cap and `start`. */
+  time?: string | ((record: RawRecord) => unknown)
+  /** Seconds re-read before the position, only when something is new. @default options.lookback_seconds */
+  lookbackSeconds?: (options: Options) => number | undefined
+  /** Where a new stream starts (a time or a cursor value). @default options.start_date */
+  start?: (options: Options) => string | number | undefined
+  /** New records per call. @default options.max_records_per_batch, else unlimited */
+  batch?: (options: Options) => number | undefined
+  /** Read one window of this many seconds per call, starting at the next record (needs `until`). */
+  windowSeconds?: (options: Options) => number | undefined
+  /** Offset key of the cursor. @default 'cursor' */
+  offsetKey?: string
+  /** The page-number parameter of a descending listing. @default 'page' */
+  pageParam?: string
+}
+
+/** Time-range partitions of an incremental table with `since` and `until` parameters. */
+export interface CursorRangeDeclaration<Options> {
+  /** How many ranges a read splits into. */
+  count: (options: Options) => number
+  /** Query parameters that list newest first, so the newest cursor is one record away. */
+  newestFirst: Readonly<Record<string, string>>
+}
+
+/** A fan-out parent: its records drive one child listing each. */
+export interface ParentDeclaration {
+  /** The parent listing (read whole for every read of the child). */
+  table: RestTableDeclaration<any>
+  /**
+   * Child fields taken from each parent record (child name → parent dotted path): they fill
+   * the child's path placeholders and are copied into every child row.
+   * @example { pull_number: 'number' }
+   */
+  fields: Readonly<Record<string, string>>
+}
+
+/**
+ * A REST table declared, not written. Everything is typed TypeScript: values are constants
+ * or functions of the table options; nothing is a template string but the path.
+ */
+export interface RestTableDeclaration<Options extends TObject> {
+  name: string
+  /** Table options schema. @default no options */
+  options?: Options
+  schema: TableHandler<RestContext, Options>['schema']
+  metadata: TableHandler<RestContext, Options>['metadata']
+  request: RestRequest<Static<Options>>
+  /** Where the records are in a JSON body. @default the body itself (an array) */
+  records?: Selector
+  /** Decodes the response instead (non-JSON bodies); overrides `records`. */
+  decode?: RecordDecoder
+  /** @default 'none' (one request) */
+  paginator?: PaginatorSpec | ((options: Static<Options>) => PaginatorSpec)
+  /** Cursor reads; without it, each read is a snapshot of the listing. */
+  incremental?: IncrementalDeclaration<Static<Options>>
+  /**
+   * Snapshot offsets `{[marker]: cap}`: reading again on the same instance returns nothing,
+   * a later instance takes a new snapshot. @default snapshots return `{}`
+   */
+  snapshot?: { marker: string }
+  /** Reshapes a record (add fields, rename, flatten); `undefined` drops it. */
+  map?: (record: RawRecord, input: { options: Static<Options>; parent: RawRecord | undefined }) => RawRecord | undefined
+  /** Reads one child listing per parent record. */
+  parent?: ParentDeclaration
+  /** The delete flow: tombstones from another request, read like the records. */
+  deletes?: RestRequest<Static<Options>>
+  /** Splits reads into cursor ranges (batch and streams). */
+  partitions?: CursorRangeDeclaration<Static<Options>>
+  /** Rewrites offsets saved by earlier versions into the current form. */
+  migrate?: (offset: Offset) => Offset
+}
