@@ -2,32 +2,30 @@ import {
   createTableConnector,
   defineConnector,
   type LakeflowConnector,
-  type Offset,
   type PartitionedStreamSupport,
-  type TableOptions,
   tableOptionKeysOf,
 } from '@lakeflow/core/connector'
-import { UnknownTableError, UnsupportedOperationError } from '@lakeflow/core/errors'
 import type { HttpEvent, RateBudget } from '@lakeflow/core/http'
-import { parseOptions } from '@lakeflow/core/options'
+import { localClock } from '@lakeflow/core/kit'
 import packageJson from '../package.json' with { type: 'json' }
-import { createExampleApi } from './example-client.ts'
-import type { ExampleContext } from './example-context.ts'
-import { assertExampleAuth, ExampleOptions, ReadingsOptions } from './example-options.ts'
+import { createExampleClient } from './example-api.ts'
+import { assertExampleAuth, ExampleOptions } from './example-options.ts'
 import { eventsTable } from './tables/example-events.ts'
 import { metricsTable } from './tables/example-metrics.ts'
 import { ordersTable } from './tables/example-orders.ts'
 import { productsTable } from './tables/example-products.ts'
-import {
-  readingsLatestOffset,
-  readingsPartitions,
-  readingsTable,
-  readReadingsPartition,
-} from './tables/example-readings.ts'
+import { readingsTable } from './tables/example-readings.ts'
 import { usersTable } from './tables/example-users.ts'
 
-const tables = [productsTable, usersTable, ordersTable, eventsTable, metricsTable, readingsTable] as const
-const PARTITIONED = 'readings'
+/** The tables, one per ingestion pattern. */
+export const EXAMPLE_TABLES = [
+  productsTable,
+  usersTable,
+  ordersTable,
+  eventsTable,
+  metricsTable,
+  readingsTable,
+] as const
 
 /** The example connector: the five methods plus partitioned streams for `readings`. */
 export type ExampleConnector = LakeflowConnector & PartitionedStreamSupport
@@ -49,8 +47,9 @@ export interface ExampleConnectorSettings {
 }
 
 /**
- * Creates an example connector from validated options. Captures `now` as the init-time
- * cap: reads never return records newer than the moment the instance was made.
+ * Creates an example connector from validated options. The init-time cap is the local
+ * clock when the instance is made: reads never return records newer than that.
+ * Partitions are declared on `readings`; the table connector dispatches them.
  * @example
  * const example = createExampleConnector({ base_url, username: 'ada', password })
  * for await (const record of example.readTable('users', {}, {})) console.log(record)
@@ -60,58 +59,13 @@ export function createExampleConnector(
   settings: ExampleConnectorSettings = {},
 ): ExampleConnector {
   assertExampleAuth(options)
-  const api = createExampleApi(options, {
+  const http = createExampleClient(options, {
     userAgent: { packageName: packageJson.name, version: packageJson.version },
-    ...(settings.onEvent ? { onEvent: settings.onEvent } : {}),
-    ...(settings.budget ? { budget: settings.budget } : {}),
+    ...settings,
   })
-  const context: ExampleContext = { api, cap: (settings.now ?? new Date()).toISOString() }
-  const base = createTableConnector({ name: 'example', context, tables, close: () => api.close() })
-  const where = (tableName: string) => `table ${tableName} of connector example`
-  const partitioned = async (tableName: string) => {
-    const names = await base.listTables()
-    if (!names.includes(tableName)) throw new UnknownTableError(tableName, names, 'example')
-    if (tableName !== PARTITIONED) {
-      throw new UnsupportedOperationError(
-        'partitions',
-        `Table "${tableName}" of connector "example" is not partitioned; only readings is`,
-      )
-    }
-  }
-  return {
-    ...base,
-    isPartitioned(tableName: string): boolean {
-      if (!tables.some((table) => table.name === tableName)) {
-        throw new UnknownTableError(
-          tableName,
-          tables.map((table) => table.name),
-          'example',
-        )
-      }
-      return tableName === PARTITIONED
-    },
-    async latestOffset(tableName: string, tableOptions: TableOptions, startOffset?: Offset | null) {
-      await partitioned(tableName)
-      parseOptions(ReadingsOptions, tableOptions, where(tableName))
-      return readingsLatestOffset(context, startOffset ?? null)
-    },
-    async getPartitions(tableName, tableOptions, startOffset, endOffset) {
-      await partitioned(tableName)
-      return readingsPartitions(
-        context,
-        parseOptions(ReadingsOptions, tableOptions, where(tableName)),
-        startOffset,
-        endOffset,
-      )
-    },
-    readPartition(tableName, partition, tableOptions) {
-      return (async function* () {
-        await partitioned(tableName)
-        parseOptions(ReadingsOptions, tableOptions, where(tableName))
-        yield* readReadingsPartition(context, partition)
-      })()
-    },
-  }
+  const context = { http, clock: localClock(settings.now) }
+  // Every table is declared with partitions or without; `readings` makes this a partitioned-stream connector.
+  return createTableConnector({ name: 'example', context, tables: EXAMPLE_TABLES }) as ExampleConnector
 }
 
 /**
@@ -126,6 +80,6 @@ export const connector = defineConnector({
   version: packageJson.version,
   description: 'The reference connector: snapshot, cdc, deletes, append, windowed and partitioned tables.',
   options: ExampleOptions,
-  tableOptionKeys: tableOptionKeysOf(tables),
+  tableOptionKeys: tableOptionKeysOf(EXAMPLE_TABLES),
   create: (options) => createExampleConnector(options),
 })

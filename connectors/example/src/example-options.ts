@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from '@lakeflow/core/errors'
+import { maxRecordsPerBatch as batchOption, pageSize } from '@lakeflow/core/kit'
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
@@ -66,12 +67,7 @@ export function assertExampleAuth(options: ExampleOptions): void {
   }
 }
 
-const maxRecordsPerBatch = Type.Integer({
-  minimum: 1,
-  default: 200,
-  description:
-    'Records per call before the read stops at the next cursor boundary (whole tie groups, so it may overshoot). @default 200',
-})
+const maxRecordsPerBatch = batchOption({ default: 200 })
 
 /** Table options of `products` (snapshot). */
 export const ProductsOptions = defineOptions({
@@ -96,7 +92,7 @@ export const OrdersOptions = defineOptions({
 /** Table options of `events` (append). */
 export const EventsOptions = defineOptions({
   max_records_per_batch: maxRecordsPerBatch,
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size (1–1000). @default 50' }),
+  limit: pageSize({ maximum: 1000, default: 50 }),
 })
 
 /** Table options of `metrics` (windowed cdc). */

@@ -54,7 +54,7 @@ export function tableFactory<Context>() {
 }
 
 /** The union of table option keys of some tables, for `ConnectorDefinition.tableOptionKeys`. */
-export function tableOptionKeysOf(tables: readonly TableHandler<never, TObject>[]): string[] {
+export function tableOptionKeysOf(tables: readonly { readonly options?: TObject | undefined }[]): string[] {
   return [...new Set(tables.flatMap((table) => Object.keys(table.options?.properties ?? {})))].sort()
 }
 
