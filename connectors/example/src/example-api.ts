@@ -1,12 +1,4 @@
-import {
-  basicAuth,
-  bearerAuth,
-  createHttpClient,
-  createRateBudget,
-  type HttpEvent,
-  type PaginatorSpec,
-  type RateBudget,
-} from '@lakeflow/core/http'
+import { createRateBudget, type PaginatorSpec, type RateBudget } from '@lakeflow/core/http'
 import type { IncrementalDeclaration } from '@lakeflow/core/kit'
 import { EXAMPLE_API_BURST, EXAMPLE_API_RATE_LIMIT, type ExampleOptions } from './example-options.ts'
 
@@ -20,28 +12,6 @@ export function exampleRateBudget(options: ExampleOptions): RateBudget {
     burst: EXAMPLE_API_BURST,
     // The account, never the secret: a bearer token's owner is unknown, so token users share one budget.
     key: `@lakeflow/connector-example ${options.base_url} ${options.username ?? '(token)'}`,
-  })
-}
-
-/** The HTTP client: core's (retries, `Retry-After`, timeouts, auth, redaction), never the connector's own. */
-export function createExampleClient(
-  options: ExampleOptions,
-  settings: {
-    userAgent: { packageName: string; version: string }
-    onEvent?: (event: HttpEvent) => void
-    budget?: RateBudget
-  },
-) {
-  return createHttpClient({
-    baseUrl: options.base_url,
-    auth:
-      options.token !== undefined
-        ? bearerAuth(options.token)
-        : basicAuth(options.username ?? '', options.password ?? ''),
-    timeoutMs: options.timeout_ms,
-    userAgent: settings.userAgent,
-    rateLimit: { budget: settings.budget ?? exampleRateBudget(options) },
-    ...(settings.onEvent ? { onEvent: settings.onEvent } : {}),
   })
 }
 

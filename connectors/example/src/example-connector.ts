@@ -5,10 +5,10 @@ import {
   type PartitionedStreamSupport,
   tableOptionKeysOf,
 } from '@lakeflow/core/connector'
-import type { HttpEvent, RateBudget } from '@lakeflow/core/http'
+import { basicAuth, bearerAuth, createHttpClient, type HttpEvent, type RateBudget } from '@lakeflow/core/http'
 import { localClock } from '@lakeflow/core/kit'
 import packageJson from '../package.json' with { type: 'json' }
-import { createExampleClient } from './example-api.ts'
+import { exampleRateBudget } from './example-api.ts'
 import { assertExampleAuth, ExampleOptions } from './example-options.ts'
 import { eventsTable } from './tables/example-events.ts'
 import { metricsTable } from './tables/example-metrics.ts'
@@ -59,9 +59,14 @@ export function createExampleConnector(
   settings: ExampleConnectorSettings = {},
 ): ExampleConnector {
   assertExampleAuth(options)
-  const http = createExampleClient(options, {
+  // All HTTP goes through core's client: retries, `Retry-After`, timeouts, auth and redaction live there.
+  const http = createHttpClient({
+    baseUrl: options.base_url,
+    auth: options.token ? bearerAuth(options.token) : basicAuth(options.username ?? '', options.password ?? ''),
+    timeoutMs: options.timeout_ms,
     userAgent: { packageName: packageJson.name, version: packageJson.version },
-    ...settings,
+    rateLimit: { budget: settings.budget ?? exampleRateBudget(options) },
+    onEvent: settings.onEvent,
   })
   const context = { http, clock: localClock(settings.now) }
   // Every table is declared with partitions or without; `readings` makes this a partitioned-stream connector.

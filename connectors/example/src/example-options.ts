@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from '@lakeflow/core/errors'
-import { maxRecordsPerBatch as batchOption, pageSize } from '@lakeflow/core/kit'
+import { maxRecordsPerBatch as batchOption, maxRequestsPerSecond, pageSize } from '@lakeflow/core/kit'
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
@@ -30,12 +30,7 @@ export const ExampleOptions = defineOptions({
     Type.Integer({ minimum: 1, default: 30_000, description: 'Per-request timeout in milliseconds. @default 30000' }),
   ),
   max_requests_per_second: Type.Optional(
-    Type.Number({
-      exclusiveMinimum: 0,
-      maximum: EXAMPLE_API_RATE_LIMIT,
-      default: EXAMPLE_API_RATE_LIMIT,
-      description: `Requests per second this process sends to one account, shared by every table, partition and instance (the API allows ${EXAMPLE_API_RATE_LIMIT}, in bursts of ${EXAMPLE_API_BURST}). @default ${EXAMPLE_API_RATE_LIMIT}`,
-    }),
+    maxRequestsPerSecond({ limit: EXAMPLE_API_RATE_LIMIT, burst: EXAMPLE_API_BURST }),
   ),
 })
 
@@ -44,27 +39,17 @@ export type ExampleOptions = Static<typeof ExampleOptions>
 
 /** Checks what a schema cannot say: exactly one way to authenticate. */
 export function assertExampleAuth(options: ExampleOptions): void {
-  const where = 'connector example'
-  if (options.token !== undefined) {
-    if (options.username !== undefined || options.password !== undefined) {
-      throw new InvalidOptionsError({
-        key: 'token',
-        where,
-        problem: 'give either token (bearer) or username and password (basic), not both',
-      })
-    }
-    return
-  }
-  if (options.username === undefined) {
-    throw new InvalidOptionsError({
-      key: 'username',
-      where,
-      problem: 'required unless token is given (HTTP basic auth needs username and password)',
-    })
-  }
-  if (options.password === undefined) {
-    throw new InvalidOptionsError({ key: 'password', where, problem: 'required with username (HTTP basic auth)' })
-  }
+  const [key, problem] =
+    options.token !== undefined
+      ? options.username !== undefined || options.password !== undefined
+        ? ['token', 'give either token (bearer) or username and password (basic), not both']
+        : []
+      : options.username === undefined
+        ? ['username', 'required unless token is given (HTTP basic auth needs username and password)']
+        : options.password === undefined
+          ? ['password', 'required with username (HTTP basic auth)']
+          : []
+  if (key && problem) throw new InvalidOptionsError({ key, where: 'connector example', problem })
 }
 
 const maxRecordsPerBatch = batchOption({ default: 200 })

@@ -50,7 +50,14 @@ export {
   type ListingSettings,
   type RecordDecoder,
 } from './listing.ts'
-export { lookbackSeconds, maxRecordsPerBatch, pageSize, type StandardOptionSettings, startDate } from './options.ts'
+export {
+  lookbackSeconds,
+  maxRecordsPerBatch,
+  maxRequestsPerSecond,
+  pageSize,
+  type StandardOptionSettings,
+  startDate,
+} from './options.ts'
 export { cursorRangePartitions } from './partitions.ts'
 export {
   isNewAfter,

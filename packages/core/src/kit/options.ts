@@ -65,3 +65,18 @@ export function pageSize(settings: { maximum: number; default: number; descripti
       settings.description ?? `Records per page requested (at most ${settings.maximum}). @default ${settings.default}`,
   })
 }
+
+/**
+ * `max_requests_per_second`: this process's pace towards one account of the source, shared
+ * by every table, partition and instance (pass it to `createRateBudget` with a key).
+ * @example defineOptions({ max_requests_per_second: Type.Optional(maxRequestsPerSecond({ limit: 100, burst: 10 })) })
+ */
+export function maxRequestsPerSecond(settings: { limit: number; burst: number; default?: number }) {
+  const fallback = settings.default ?? settings.limit
+  return Type.Number({
+    exclusiveMinimum: 0,
+    maximum: settings.limit,
+    default: fallback,
+    description: `Requests per second this process sends to one account, shared by every table, partition and instance (the API allows ${settings.limit}, in bursts of ${settings.burst}). @default ${fallback}`,
+  })
+}
