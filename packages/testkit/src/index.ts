@@ -22,6 +22,7 @@ export {
   baseChecks,
   checkById,
   completenessChecks,
+  declarationChecks,
   faultChecks,
   hygieneChecks,
   memoryChecks,

@@ -1,6 +1,7 @@
 import type { Check } from '../types.ts'
 import { baseChecks } from './base-checks.ts'
 import { completenessChecks } from './completeness-checks.ts'
+import { declarationChecks } from './declaration-checks.ts'
 import { faultChecks } from './fault-checks.ts'
 import { hygieneChecks } from './hygiene-checks.ts'
 import { memoryChecks } from './memory-checks.ts'
@@ -14,6 +15,7 @@ import { writeBackChecks } from './write-back-checks.ts'
 export {
   baseChecks,
   completenessChecks,
+  declarationChecks,
   faultChecks,
   hygieneChecks,
   memoryChecks,
@@ -47,6 +49,7 @@ export const allChecks: readonly Check[] = [
   ...baseChecks,
   ...schemaChecks,
   ...readChecks,
+  ...declarationChecks,
   ...allPartitionChecks,
   ...writeBackChecks,
   ...simulatorChecks,
