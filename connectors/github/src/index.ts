@@ -1,13 +1,5 @@
-export {
-  GITHUB_API_VERSION,
-  GithubApi,
-  type GithubApiSettings,
-  type GithubPage,
-  type GithubParams,
-  githubRateBudget,
-} from './github-api.ts'
-export { connector, createGithubConnector, GITHUB_TABLES } from './github-connector.ts'
-export type { GithubContext, GithubTable } from './github-context.ts'
+export { createGithubContext, GITHUB_API_VERSION, type GithubApiSettings, githubRateBudget } from './github-api.ts'
+export { connector, createGithubConnector, GITHUB_TABLES, TABLE_OPTION_KEYS } from './github-connector.ts'
 export {
   AccountTableOptions,
   CommentTableOptions,
@@ -21,7 +13,6 @@ export {
   RepositoriesTableOptions,
   RepositoryTableOptions,
   ReviewTableOptions,
-  TABLE_OPTION_KEYS,
 } from './github-options.ts'
 export { organizationsSchema, teamsSchema, usersSchema } from './tables/github-account.ts'
 export { branchesSchema } from './tables/github-branches.ts'

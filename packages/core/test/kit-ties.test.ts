@@ -25,7 +25,7 @@ const spec = {
   endpoints: [itemsEndpoint('/items', 'items')],
 }
 
-async function connectorFor(incremental: IncrementalDeclaration<Record<string, never>>) {
+async function connectorFor(incremental: IncrementalDeclaration<Record<string, unknown>>) {
   const { context, simulator } = await startKitSimulator(spec, { items: ITEMS }, () =>
     localClock(new Date('2024-06-01T00:00:00Z')),
   )

@@ -2,10 +2,10 @@
  * `branches`: the branches of one repository, read in full on every read (snapshot, key
  * `(repository_owner, repository_name, name)`).
  */
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import type { GithubTable } from '../github-context.ts'
+import { githubPages, withRepository } from '../github-listing.ts'
 import { RepositoryTableOptions } from '../github-options.ts'
-import { readListing, withRepository } from '../github-reads.ts'
 
 /** Spark schema of the `branches` table (GitHub's `short-branch`). */
 export const branchesSchema = Spark.table({
@@ -26,15 +26,12 @@ export const branchesSchema = Spark.table({
 })
 
 /** The `branches` table: `GET /repos/{owner}/{repo}/branches`. */
-export const branchesTable: GithubTable<typeof RepositoryTableOptions> = {
+export const branchesTable = restTable({
   name: 'branches',
   options: RepositoryTableOptions,
   schema: branchesSchema,
   metadata: { primary_keys: ['repository_owner', 'repository_name', 'name'], ingestion_type: 'snapshot' },
-  read(context, _startOffset, options) {
-    const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/branches`
-    return readListing(context.api, path, { per_page: options.per_page }, (record) =>
-      withRepository(record, options.owner, options.repo),
-    )
-  },
-}
+  request: { path: '/repos/{owner}/{repo}/branches' },
+  paginator: githubPages,
+  map: withRepository,
+})

@@ -2,9 +2,9 @@
  * `comments`: the issue and pull request conversation comments of one repository,
  * incrementally by `updated_at` (cdc, key `id`).
  */
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import { readUpdatedAscending } from '../github-ascending.ts'
-import type { GithubTable } from '../github-context.ts'
+import { byUpdatedAt, githubPages, withRepository } from '../github-listing.ts'
 import { CommentTableOptions } from '../github-options.ts'
 import { githubApp, reactions, repositoryColumns, user } from './github-shapes.ts'
 
@@ -25,20 +25,14 @@ export const commentsSchema = Spark.table({
   ...repositoryColumns,
 })
 
-/** The `comments` table: `GET /repos/{owner}/{repo}/issues/comments?sort=updated&direction=asc&since=…`. */
-export const commentsTable: GithubTable<typeof CommentTableOptions> = {
+/** The `comments` table: `GET /repos/{owner}/{repo}/issues/comments?sort=updated&direction=asc&since=…`, read as `issues`. */
+export const commentsTable = restTable({
   name: 'comments',
   options: CommentTableOptions,
   schema: commentsSchema,
   metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
-  read(context, startOffset, options) {
-    return readUpdatedAscending(context, startOffset, {
-      table: 'comments',
-      path: `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/issues/comments`,
-      params: {},
-      owner: options.owner,
-      repo: options.repo,
-      options,
-    })
-  },
-}
+  request: { path: '/repos/{owner}/{repo}/issues/comments', query: { sort: 'updated', direction: 'asc' } },
+  paginator: githubPages,
+  incremental: { ...byUpdatedAt, since: { param: 'since', inclusive: true }, keyset: true },
+  map: withRepository,
+})

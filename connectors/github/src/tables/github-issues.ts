@@ -2,9 +2,9 @@
  * `issues`: every issue (and pull request, as GitHub's issues API returns both) of one
  * repository, incrementally by `updated_at` (cdc, key `id`).
  */
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import { readUpdatedAscending } from '../github-ascending.ts'
-import type { GithubTable } from '../github-context.ts'
+import { byUpdatedAt, githubPages, withRepository } from '../github-listing.ts'
 import { IssueTableOptions } from '../github-options.ts'
 import { githubApp, label, milestone, reactions, repositoryColumns, user } from './github-shapes.ts'
 
@@ -60,20 +60,22 @@ export const issueFields = {
 /** Spark schema of the `issues` table. */
 export const issuesSchema = Spark.table({ ...issueFields, ...repositoryColumns })
 
-/** The `issues` table: `GET /repos/{owner}/{repo}/issues?sort=updated&direction=asc&since=…`. */
-export const issuesTable: GithubTable<typeof IssueTableOptions> = {
+/**
+ * The `issues` table: `GET /repos/{owner}/{repo}/issues?sort=updated&direction=asc&since=…`,
+ * paged by `since` (keyset: each page restarts after the last time read) rather than page
+ * numbers, so an issue updated during the read cannot shift an unread one past the reader.
+ * GitHub's `since` is inclusive; the records already read at it are skipped by id.
+ */
+export const issuesTable = restTable({
   name: 'issues',
   options: IssueTableOptions,
   schema: issuesSchema,
   metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
-  read(context, startOffset, options) {
-    return readUpdatedAscending(context, startOffset, {
-      table: 'issues',
-      path: `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/issues`,
-      params: { state: options.state },
-      owner: options.owner,
-      repo: options.repo,
-      options,
-    })
+  request: {
+    path: '/repos/{owner}/{repo}/issues',
+    query: { state: (options) => options.state, sort: 'updated', direction: 'asc' },
   },
-}
+  paginator: githubPages,
+  incremental: { ...byUpdatedAt, since: { param: 'since', inclusive: true }, keyset: true },
+  map: withRepository,
+})

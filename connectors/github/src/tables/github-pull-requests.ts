@@ -1,12 +1,11 @@
 /**
  * `pull_requests`: the pull requests of one repository, incrementally by `updated_at`
  * (cdc, key `id`). GitHub's pulls API has no `since` filter, so the read walks the list
- * newest-updated first and stops at the cursor (the Python original walked every pull
- * request from the oldest on every read).
+ * newest-updated first and stops at the cursor.
  */
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import type { GithubTable } from '../github-context.ts'
-import { readUpdatedDescending } from '../github-descending.ts'
+import { byUpdatedAt, githubPages, migrateDepth, withRepository } from '../github-listing.ts'
 import { IssueTableOptions } from '../github-options.ts'
 import { label, link, milestone, repository, repositoryColumns, team, user } from './github-shapes.ts'
 
@@ -75,20 +74,24 @@ export const pullRequestsSchema = Spark.table({
   ...repositoryColumns,
 })
 
-/** The `pull_requests` table: `GET /repos/{owner}/{repo}/pulls?sort=updated&direction=desc`. */
-export const pullRequestsTable: GithubTable<typeof IssueTableOptions> = {
+/**
+ * The `pull_requests` table: `GET /repos/{owner}/{repo}/pulls?sort=updated&direction=desc`,
+ * walked newest-updated first down to the position. A pass capped by
+ * `max_records_per_batch` resumes below the last second it finished, by page
+ * (`{cursor, seen, high, high_seen, below, page}`); the finished pass ends with
+ * `{cursor: high, seen}`.
+ */
+export const pullRequestsTable = restTable({
   name: 'pull_requests',
   options: IssueTableOptions,
   schema: pullRequestsSchema,
   metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
-  read(context, startOffset, options) {
-    return readUpdatedDescending(context, startOffset, {
-      table: 'pull_requests',
-      path: `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/pulls`,
-      params: { state: options.state },
-      owner: options.owner,
-      repo: options.repo,
-      options,
-    })
+  request: {
+    path: '/repos/{owner}/{repo}/pulls',
+    query: { state: (options) => options.state, sort: 'updated', direction: 'desc' },
   },
-}
+  paginator: githubPages,
+  incremental: { ...byUpdatedAt, order: 'descending' },
+  map: withRepository,
+  migrate: migrateDepth('high'),
+})

@@ -2,10 +2,10 @@
  * `assignees` and `collaborators`: the people of one repository, read in full on every
  * read (snapshot, key `(repository_owner, repository_name, id)`).
  */
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import type { GithubTable } from '../github-context.ts'
+import { githubPages, withRepository } from '../github-listing.ts'
 import { RepositoryTableOptions } from '../github-options.ts'
-import { readListing, withRepository } from '../github-reads.ts'
 import { repositoryColumns, repositoryPermissions, userFields } from './github-shapes.ts'
 
 const repositoryKey = {
@@ -25,40 +25,20 @@ export const collaboratorsSchema = Spark.table({
   ...repositoryKey,
 })
 
-const memberMetadata = {
-  primary_keys: ['repository_owner', 'repository_name', 'id'],
-  ingestion_type: 'snapshot',
-} as const
-
-function repositoryPath(options: { owner: string; repo: string }, listing: string): string {
-  return `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/${listing}`
-}
+/** A snapshot of a repository's people: `GET /repos/{owner}/{repo}/<listing>`. */
+const members = (name: 'assignees' | 'collaborators', schema: typeof assigneesSchema) =>
+  restTable({
+    name,
+    options: RepositoryTableOptions,
+    schema,
+    metadata: { primary_keys: ['repository_owner', 'repository_name', 'id'], ingestion_type: 'snapshot' },
+    request: { path: `/repos/{owner}/{repo}/${name}` },
+    paginator: githubPages,
+    map: withRepository,
+  })
 
 /** The `assignees` table: `GET /repos/{owner}/{repo}/assignees`. */
-export const assigneesTable: GithubTable<typeof RepositoryTableOptions> = {
-  name: 'assignees',
-  options: RepositoryTableOptions,
-  schema: assigneesSchema,
-  metadata: memberMetadata,
-  read(context, _startOffset, options) {
-    return readListing(context.api, repositoryPath(options, 'assignees'), { per_page: options.per_page }, (record) =>
-      withRepository(record, options.owner, options.repo),
-    )
-  },
-}
+export const assigneesTable = members('assignees', assigneesSchema)
 
 /** The `collaborators` table: `GET /repos/{owner}/{repo}/collaborators` (needs push access). */
-export const collaboratorsTable: GithubTable<typeof RepositoryTableOptions> = {
-  name: 'collaborators',
-  options: RepositoryTableOptions,
-  schema: collaboratorsSchema,
-  metadata: memberMetadata,
-  read(context, _startOffset, options) {
-    return readListing(
-      context.api,
-      repositoryPath(options, 'collaborators'),
-      { per_page: options.per_page },
-      (record) => withRepository(record, options.owner, options.repo),
-    )
-  },
-}
+export const collaboratorsTable = members('collaborators', collaboratorsSchema)

@@ -1,30 +1,37 @@
 /**
  * `reviews`: pull request reviews of one repository (append, key `id`), by `submitted_at`.
  *
- * The Python original listed every pull request and every review on each read and always
- * returned `{}`, so a stream never made progress. Here a read walks the pull requests
- * updated since the position (newest first; submitting a review updates its pull request)
- * and emits the reviews submitted after it, up to the pass's cap (the server clock,
- * inclusive). The next position is that cap and the reviews read in its second (`seen`),
- * as for the other incremental tables, so a review submitted later in that second is read
- * next time. With `pull_number`, only that pull request's reviews are read.
+ * A read walks the pull requests updated since the position (newest first; submitting a
+ * review updates its pull request) and emits the reviews submitted after it, up to the
+ * pass's cap (the server clock, inclusive). The next position is that cap and the reviews
+ * read in its second (`seen`), as for the other incremental tables, so a review submitted
+ * later in that second is read next time. A capped pass keeps its cap and resumes below the
+ * last pull request it finished (`{pass_cap, pass_seen, below, page}`). With `pull_number`,
+ * only that pull request's reviews are read. A hand-written read on the kit's parts: its
+ * children are filtered by their own time against a cap fixed for the whole pass.
  */
-import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
+import { type Offset, type RawRecord, type TableRead, tableFactory } from '@lakeflow/core/connector'
 import { InvalidOffsetError } from '@lakeflow/core/errors'
-import { Spark } from '@lakeflow/core/schema'
-import type { GithubContext, GithubTable } from '../github-context.ts'
-import { keepStart, pendingDepth, scanDescending } from '../github-descending.ts'
-import { ReviewTableOptions } from '../github-options.ts'
 import {
+  formatCursor,
   isNewAfter,
+  type ListingDeclaration,
   type Position,
+  type PositionCodec,
   PositionTracker,
-  positionOf,
-  positionOffset,
-  startPosition,
-} from '../github-position.ts'
-import { offsetString, offsetTimeOf, recordId, updatedAt, withRepository } from '../github-reads.ts'
-import { addSeconds, formatTime, recordTime } from '../github-time.ts'
+  parseCursor,
+  type RestContext,
+  readAll,
+  readPosition,
+  restListing,
+  scanDescending,
+  startOption,
+  writePosition,
+} from '@lakeflow/core/kit'
+import { Type } from '@lakeflow/core/options'
+import { Spark } from '@lakeflow/core/schema'
+import { githubPages, migrateDepth, recordId, withRepository } from '../github-listing.ts'
+import { ReviewTableOptions } from '../github-options.ts'
 import { link, repositoryColumns, user } from './github-shapes.ts'
 
 /** Spark schema of the `reviews` table (GitHub's `pull-request-review`). */
@@ -45,84 +52,96 @@ export const reviewsSchema = Spark.table({
 })
 
 type Options = ReviewTableOptions
+const codec: PositionCodec = { cursorKey: 'cursor', seenKey: 'seen', format: 'iso' }
+const time = (record: RawRecord, field: string) => parseCursor(record[field], 'iso') ?? 0
+const pulls: ListingDeclaration<typeof ReviewTableOptions> = {
+  name: 'reviews',
+  request: {
+    path: '/repos/{owner}/{repo}/pulls',
+    query: { state: (options) => options.state, sort: 'updated', direction: 'desc' },
+  },
+  paginator: githubPages,
+}
+const reviewsOfPull: ListingDeclaration<typeof ReviewTableOptions> = {
+  name: 'reviews',
+  request: { path: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews' },
+  paginator: githubPages,
+}
 
 /** Emits the reviews of one pull request that are new after `start` and submitted up to `through`. */
 async function* reviewsOf(
-  context: GithubContext,
+  context: RestContext,
   options: Options,
-  pullNumber: number,
+  pull: number,
   start: Position | undefined,
   through: number,
-): AsyncGenerator<RawRecord, void, undefined> {
-  const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/pulls/${pullNumber}/reviews`
-  for await (const page of context.api.pages(path, { per_page: options.per_page })) {
-    for (const review of page.records) {
-      // Pending reviews have no submitted_at yet; they are read once submitted.
-      if (typeof review.submitted_at !== 'string') continue
-      const submitted = recordTime(review, 'submitted_at')
-      if (submitted > through || !isNewAfter(start, submitted, review)) continue
-      review.pull_number = pullNumber
-      yield withRepository(review, options.owner, options.repo)
-    }
+) {
+  for await (const review of readAll(restListing(reviewsOfPull, context, options, { pull_number: pull }), (r) => r)) {
+    // Pending reviews have no submitted_at yet; they are read once submitted.
+    if (typeof review.submitted_at !== 'string') continue
+    const submitted = time(review, 'submitted_at')
+    if (submitted > through || !isNewAfter(start, submitted, () => recordId(review))) continue
+    review.pull_number = pull
+    yield withRepository(review, { options })
   }
 }
 
-/** Reads one pull request's reviews: the offset is the newest `submitted_at` read and the reviews read at it. */
-async function* readPullRequestReviews(context: GithubContext, offset: Offset | null, options: Options): TableRead {
-  const start = startPosition(offset, options.start_date, 'reviews')
-  const cap = await context.api.cap()
-  const tracker = new PositionTracker()
+function startOf(offset: Offset | null, options: Options): Position | undefined {
+  const position = readPosition(codec, offset, 'reviews')
+  if (position !== undefined || options.start_date === undefined) return position
+  return { value: startOption('reviews', options.start_date, 'iso'), seen: new Set() }
+}
+
+/** One pull request's reviews: the offset is the newest `submitted_at` read and the reviews read at it. */
+async function* readPullRequestReviews(context: RestContext, offset: Offset | null, options: Options): TableRead {
+  const start = startOf(offset, options)
+  const cap = await context.clock.cap()
+  const tracker = new PositionTracker(true)
   for await (const review of reviewsOf(context, options, options.pull_number!, start, cap)) {
-    tracker.add(recordTime(review, 'submitted_at'), review)
+    tracker.add(time(review, 'submitted_at'), () => recordId(review))
     yield review
   }
-  return tracker.toOffset(start) ?? offset ?? {}
+  return tracker.position(codec, start) ?? offset ?? {}
 }
 
-async function* readReviews(context: GithubContext, offset: Offset | null, options: Options): TableRead {
+async function* readReviews(context: RestContext, offset: Offset | null, options: Options): TableRead {
   if (options.pull_number !== undefined) return yield* readPullRequestReviews(context, offset, options)
   const unchanged = offset ?? {}
-  const start = startPosition(offset, options.start_date, 'reviews')
-  const fromOffset = positionOf(offset, 'reviews') !== undefined
+  const start = startOf(offset, options)
+  const fromOffset = readPosition(codec, offset, 'reviews') !== undefined
   // Pull requests updated since the position (less the lookback) hold every review submitted since.
-  const floor = start === undefined ? undefined : addSeconds(start.time, fromOffset ? -options.lookback_seconds : 0)
+  const floor = start === undefined ? undefined : start.value - (fromOffset ? options.lookback_seconds * 1000 : 0)
   // One cap for the whole pass, even when it spans several reads, so no review falls between two caps.
-  let passCap = offsetTimeOf(offset, 'pass_cap', 'reviews')
-  const pending = pendingDepth(offset, 'reviews')
-  if (pending !== undefined && passCap === undefined)
-    throw new InvalidOffsetError('reviews', '"depth" needs "pass_cap"', offset)
+  let passCap = parseCursor(offset?.pass_cap, 'iso')
+  const below = parseCursor(offset?.below, 'iso')
+  if (below !== undefined && passCap === undefined) {
+    throw new InvalidOffsetError('reviews', '"below" needs "pass_cap"', offset, 'pass_cap')
+  }
   // Reviews submitted in the cap's second, read by earlier reads of this pass.
-  const atCap = new Set(offsetString(offset, 'pass_seen', 'reviews')?.split(',').filter(Boolean) ?? [])
-  const resume = pending === undefined ? undefined : { upper: passCap! - pending.depth, page: pending.page }
+  const atCap = new Set(typeof offset?.pass_seen === 'string' ? offset.pass_seen.split(',').filter(Boolean) : [])
+  const resume = below === undefined ? undefined : { below, page: Number(offset?.page ?? 1) }
   const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
-  const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/pulls`
-  const params = { state: options.state, sort: 'updated', direction: 'desc', per_page: options.per_page }
   let sawNew = resume !== undefined
   let count = 0
   let stopAt: number | undefined
   const scan = {
-    path,
-    params,
-    keyOf: updatedAt,
-    isOld: (_: unknown, key: number) => floor !== undefined && key < floor,
+    keyOf: (pull: RawRecord) => time(pull, 'updated_at'),
+    isOld: (_: RawRecord, key: number) => floor !== undefined && key < floor,
     resume,
   }
-  for await (const item of scanDescending(context.api, scan)) {
+  for await (const item of scanDescending(restListing(pulls, context, options), scan)) {
     // The server's current second is read too; reviews submitted later in it are told apart by id.
-    passCap ??= await context.api.cap()
+    passCap ??= await context.clock.cap()
     if (stopAt !== undefined && item.key !== stopAt) {
-      const cut: Record<string, string | number> = {
-        pass_cap: formatTime(passCap),
-        depth: passCap - stopAt,
-        page: item.page,
-      }
+      const cut: Record<string, string | number> = {}
+      for (const key of ['cursor', 'seen']) if (typeof offset?.[key] === 'string') cut[key] = offset[key] as string
       if (atCap.size > 0) cut.pass_seen = [...atCap].join(',')
-      return keepStart(offset, cut)
+      return { ...cut, pass_cap: formatCursor(passCap, 'iso'), below: formatCursor(stopAt, 'iso'), page: item.page }
     }
     // Pull requests updated after the cap are read too: one of their reviews may predate it.
-    if (start === undefined || item.key > start.time) sawNew = true
+    if (start === undefined || item.key > start.value) sawNew = true
     for await (const review of reviewsOf(context, options, Number(item.record.number), start, passCap)) {
-      if (recordTime(review, 'submitted_at') === passCap) atCap.add(recordId(review))
+      if (time(review, 'submitted_at') === passCap) atCap.add(recordId(review))
       sawNew = true
       yield review
       count++
@@ -130,15 +149,32 @@ async function* readReviews(context: GithubContext, offset: Offset | null, optio
     if (count >= limit) stopAt ??= item.key
   }
   if (!sawNew || passCap === undefined) return unchanged
-  const carried = start !== undefined && start.time === passCap ? [...start.seen] : []
-  return positionOffset(passCap, [...new Set([...carried, ...atCap])])
+  const carried = start !== undefined && start.value === passCap && start.seen !== 'all' ? [...start.seen] : []
+  return writePosition(codec, passCap, [...new Set([...carried, ...atCap])])
 }
 
+const optionalTime = Type.Optional(Type.String({ format: 'date-time' }))
+
 /** The `reviews` table: `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews` per pull request. */
-export const reviewsTable: GithubTable<typeof ReviewTableOptions> = {
+export const reviewsTable = tableFactory<RestContext>()({
   name: 'reviews',
   options: ReviewTableOptions,
   schema: reviewsSchema,
   metadata: { primary_keys: ['id'], ingestion_type: 'append' },
+  offset: {
+    schema: Type.Object(
+      {
+        cursor: optionalTime,
+        seen: Type.Optional(Type.String()),
+        pass_cap: optionalTime,
+        pass_seen: Type.Optional(Type.String()),
+        below: optionalTime,
+        page: Type.Optional(Type.Integer({ minimum: 1 })),
+      },
+      { additionalProperties: false },
+    ),
+    ordered: { cursor: 'ascending', pass_cap: 'ascending', below: 'descending' },
+    migrate: migrateDepth('pass_cap'),
+  },
   read: readReviews,
-}
+})

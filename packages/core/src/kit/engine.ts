@@ -1,9 +1,10 @@
 import type { Offset, RawRecord, TableRead } from '../connector/types.ts'
+import { InvalidOptionsError } from '../errors/errors.ts'
 import { LakeflowError } from '../errors/lakeflow-error.ts'
 import { excerpt } from '../errors/redact.ts'
 import type { ListingRequest } from '../http/paginators.ts'
 import type { InitClock } from './clock.ts'
-import { type CursorFormat, formatCursor, parseCursor } from './cursor-values.ts'
+import { type CursorFormat, formatCursor, isTimeFormat, parseCursor } from './cursor-values.ts'
 import { chunksOf, type Listing } from './listing.ts'
 import { isNewAfter, type Position, type PositionCodec, PositionTracker, readPosition } from './position.ts'
 
@@ -43,6 +44,23 @@ export function cursorReader(table: string, field: string, read: (record: RawRec
     }
     return value
   }
+}
+
+/**
+ * Parses a start option (`start_date`) as an engine value, or throws `InvalidOptionsError`
+ * naming the option: a date, a date-time, or (for numeric cursors) a number.
+ */
+export function startOption(table: string, value: string | number, format: CursorFormat, key = 'start_date'): number {
+  const parsed = parseCursor(value, format)
+  if (parsed !== undefined) return parsed
+  const expected = isTimeFormat(format)
+    ? 'a date such as "2024-01-01" or a date-time such as "2024-01-01T00:00:00Z"'
+    : `a ${format} value`
+  throw new InvalidOptionsError({
+    key,
+    where: `table ${table}`,
+    problem: `expected ${expected}, got ${excerpt(value, 60)}`,
+  })
 }
 
 /** Where a read starts: the offset's position, else the start option, else the beginning. */

@@ -35,6 +35,7 @@ export {
   readEach,
   readRange,
   readWindow,
+  startOption,
   startPosition,
 } from './engine.ts'
 export {
@@ -70,4 +71,4 @@ export {
   recordIdOf,
   writePosition,
 } from './position.ts'
-export { type RestTableHandler, restTable } from './rest-table.ts'
+export { type ListingDeclaration, type RestTableHandler, restListing, restTable } from './rest-table.ts'

@@ -122,16 +122,17 @@ async function* checkedChunks(chunks: AsyncIterable<readonly unknown[]>, respons
 /** Requests of one listing: the first for some bounds, the next after a page, and the fetch. */
 export class Listing {
   readonly settings: ListingSettings
-  readonly #guard: (request: ListingRequest) => void
+  #guard: (request: ListingRequest) => void
 
   constructor(settings: ListingSettings) {
     this.settings = settings
     this.#guard = loopGuard(settings.client, settings.method)
   }
 
-  /** The first request for these bounds. */
+  /** The first request for these bounds; it starts a new walk (the loop guard forgets the last one). */
   first(bounds: ListingBounds = {}): ListingRequest {
     const { since, until, paginator, pageParam = 'page' } = this.settings
+    this.#guard = loopGuard(this.settings.client, this.settings.method)
     const query: Record<string, string | readonly string[]> = { ...this.settings.query, ...bounds.query }
     const body: { since?: string | number; until?: string | number } = {}
     if (since && bounds.since !== undefined) {

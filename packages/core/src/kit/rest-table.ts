@@ -8,7 +8,15 @@ import { selectPath } from '../http/select.ts'
 import { type CursorFormat, formatCursor, isTimeFormat, parseCursor } from './cursor-values.ts'
 import type { BoundDeclaration, RestContext, RestRequest, RestTableDeclaration } from './declaration.ts'
 import { PENDING_PASS_KEYS, readDescending } from './descending.ts'
-import { type CursorSettings, cursorReader, readAll, readAscending, readEach, readWindow } from './engine.ts'
+import {
+  type CursorSettings,
+  cursorReader,
+  readAll,
+  readAscending,
+  readEach,
+  readWindow,
+  startOption,
+} from './engine.ts'
 import { type BoundSettings, fillPath, jsonRecords, Listing } from './listing.ts'
 import { cursorRangePartitions } from './partitions.ts'
 import { listedId, recordIdOf } from './position.ts'
@@ -48,6 +56,34 @@ function queryOf(request: RestRequest<Options>, options: Options, parent: RawRec
     query[name] = Array.isArray(value) ? value.map(String) : String(value)
   }
   return query
+}
+
+/** The parts of a declaration a listing is made from. */
+export type ListingDeclaration<Options extends TObject> = Pick<
+  RestTableDeclaration<Options>,
+  'name' | 'request' | 'records' | 'decode' | 'paginator' | 'incremental'
+>
+
+/**
+ * A listing as a declared table reads it, for hand-written reads that walk listings
+ * themselves (with `scanDescending`, `readAll`, ...): path, query, records and paginator
+ * from a declaration, for one read's options (and parent fields, filling placeholders).
+ * @example for await (const record of readAll(restListing({ name: 'pulls', request, paginator: 'link_header' }, context, options), (record) => record)) ...
+ */
+export function restListing<Schema extends TObject>(
+  declaration: ListingDeclaration<Schema>,
+  context: RestContext,
+  options: Static<Schema>,
+  parentFields?: Readonly<Record<string, unknown>>,
+): Listing {
+  const erased = declaration as unknown as AnyDeclaration
+  return listingOf(
+    erased,
+    erased.request as RestRequest<Options>,
+    context,
+    options as Options,
+    parentFields && { record: parentFields, fields: parentFields },
+  )
 }
 
 /** The listing of a request for one read (and one parent record, for a fan-out child). */
@@ -111,6 +147,7 @@ function cursorSettingsOf(
     idOf = recordIdOf(keys)
   }
   const start = (incremental.start ?? ((value: Options) => value.start_date as string | number | undefined))(options)
+  const startKey = incremental.start ? 'start' : 'start_date'
   const lookback = (incremental.lookbackSeconds ?? ((value: Options) => optionNumber(value, 'lookback_seconds')))(
     options,
   )
@@ -130,16 +167,10 @@ function cursorSettingsOf(
     clock: context.clock,
     limit: batch ?? Number.POSITIVE_INFINITY,
     lookbackMs: (lookback ?? 0) * 1000,
-    start: start === undefined ? undefined : parseStart(declaration.name, start, startFormat),
+    start: start === undefined ? undefined : startOption(declaration.name, start, startFormat, startKey),
     keyset: incremental.keyset ?? false,
     map,
   }
-}
-
-function parseStart(table: string, start: string | number, format: CursorFormat): number {
-  const value = parseCursor(start, format)
-  if (value === undefined) throw declarationError(table, `start ${JSON.stringify(start)} is not a ${format} value`)
-  return value
 }
 
 function checkDeclaration(declaration: AnyDeclaration): void {
