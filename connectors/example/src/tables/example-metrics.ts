@@ -29,7 +29,7 @@ export const metricsTable = restTable({
   paginator: examplePages(100),
   incremental: {
     ...exampleCursor,
-    windowSeconds: (options) => options.window_seconds,
+    window: { seconds: (options) => options.window_seconds },
     start: (options) => options.start_timestamp,
   },
 })

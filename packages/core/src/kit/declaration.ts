@@ -6,7 +6,7 @@ import type { Selector } from '../http/select.ts'
 import type { HeaderValues, HttpClient } from '../http/types.ts'
 import type { InitClock } from './clock.ts'
 import type { CursorFormat } from './cursor-values.ts'
-import type { BodyBounds, RecordDecoder } from './listing.ts'
+import type { BodyBounds, Listing, RecordDecoder } from './listing.ts'
 
 /** What every declared REST table needs from its connector's context. */
 export interface RestContext {
@@ -101,12 +101,36 @@ export interface IncrementalDeclaration<Options> {
   start?: (options: Options) => string | number | undefined
   /** New records per call. @default options.max_records_per_batch, else unlimited */
   batch?: (options: Options) => number | undefined
-  /** Read one window of this many seconds per call, starting at the next record (needs `until`). */
-  windowSeconds?: (options: Options) => number | undefined
+  /** Reads in time windows instead of one open-ended range. */
+  window?: WindowDeclaration<Options>
+  /**
+   * Records whose cursor is missing or null: an error (a source bug), or skipped because they
+   * are not stamped yet and will be read once they are (a pending review).
+   * @default 'error'
+   */
+  unstamped?: 'error' | 'skip'
   /** Offset key of the cursor. @default 'cursor' */
   offsetKey?: string
   /** The page-number parameter of a descending listing. @default 'page' */
   pageParam?: string
+}
+
+/**
+ * Time windows of a cursor read (both need a `since` and an `until` parameter):
+ * - `jump`: one window per call, starting at the next record after the position (empty
+ *   time is jumped over), on an ascending listing with finished tie groups; the offset is
+ *   the window's end once it was read whole.
+ * - `tile`: consecutive windows from the position to the cap, read whole in whatever order
+ *   the API lists them (a cut window resumes by page: `{page, until, until_seen}`); the
+ *   last one ends at the cap, whose ids are remembered. Needs remembered ties.
+ */
+export interface WindowDeclaration<Options> {
+  /** Window width in seconds. */
+  seconds: (options: Options) => number
+  /** @default 'jump' */
+  mode?: 'jump' | 'tile'
+  /** `tile`: where a stream without a position or start option begins (the oldest record, found by asking). */
+  discoverStart?: (listing: Listing) => Promise<number | undefined>
 }
 
 /** Time-range partitions of an incremental table with `since` and `until` parameters. */
@@ -117,16 +141,37 @@ export interface CursorRangeDeclaration<Options> {
   newestFirst: Readonly<Record<string, string>>
 }
 
-/** A fan-out parent: its records drive one child listing each. */
+/** What a fan-out needs of its parent: a listing, and how its records are mapped and ordered (any declaration fits). */
+export interface ParentTable {
+  name: string
+  request: RestRequest<any>
+  records?: Selector
+  decode?: RecordDecoder
+  paginator?: PaginatorSpec | ((options: any) => PaginatorSpec)
+  incremental?: IncrementalDeclaration<any>
+  map?: (record: RawRecord, input: { options: any; parent: RawRecord | undefined }) => RawRecord | undefined
+  parent?: ParentDeclaration
+  metadata?: unknown
+}
+
+/**
+ * A fan-out parent: its records drive one child listing each. A parent read newest first
+ * (`incremental.order: 'descending'`) is walked only down to the children's position: the
+ * source must update a parent when a child is added (a review updates its pull request);
+ * children are filtered by their own cursor up to a cap kept for the whole pass, and a capped
+ * pass resumes below the last parent it finished. Any other parent is read whole on every read.
+ */
 export interface ParentDeclaration {
-  /** The parent listing (read whole for every read of the child). */
-  table: RestTableDeclaration<any>
+  /** The parent listing (another table's declaration, or just its listing). */
+  table: ParentTable
   /**
    * Child fields taken from each parent record (child name → parent dotted path): they fill
    * the child's path placeholders and are copied into every child row.
    * @example { pull_number: 'number' }
    */
   fields: Readonly<Record<string, string>>
+  /** Fields of the one parent whose children a read is limited to (a table option naming it), or `undefined`. */
+  only?: (options: any) => Readonly<Record<string, unknown>> | undefined
 }
 
 /**

@@ -4,7 +4,7 @@ import { LakeflowError } from '../errors/lakeflow-error.ts'
 import { excerpt } from '../errors/redact.ts'
 import type { ListingRequest } from '../http/paginators.ts'
 import type { InitClock } from './clock.ts'
-import { type CursorFormat, formatCursor, isTimeFormat, parseCursor } from './cursor-values.ts'
+import { type CursorFormat, isTimeFormat, parseCursor } from './cursor-values.ts'
 import { chunksOf, type Listing } from './listing.ts'
 import { isNewAfter, type Position, type PositionCodec, PositionTracker, readPosition } from './position.ts'
 
@@ -29,6 +29,8 @@ export interface CursorSettings {
   readonly keyset: boolean
   /** Reshapes each record; `undefined` drops it. */
   readonly map: (record: RawRecord) => RawRecord | undefined
+  /** When records without a cursor are skipped (not stamped yet): whether a record has one. */
+  readonly stamped?: (record: RawRecord) => boolean
 }
 
 /** Reads a record's cursor field as an engine number, or fails naming the table, field and value. */
@@ -71,7 +73,7 @@ export function startPosition(settings: CursorSettings, offset: Offset | null): 
 }
 
 /** One ascending pass over a listing: what is new, what to ask for, where to stop. */
-interface AscendingPass {
+export interface AscendingPass {
   readonly start: Position | undefined
   /** The lowest value asked for (the position less the lookback). */
   readonly lowest: number | undefined
@@ -91,7 +93,7 @@ interface AscendingPass {
  * Reads an ascending listing, page by page, yielding records as pages arrive. Returns
  * whether it reached the upper bound (`false` when the batch limit cut it).
  */
-async function* scanAscending(listing: Listing, settings: CursorSettings, pass: AscendingPass) {
+export async function* scanAscending(listing: Listing, settings: CursorSettings, pass: AscendingPass) {
   const { start, lowest, tracker } = pass
   const idOf = settings.idOf
   const map = pass.map ?? settings.map
@@ -189,7 +191,7 @@ async function hasNew(listing: Listing, settings: CursorSettings, start: Positio
 }
 
 /** True when the start lies at or past the cap, so nothing can be new (no request needed). */
-function caughtUp(start: Position | undefined, cap: number | undefined): boolean {
+export function caughtUp(start: Position | undefined, cap: number | undefined): boolean {
   if (start === undefined || cap === undefined) return false
   return start.value > cap || (start.seen === 'all' && start.value >= cap)
 }
@@ -231,56 +233,6 @@ export async function firstAfter(listing: Listing, since: Position | undefined, 
   )
   for await (const chunk of chunksOf(page)) if (chunk.length > 0) return chunk[0]
   return undefined
-}
-
-/**
- * A windowed read: one bounded window per call, starting at the next record after the
- * position (so empty time is jumped over) and `windowMs` wide, capped at the init-time cap.
- * The offset is the window's end once it was read whole, else the last cursor read. Needs
- * exclusive positions (finished tie groups) and an `until` parameter.
- */
-export async function* readWindow(
-  listing: Listing,
-  settings: CursorSettings,
-  offset: Offset | null,
-  windowMs: number,
-): TableRead {
-  const unchanged = offset ?? {}
-  const start = startPosition(settings, offset)
-  const cap = await settings.clock.cap()
-  if (caughtUp(start, cap)) return unchanged
-  const next = await firstAfter(listing, start, cap)
-  if (next === undefined) return unchanged
-  const upper = Math.min(settings.cursorOf(next) + windowMs, cap)
-  const tracker = new PositionTracker(false)
-  const pass = { start, lowest: start?.value, upper, sendUpper: true, reread: false, tracker, limit: settings.limit }
-  const drained = yield* scanAscending(listing, settings, pass)
-  if (tracker.newest === undefined) return unchanged
-  return drained
-    ? { [settings.codec.cursorKey]: formatCursor(upper, settings.codec.format) }
-    : (tracker.position(settings.codec, start) ?? unchanged)
-}
-
-/**
- * Reads several ascending listings (a fan-out's children) into one position: each from the
- * offset's position up to the cap, no batch limit, so every child is read to the same cap.
- */
-export async function* readEach(
-  listings: AsyncIterable<{ listing: Listing; map: (record: RawRecord) => RawRecord | undefined }>,
-  settings: CursorSettings,
-  offset: Offset | null,
-): TableRead {
-  const unchanged = offset ?? {}
-  const start = startPosition(settings, offset)
-  const cap = await settings.clock.cap()
-  if (caughtUp(start, cap)) return unchanged
-  const tracker = new PositionTracker(settings.idOf !== undefined)
-  for await (const { listing, map } of listings) {
-    const sendUpper = listing.settings.until !== undefined
-    const pass = { start, lowest: start?.value, upper: cap, sendUpper, reread: false, tracker, limit: Infinity, map }
-    yield* scanAscending(listing, settings, pass)
-  }
-  return tracker.position(settings.codec, start) ?? unchanged
 }
 
 /** Reads every page of a listing, mapping each record: a snapshot, or a fan-out's parents. */

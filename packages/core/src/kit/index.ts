@@ -18,6 +18,7 @@ export type {
   RestRequest,
   RestTableDeclaration,
   TieDeclaration,
+  WindowDeclaration,
 } from './declaration.ts'
 export {
   type DescendingScan,
@@ -32,9 +33,7 @@ export {
   firstAfter,
   readAll,
   readAscending,
-  readEach,
   readRange,
-  readWindow,
   startOption,
   startPosition,
 } from './engine.ts'
@@ -51,6 +50,7 @@ export {
   type ListingSettings,
   type RecordDecoder,
 } from './listing.ts'
+export { type OffsetFieldKind, offsetShape } from './offset-shape.ts'
 export {
   lookbackSeconds,
   maxRecordsPerBatch,
@@ -72,3 +72,4 @@ export {
   writePosition,
 } from './position.ts'
 export { type ListingDeclaration, type RestTableHandler, restListing, restTable } from './rest-table.ts'
+export { readTiles, readWindow } from './windows.ts'

@@ -1,32 +1,28 @@
-import Type, { type Static, type TObject, type TSchema } from 'typebox'
-import type { OffsetDeclaration } from '../connector/offset-declaration.ts'
+import type { Static, TObject } from 'typebox'
+import type { OffsetDeclaration, OffsetOrder } from '../connector/offset-declaration.ts'
 import type { TableHandler } from '../connector/table-connector.ts'
 import type { Offset, RawRecord, RequestDescription, TableMetadata, TableRead } from '../connector/types.ts'
 import { LakeflowError } from '../errors/lakeflow-error.ts'
 import { createPaginator } from '../http/paginators.ts'
 import { selectPath } from '../http/select.ts'
 import { type CursorFormat, formatCursor, isTimeFormat, parseCursor } from './cursor-values.ts'
-import type { BoundDeclaration, RestContext, RestRequest, RestTableDeclaration } from './declaration.ts'
+import type { BoundDeclaration, ParentTable, RestContext, RestRequest, RestTableDeclaration } from './declaration.ts'
 import { PENDING_PASS_KEYS, readDescending } from './descending.ts'
-import {
-  type CursorSettings,
-  cursorReader,
-  readAll,
-  readAscending,
-  readEach,
-  readWindow,
-  startOption,
-} from './engine.ts'
+import { type CursorSettings, cursorReader, readAll, readAscending, startOption } from './engine.ts'
+import { readFanOut, readParentPass } from './fan-out.ts'
 import { type BoundSettings, fillPath, jsonRecords, Listing } from './listing.ts'
+import { type OffsetFieldKind, offsetShape } from './offset-shape.ts'
 import { cursorRangePartitions } from './partitions.ts'
 import { listedId, recordIdOf } from './position.ts'
+import { readTiles, readWindow } from './windows.ts'
 
 /** A declared table's handler, with its declaration (for fan-out parents and tests). */
 export type RestTableHandler<Options extends TObject> = TableHandler<RestContext, Options> & {
   readonly declaration: RestTableDeclaration<Options>
 }
 
-type AnyDeclaration = RestTableDeclaration<TObject>
+/** What the reads use of a declaration (a table's, or a fan-out parent's). */
+type AnyDeclaration = ParentTable & Pick<Partial<RestTableDeclaration<TObject>>, 'snapshot' | 'migrate'>
 type Options = Record<string, unknown>
 
 function declarationError(table: string, problem: string): LakeflowError {
@@ -34,7 +30,7 @@ function declarationError(table: string, problem: string): LakeflowError {
 }
 
 function staticMetadata(declaration: AnyDeclaration): TableMetadata | undefined {
-  return typeof declaration.metadata === 'function' ? undefined : declaration.metadata
+  return typeof declaration.metadata === 'object' ? (declaration.metadata as TableMetadata) : undefined
 }
 
 function bound(declaration: BoundDeclaration | undefined, format: CursorFormat, inclusive: boolean) {
@@ -155,12 +151,13 @@ function cursorSettingsOf(
   const startFormat = typeof start === 'string' && !isTimeFormat(format) ? 'iso' : format
   return {
     table: declaration.name,
-    cursorOf: cursorReader(
-      declaration.name,
-      typeof field === 'string' ? field : 'cursor',
-      typeof field === 'string' ? (record) => selectPath(record, field) : field,
-      format,
-    ),
+    cursorOf: fieldReader(declaration.name, field, format),
+    ...(incremental.unstamped === 'skip'
+      ? {
+          stamped: (record: RawRecord) =>
+            (typeof field === 'string' ? selectPath(record, field) : field(record)) != null,
+        }
+      : {}),
     idOf,
     finishGroup: remember?.finishGroup ?? false,
     codec: { cursorKey: incremental.offsetKey ?? 'cursor', seenKey: idOf ? 'seen' : undefined, format },
@@ -180,51 +177,42 @@ function checkDeclaration(declaration: AnyDeclaration): void {
   const problem =
     incremental.keyset && (!remember || !incremental.since)
       ? 'keyset paging needs a since parameter and remembered ties (ids tell restarted pages apart)'
-      : incremental.windowSeconds && (remember || !incremental.until)
-        ? 'windows need an until parameter and finished tie groups'
-        : incremental.order === 'descending' && (incremental.since || incremental.keyset)
-          ? 'a descending listing is walked without since or keyset'
-          : undefined
+      : incremental.window && (!incremental.until || !incremental.since)
+        ? 'windows need since and until parameters'
+        : incremental.window && remember !== (incremental.window.mode === 'tile')
+          ? 'jumping windows need finished tie groups, tiled windows remembered ids'
+          : incremental.order === 'descending' && (incremental.since || incremental.keyset)
+            ? 'a descending listing is walked without since or keyset'
+            : undefined
   if (problem) throw declarationError(declaration.name, problem)
 }
 
-function cursorSchema(format: CursorFormat, description: string): TSchema {
-  return isTimeFormat(format) && !format.startsWith('epoch')
-    ? Type.String({ format: format === 'date' ? 'date' : 'date-time', description })
-    : Type.Number({ description })
-}
-
-/** The offset schema and ordered fields a declaration implies. */
+/** The offset fields and ordered fields a declaration implies. */
 function offsetOf(declaration: AnyDeclaration): OffsetDeclaration {
   const incremental = declaration.incremental
-  const properties: Record<string, TSchema> = {}
-  const ordered: Record<string, 'ascending' | 'descending'> = {}
-  if (incremental) {
-    const format = incremental.format ?? 'iso'
-    const key = incremental.offsetKey ?? 'cursor'
-    properties[key] = Type.Optional(cursorSchema(format, 'The newest cursor value read'))
-    ordered[key] = 'ascending'
-    if (incremental.ties !== undefined && incremental.ties !== 'finish-group') {
-      properties.seen = Type.Optional(Type.String({ description: 'Ids read at the cursor value, comma separated' }))
-    }
-    if (incremental.order === 'descending') {
-      const pass = PENDING_PASS_KEYS
-      properties[pass.high] = Type.Optional(cursorSchema(format, 'Newest value of the pending pass'))
-      properties[pass.highSeen] = Type.Optional(Type.String({ description: 'Ids read at the pass’s newest value' }))
-      properties[pass.below] = Type.Optional(cursorSchema(format, 'The pending pass resumes below this value'))
-      properties[pass.page] = Type.Optional(Type.Integer({ minimum: 1, description: 'Page the pass resumes at' }))
-      ordered[pass.high] = 'ascending'
-      ordered[pass.below] = 'descending'
-    }
-  } else if (declaration.snapshot) {
-    properties[declaration.snapshot.marker] = Type.Optional(Type.String({ format: 'date-time' }))
-    ordered[declaration.snapshot.marker] = 'ascending'
+  if (!incremental) {
+    const marker = declaration.snapshot?.marker
+    return offsetShape(
+      marker ? { [marker]: 'iso-ms' } : {},
+      marker ? { [marker]: 'ascending' } : {},
+      declaration.migrate,
+    )
   }
-  return {
-    schema: Type.Object(properties, { additionalProperties: false }),
-    ordered,
-    ...(declaration.migrate ? { migrate: declaration.migrate } : {}),
+  const format = incremental.format ?? 'iso'
+  const key = incremental.offsetKey ?? 'cursor'
+  const fields: Record<string, OffsetFieldKind> = { [key]: format }
+  const ordered: Record<string, OffsetOrder> = { [key]: 'ascending' }
+  if (incremental.ties !== undefined && incremental.ties !== 'finish-group') fields.seen = 'ids'
+  if (incremental.order === 'descending' || declaration.parent?.table.incremental?.order === 'descending') {
+    const pass = PENDING_PASS_KEYS
+    Object.assign(fields, { [pass.high]: format, [pass.highSeen]: 'ids', [pass.below]: format, [pass.page]: 'page' })
+    Object.assign(ordered, { [pass.high]: 'ascending', [pass.below]: 'descending' })
   }
+  if (incremental.window?.mode === 'tile') {
+    Object.assign(fields, { page: 'page', until: format, until_seen: 'ids' })
+    ordered.until = 'ascending'
+  }
+  return offsetShape(fields, ordered, declaration.migrate)
 }
 
 /** One listing of a read, with the mapping of its records (a fan-out child copies its parent's fields). */
@@ -287,6 +275,46 @@ async function* readSnapshot(
   return marker === undefined ? {} : { [marker]: formatCursor(cap!, 'iso-ms') }
 }
 
+function fieldReader(table: string, field: string | ((record: RawRecord) => unknown), format: CursorFormat) {
+  return cursorReader(
+    table,
+    typeof field === 'string' ? field : 'cursor',
+    typeof field === 'string' ? (record) => selectPath(record, field) : field,
+    format,
+  )
+}
+
+/** A fan-out read: one child listing per parent (or only the parent the options name), or a pass over changed parents. */
+function readChildren(
+  declaration: AnyDeclaration,
+  request: RestRequest<Options>,
+  context: RestContext,
+  start: Offset | null,
+  options: Options,
+): TableRead {
+  const parent = declaration.parent!
+  const settings = cursorSettingsOf(declaration, context, options, (record) => record)
+  const child = (fields: Options): MappedListing => ({
+    listing: listingOf(declaration, request, context, options, { record: fields, fields }),
+    map: mapperOf(declaration, options, fields),
+  })
+  const only = parent.only?.(options)
+  if (only !== undefined) return readFanOut([child({ ...only })], settings, start)
+  const parentIncremental = parent.table.incremental
+  if (parentIncremental?.order !== 'descending') {
+    return readFanOut(listingsOf(declaration, request, context, options), settings, start)
+  }
+  const fieldsOf = (record: RawRecord) =>
+    Object.fromEntries(Object.entries(parent.fields).map(([name, path]) => [name, selectPath(record, path)]))
+  const parentField = parentIncremental.cursor ?? staticMetadata(parent.table)?.cursor_field ?? 'updated_at'
+  const pass = {
+    parents: listingOf(parent.table, parent.table.request as RestRequest<Options>, context, options),
+    parentKeyOf: fieldReader(parent.table.name, parentField, parentIncremental.format ?? 'iso'),
+    childrenOf: (record: RawRecord) => child(fieldsOf(record)),
+  }
+  return readParentPass(pass, settings, start)
+}
+
 function readFlow(
   declaration: AnyDeclaration,
   request: RestRequest<Options>,
@@ -296,25 +324,16 @@ function readFlow(
 ): TableRead {
   const incremental = declaration.incremental
   if (!incremental) return readSnapshot(declaration, request, context, start, options)
-  if (declaration.parent) {
-    const settings = cursorSettingsOf(declaration, context, options, (record) => record)
-    return readEach(listingsOf(declaration, request, context, options), settings, start)
-  }
+  if (declaration.parent) return readChildren(declaration, request, context, start, options)
   const settings = cursorSettingsOf(declaration, context, options, mapperOf(declaration, options))
   const listing = listingOf(declaration, request, context, options)
-  const window = incremental.windowSeconds?.(options)
-  if (window !== undefined) return readWindow(listing, settings, start, window * 1000)
+  const window = incremental.window
+  if (window?.mode === 'tile') {
+    return readTiles(listing, settings, start, window.seconds(options) * 1000, window.discoverStart)
+  }
+  if (window) return readWindow(listing, settings, start, window.seconds(options) * 1000)
   if (incremental.order === 'descending') {
-    const time = incremental.time
-    const timeOf =
-      time === undefined
-        ? undefined
-        : cursorReader(
-            declaration.name,
-            typeof time === 'string' ? time : 'time',
-            typeof time === 'string' ? (record) => selectPath(record, time) : time,
-            'iso',
-          )
+    const timeOf = incremental.time === undefined ? undefined : fieldReader(declaration.name, incremental.time, 'iso')
     return readDescending(listing, settings, start, timeOf)
   }
   return readAscending(listing, settings, start)
