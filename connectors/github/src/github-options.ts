@@ -5,6 +5,7 @@
  * is an error naming the key rather than a silent default as in the Python original.
  */
 import { InvalidOptionsError, redactUrl } from '@lakeflow/core/errors'
+import { lookbackSeconds as lookbackOption, maxRecordsPerBatch, pageSize } from '@lakeflow/core/kit'
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
@@ -95,34 +96,14 @@ const repo = Type.String({
   description: 'Repository name without the `.git` extension, e.g. `hello-world`.',
 })
 
-const perPage = Type.Integer({
-  minimum: 1,
-  maximum: 100,
-  default: 100,
-  description: 'Records per page requested from GitHub (GitHub allows at most 100).',
-})
-
-const lookbackSeconds = Type.Integer({
-  minimum: 0,
-  default: 300,
-  description:
-    'Each incremental read also re-reads records updated this many seconds before the cursor, to catch updates ' +
-    'GitHub made visible late. Re-read records are emitted only alongside new ones, so reads still converge.',
-})
+const perPage = pageSize({ maximum: 100, default: 100 })
+const lookbackSeconds = lookbackOption({ default: 300 })
 
 /** `start_date`: a date or an ISO 8601 UTC date-time. */
 const startDate = Type.String({
   description:
     'Where a new stream starts: `2024-01-01` or `2024-01-01T00:00:00Z`. Records updated (or, for commits and ' +
     'events, created) before it are not read. Unset: from the beginning.',
-})
-
-const maxRecordsPerBatch = Type.Integer({
-  minimum: 1,
-  description:
-    'Soft cap on the records one read returns before it returns an offset: the read stops at the first page ' +
-    'boundary (or, for updated_at cursors, the first change of the cursor value) after the cap. Unset: read ' +
-    'everything up to the time the connector was created.',
 })
 
 const state = Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('all')], {
@@ -134,7 +115,7 @@ const strict = { additionalProperties: false } as const
 const repository = { owner, repo, per_page: perPage }
 const cursorOptions = {
   start_date: Type.Optional(startDate),
-  max_records_per_batch: Type.Optional(maxRecordsPerBatch),
+  max_records_per_batch: Type.Optional(maxRecordsPerBatch()),
 }
 
 /** Options of tables scoped to one repository and read in full (assignees, branches, collaborators). */
