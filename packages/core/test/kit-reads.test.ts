@@ -1,0 +1,256 @@
+/**
+ * Declared tables against the simulator: fan-out with parent keys and encoded path
+ * placeholders, newest-first passes resumed below a value, keyset paging with a lookback
+ * that re-reads only alongside new records, the server clock as the cap, jumping and tiled
+ * windows, snapshot markers, and the requests a table declares.
+ */
+import { describe, expect, it } from 'vitest'
+import { collectRead, createTableConnector, type LakeflowConnector, type Offset } from '../src/connector/index.ts'
+import { localClock, restTable, serverClock } from '../src/kit/index.ts'
+import { Spark } from '../src/schema/index.ts'
+import { itemsEndpoint, type SourceSpec, startKitSimulator } from './support/kit-simulator.ts'
+
+const schema = Spark.table({ id: Spark.long({ nullable: false }), updated_at: Spark.timestamp() })
+const minute = (index: number) => new Date(Date.parse('2024-05-01T00:00:00Z') + index * 60_000).toISOString()
+const CAP = new Date('2024-06-01T00:00:00Z')
+
+async function readToEnd(connector: LakeflowConnector, table: string, options = {}, start: Offset = {}) {
+  const calls: { ids: unknown[]; end: Offset | null }[] = []
+  let offset: Offset | null = start
+  for (let call = 0; call < 50; call++) {
+    const result = await collectRead(connector.readTable(table, offset, options))
+    calls.push({ ids: result.records.map((record) => record.id), end: result.offset ?? null })
+    if (JSON.stringify(result.offset) === JSON.stringify(offset)) return calls
+    offset = result.offset ?? null
+  }
+  throw new Error('no fixed point')
+}
+
+describe('fan-out', () => {
+  const spec: SourceSpec = {
+    endpoints: [
+      { path: '/lists', method: 'GET', corpus: 'lists', response: { pagination_style: 'page_number_with_link_header', default_sort: 'id asc' }, params: { page: { role: 'page' }, per_page: { role: 'per_page', default: 1, max: 1 } } },
+      {
+        path: '/lists/{list_id}/members',
+        method: 'GET',
+        corpus: 'members',
+        path_filters: { list_id: 'list_id' },
+        response: { pagination_style: 'page_number_with_link_header', default_sort: 'id asc' },
+        params: { page: { role: 'page' }, per_page: { role: 'per_page', default: 2, max: 2 } },
+      },
+    ],
+  }
+  const corpus = {
+    lists: [{ id: 'north/east' }, { id: 'south west' }],
+    members: [1, 2, 3, 4, 5].map((id) => ({ id, list_id: id <= 3 ? 'north/east' : 'south west', email: `m${id}@example.com` })),
+  }
+  const lists = restTable({
+    name: 'lists',
+    schema: Spark.table({ id: Spark.string({ nullable: false }) }),
+    metadata: { ingestion_type: 'snapshot', primary_keys: ['id'] },
+    request: { path: '/lists' },
+    paginator: 'link_header',
+  })
+  const members = restTable({
+    name: 'members',
+    schema: Spark.table({ id: Spark.long(), list: Spark.string(), email: Spark.string() }),
+    metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
+    request: { path: '/lists/{list_id}/members' },
+    paginator: 'link_header',
+    parent: { table: lists.declaration, fields: { list_id: 'id' } },
+    map: (record) => ({ id: record.id, list: record.list_id, email: record.email }),
+  })
+
+  it('reads every child of every parent, the parent key filling the encoded path and copied into rows', async () => {
+    const { context, simulator } = await startKitSimulator(spec, corpus, () => localClock(CAP))
+    const connector = createTableConnector({ name: 'lists', context, tables: [lists, members] })
+    const { records, offset } = await collectRead(connector.readTable('members', {}, {}))
+    expect(records).toEqual(corpus.members.map((member) => ({ id: member.id, list: member.list_id, email: member.email })))
+    expect(offset).toEqual({})
+    expect(simulator.requests.map((request) => request.path)).toContain('/lists/north%2Feast/members')
+    const described = await connector.describeTable('members', {})
+    expect(described.requests?.map((request) => request.path)).toEqual(['/lists/{list_id}/members', '/lists'])
+  })
+})
+
+const eventsCorpus = Array.from({ length: 23 }, (_, index) => ({ id: index + 1, updated_at: minute(index % 20) }))
+
+describe('newest-first passes', () => {
+  const spec: SourceSpec = {
+    corpora: { events: { primary_key: ['id'], cursor_field: 'updated_at', cursor_format: 'iso' } },
+    endpoints: [
+      {
+        path: '/events',
+        method: 'GET',
+        corpus: 'events',
+        response: { pagination_style: 'page_number_with_link_header', default_sort: 'updated_at desc' },
+        params: { page: { role: 'page' }, per_page: { role: 'per_page', default: 4, max: 4 } },
+      },
+    ],
+  }
+  const events = restTable({
+    name: 'events',
+    schema,
+    metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
+    request: { path: '/events' },
+    paginator: { type: 'link_header', size: 4, sizeParam: 'per_page' },
+    incremental: { order: 'descending', ties: {}, batch: () => 5 },
+  })
+
+  it('reads every record once across capped calls; a pending pass resumes below its last value', async () => {
+    const { context } = await startKitSimulator(spec, { events: eventsCorpus }, () => localClock(CAP))
+    const connector = createTableConnector({ name: 'events', context, tables: [events] })
+    const calls = await readToEnd(connector, 'events')
+    const ids = calls.flatMap((call) => call.ids)
+    expect([...ids].sort((left, right) => Number(left) - Number(right))).toEqual(eventsCorpus.map((event) => event.id))
+    const pending = calls.map((call) => call.end).filter((end) => end && 'below' in end) as Offset[]
+    expect(pending.length).toBeGreaterThan(1)
+    // Within a pass `high` stays and `below` only decreases (their declared order).
+    expect(new Set(pending.map((end) => end.high)).size).toBe(1)
+    const belows = pending.map((end) => Date.parse(String(end.below)))
+    expect(belows).toEqual([...belows].sort((left, right) => right - left))
+    expect(calls.at(-1)!.end).toMatchObject({ cursor: minute(19).replace('.000Z', 'Z') })
+    expect((await connector.describeTable('events', {})).offset?.ordered).toMatchObject({ below: 'descending' })
+  })
+})
+
+describe('keyset paging, lookback and the server clock', () => {
+  const spec: SourceSpec = {
+    corpora: { items: { primary_key: ['id'], cursor_field: 'updated_at', cursor_format: 'iso_millis' } },
+    endpoints: [itemsEndpoint('/items', 'items')],
+  }
+  const items = (clock: 'server' | 'local') =>
+    restTable({
+      name: 'items',
+      schema,
+      metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
+      request: { path: '/items' },
+      records: 'data',
+      paginator: { type: 'page_number', nextPage: 'next_page', size: 3, sizeParam: 'limit' },
+      incremental: {
+        format: 'iso-ms',
+        since: { param: 'from', inclusive: true },
+        ...(clock === 'local' ? { until: { param: 'until' } } : {}),
+        ties: {},
+        keyset: true,
+        lookbackSeconds: () => 120,
+      },
+    })
+  const corpus = { items: Array.from({ length: 10 }, (_, index) => ({ id: index + 1, updated_at: minute(index) })) }
+
+  it('restarts each page from the last cursor, and re-reads the lookback only alongside something new', async () => {
+    const { context, simulator } = await startKitSimulator(spec, corpus, () => localClock(CAP))
+    const connector = createTableConnector({ name: 'items', context, tables: [items('local')] })
+    const first = await collectRead(connector.readTable('items', {}, {}))
+    expect(first.records.map((record) => record.id)).toEqual(corpus.items.map((item) => item.id))
+    expect(simulator.requests.filter((request) => request.query.from !== undefined).length).toBeGreaterThan(2)
+    const quiet = await collectRead(connector.readTable('items', first.offset!, {}))
+    expect(quiet).toMatchObject({ records: [], offset: first.offset })
+    simulator.clock.set(minute(30))
+    simulator.data.insert('items', { id: 11 })
+    const later = createTableConnector({ name: 'items', context: { ...context, clock: localClock(CAP) }, tables: [items('local')] })
+    const next = await collectRead(later.readTable('items', first.offset!, {}))
+    // The two minutes before the position come back with the new record.
+    expect(next.records.map((record) => record.id)).toEqual([8, 9, 10, 11])
+  })
+
+  it('caps reads at the server clock: sent as until after one probe, or applied to what the first page says', async () => {
+    const { context, simulator } = await startKitSimulator(spec, corpus, () => localClock(CAP), minute(5))
+    let probes = 0
+    const probe = async () => {
+      probes++
+      return context.http.getJson('/items', { searchParams: { limit: 1 } })
+    }
+    // With an until parameter the cap is needed before the first request: one probe asks the server's Date.
+    const sent = createTableConnector({ name: 'items', context: { ...context, clock: serverClock({ probe }) }, tables: [items('local')] })
+    const capped = await collectRead(sent.readTable('items', {}, {}))
+    expect(capped.records.map((record) => record.id)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(probes).toBe(1)
+    expect(simulator.requests.at(-1)?.query.until).toBe(minute(5))
+    // Without one, the first page's Date is the cap and later records are left for a later instance.
+    const filtered = createTableConnector({ name: 'items', context: { ...context, clock: serverClock({ probe }) }, tables: [items('server')] })
+    expect((await collectRead(filtered.readTable('items', {}, {}))).records.map((record) => record.id)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(probes).toBe(1)
+  })
+})
+
+describe('windows', () => {
+  const spec: SourceSpec = {
+    corpora: { items: { primary_key: ['id'], cursor_field: 'updated_at', cursor_format: 'iso_millis' } },
+    endpoints: [itemsEndpoint('/items', 'items')],
+  }
+  // Two bursts an hour apart: a window jumps over the empty hour.
+  const corpus = {
+    items: [0, 1, 2, 63, 64].map((at, index) => ({ id: index + 1, updated_at: minute(at) })),
+  }
+
+  it('jumping windows: one window per call from the next record, the offset the window end', async () => {
+    const { context } = await startKitSimulator(spec, corpus, () => localClock(CAP))
+    const table = restTable({
+      name: 'items',
+      schema,
+      metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
+      request: { path: '/items' },
+      records: 'data',
+      paginator: { type: 'page_number', nextPage: 'next_page', size: 3, sizeParam: 'limit' },
+      incremental: { format: 'iso-ms', since: { param: 'since' }, until: { param: 'until' }, window: { seconds: () => 600 } },
+    })
+    const connector = createTableConnector({ name: 'items', context, tables: [table] })
+    const calls = await readToEnd(connector, 'items')
+    expect(calls.map((call) => call.ids)).toEqual([[1, 2, 3], [4, 5], []])
+    expect(calls[0]!.end).toEqual({ cursor: minute(10) })
+  })
+
+  it('tiled windows: consecutive windows to the cap, a cut window resumed by page', async () => {
+    const { context } = await startKitSimulator(
+      { ...spec, endpoints: [itemsEndpoint('/items', 'items', { response: { pagination_style: 'page_number_in_body', default_sort: 'updated_at desc', wrapper: { records_key: 'data', next_page_key: 'next_page' } } })] },
+      corpus,
+      () => localClock(new Date(minute(70))),
+    )
+    const table = restTable({
+      name: 'items',
+      schema,
+      metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'append' },
+      request: { path: '/items' },
+      records: 'data',
+      paginator: { type: 'page_number', nextPage: 'next_page', size: 2, sizeParam: 'limit' },
+      incremental: {
+        format: 'iso-ms',
+        since: { param: 'from', inclusive: true },
+        until: { param: 'until' },
+        ties: {},
+        batch: () => 2,
+        window: { seconds: () => 1800, mode: 'tile', discoverStart: async () => Date.parse(minute(0)) },
+      },
+    })
+    const connector = createTableConnector({ name: 'items', context, tables: [table] })
+    const calls = await readToEnd(connector, 'items')
+    expect(calls.flatMap((call) => call.ids).sort()).toEqual([1, 2, 3, 4, 5])
+    expect(calls.some((call) => call.end && typeof call.end.page === 'number')).toBe(true)
+    expect(calls.at(-1)!.end).toEqual({ cursor: minute(70) })
+  })
+})
+
+describe('snapshots', () => {
+  it('a snapshot marker: the same instance reads nothing more, a later one takes a new snapshot', async () => {
+    const spec: SourceSpec = { endpoints: [itemsEndpoint('/items', 'items')] }
+    const corpus = { items: [1, 2, 3, 4].map((id) => ({ id, updated_at: minute(id) })) }
+    const { context } = await startKitSimulator(spec, corpus, () => localClock(CAP))
+    const table = restTable({
+      name: 'items',
+      schema,
+      metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
+      request: { path: '/items' },
+      records: 'data',
+      paginator: { type: 'page_number', nextPage: 'next_page' },
+      snapshot: { marker: 'taken_at' },
+    })
+    const connector = createTableConnector({ name: 'items', context, tables: [table] })
+    const first = await collectRead(connector.readTable('items', null, {}))
+    expect(first).toMatchObject({ offset: { taken_at: CAP.toISOString() } })
+    expect(first.records).toHaveLength(4)
+    expect(await collectRead(connector.readTable('items', first.offset!, {}))).toMatchObject({ records: [] })
+    const later = createTableConnector({ name: 'items', context: { ...context, clock: localClock(new Date('2024-07-01T00:00:00Z')) }, tables: [table] })
+    expect((await collectRead(later.readTable('items', first.offset!, {}))).records).toHaveLength(4)
+  })
+})
