@@ -302,7 +302,11 @@ describe('paginators by name, config or object', () => {
         send(response, { body: { value: slice(skip), ...(next ? { '@odata.nextLink': next } : {}) } })
       },
     })
-    const pages = paginateWith(client(), { type: 'next_url', next: '@odata.nextLink' }, { path: '/odata/Items', records: 'value' })
+    const pages = paginateWith(
+      client(),
+      { type: 'next_url', next: '@odata.nextLink' },
+      { path: '/odata/Items', records: 'value' },
+    )
     expect(await collect(pages)).toEqual({ pages: 3, records: ALL })
     expect(selectPath({ meta: { '@odata.count': 7 } }, 'meta.@odata.count')).toBe(7)
     expect(selectPath({ 'a.b': { c: 1 }, a: { b: { c: 2 } } }, 'a.b.c')).toBe(1)
@@ -315,14 +319,20 @@ describe('paginators by name, config or object', () => {
         const body = JSON.parse(request.body) as { after?: number; filter: string }
         expect(body.filter).toBe('open')
         const from = body.after ?? 0
-        send(response, { body: { results: slice(from), paging: from + 3 < ALL.length ? { next: { after: from + 3 } } : {} } })
+        send(response, {
+          body: { results: slice(from), paging: from + 3 < ALL.length ? { next: { after: from + 3 } } : {} },
+        })
       },
     })
-    const pages = paginateWith(client(), { type: 'cursor', param: 'after', next: 'paging.next.after', in: 'json' }, {
-      path: '/search',
-      records: 'results',
-      request: { method: 'POST', json: { filter: 'open' } },
-    })
+    const pages = paginateWith(
+      client(),
+      { type: 'cursor', param: 'after', next: 'paging.next.after', in: 'json' },
+      {
+        path: '/search',
+        records: 'results',
+        request: { method: 'POST', json: { filter: 'open' } },
+      },
+    )
     expect(await collect(pages)).toEqual({ pages: 3, records: ALL })
     expect(server.hits('/search').map((request) => JSON.parse(request.body).after)).toEqual([undefined, 3, 6])
   })
@@ -334,7 +344,11 @@ describe('paginators by name, config or object', () => {
         send(response, { body: { tickets: slice((page - 1) * 3), next_page: page + 1, end_of_stream: page === 2 } })
       },
     })
-    const pages = paginateWith(client(), { type: 'page_number', nextPage: 'next_page', stop: 'end_of_stream' }, { path: '/export', records: 'tickets' })
+    const pages = paginateWith(
+      client(),
+      { type: 'page_number', nextPage: 'next_page', stop: 'end_of_stream' },
+      { path: '/export', records: 'tickets' },
+    )
     expect(await collect(pages)).toEqual({ pages: 2, records: ALL.slice(0, 6) })
   })
 
@@ -347,7 +361,9 @@ describe('paginators by name, config or object', () => {
   })
 
   it('describes itself, and refuses an unknown name', () => {
-    expect(createPaginator({ type: 'page_number', nextPage: 'next_page', sizeParam: 'limit', size: 20 }).description).toEqual({
+    expect(
+      createPaginator({ type: 'page_number', nextPage: 'next_page', sizeParam: 'limit', size: 20 }).description,
+    ).toEqual({
       type: 'page_number',
       pageSize: { param: 'limit', value: 20 },
       nextFromBody: true,

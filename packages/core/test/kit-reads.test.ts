@@ -29,7 +29,13 @@ async function readToEnd(connector: LakeflowConnector, table: string, options = 
 describe('fan-out', () => {
   const spec: SourceSpec = {
     endpoints: [
-      { path: '/lists', method: 'GET', corpus: 'lists', response: { pagination_style: 'page_number_with_link_header', default_sort: 'id asc' }, params: { page: { role: 'page' }, per_page: { role: 'per_page', default: 1, max: 1 } } },
+      {
+        path: '/lists',
+        method: 'GET',
+        corpus: 'lists',
+        response: { pagination_style: 'page_number_with_link_header', default_sort: 'id asc' },
+        params: { page: { role: 'page' }, per_page: { role: 'per_page', default: 1, max: 1 } },
+      },
       {
         path: '/lists/{list_id}/members',
         method: 'GET',
@@ -42,7 +48,11 @@ describe('fan-out', () => {
   }
   const corpus = {
     lists: [{ id: 'north/east' }, { id: 'south west' }],
-    members: [1, 2, 3, 4, 5].map((id) => ({ id, list_id: id <= 3 ? 'north/east' : 'south west', email: `m${id}@example.com` })),
+    members: [1, 2, 3, 4, 5].map((id) => ({
+      id,
+      list_id: id <= 3 ? 'north/east' : 'south west',
+      email: `m${id}@example.com`,
+    })),
   }
   const lists = restTable({
     name: 'lists',
@@ -65,7 +75,9 @@ describe('fan-out', () => {
     const { context, simulator } = await startKitSimulator(spec, corpus, () => localClock(CAP))
     const connector = createTableConnector({ name: 'lists', context, tables: [lists, members] })
     const { records, offset } = await collectRead(connector.readTable('members', {}, {}))
-    expect(records).toEqual(corpus.members.map((member) => ({ id: member.id, list: member.list_id, email: member.email })))
+    expect(records).toEqual(
+      corpus.members.map((member) => ({ id: member.id, list: member.list_id, email: member.email })),
+    )
     expect(offset).toEqual({})
     expect(simulator.requests.map((request) => request.path)).toContain('/lists/north%2Feast/members')
     const described = await connector.describeTable('members', {})
@@ -148,7 +160,11 @@ describe('keyset paging, lookback and the server clock', () => {
     expect(quiet).toMatchObject({ records: [], offset: first.offset })
     simulator.clock.set(minute(30))
     simulator.data.insert('items', { id: 11 })
-    const later = createTableConnector({ name: 'items', context: { ...context, clock: localClock(CAP) }, tables: [items('local')] })
+    const later = createTableConnector({
+      name: 'items',
+      context: { ...context, clock: localClock(CAP) },
+      tables: [items('local')],
+    })
     const next = await collectRead(later.readTable('items', first.offset!, {}))
     // The two minutes before the position come back with the new record.
     expect(next.records.map((record) => record.id)).toEqual([8, 9, 10, 11])
@@ -162,14 +178,24 @@ describe('keyset paging, lookback and the server clock', () => {
       return context.http.getJson('/items', { searchParams: { limit: 1 } })
     }
     // With an until parameter the cap is needed before the first request: one probe asks the server's Date.
-    const sent = createTableConnector({ name: 'items', context: { ...context, clock: serverClock({ probe }) }, tables: [items('local')] })
+    const sent = createTableConnector({
+      name: 'items',
+      context: { ...context, clock: serverClock({ probe }) },
+      tables: [items('local')],
+    })
     const capped = await collectRead(sent.readTable('items', {}, {}))
     expect(capped.records.map((record) => record.id)).toEqual([1, 2, 3, 4, 5, 6])
     expect(probes).toBe(1)
     expect(simulator.requests.at(-1)?.query.until).toBe(minute(5))
     // Without one, the first page's Date is the cap and later records are left for a later instance.
-    const filtered = createTableConnector({ name: 'items', context: { ...context, clock: serverClock({ probe }) }, tables: [items('server')] })
-    expect((await collectRead(filtered.readTable('items', {}, {}))).records.map((record) => record.id)).toEqual([1, 2, 3, 4, 5, 6])
+    const filtered = createTableConnector({
+      name: 'items',
+      context: { ...context, clock: serverClock({ probe }) },
+      tables: [items('server')],
+    })
+    expect((await collectRead(filtered.readTable('items', {}, {}))).records.map((record) => record.id)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ])
     expect(probes).toBe(1)
   })
 })
@@ -193,7 +219,12 @@ describe('windows', () => {
       request: { path: '/items' },
       records: 'data',
       paginator: { type: 'page_number', nextPage: 'next_page', size: 3, sizeParam: 'limit' },
-      incremental: { format: 'iso-ms', since: { param: 'since' }, until: { param: 'until' }, window: { seconds: () => 600 } },
+      incremental: {
+        format: 'iso-ms',
+        since: { param: 'since' },
+        until: { param: 'until' },
+        window: { seconds: () => 600 },
+      },
     })
     const connector = createTableConnector({ name: 'items', context, tables: [table] })
     const calls = await readToEnd(connector, 'items')
@@ -203,7 +234,18 @@ describe('windows', () => {
 
   it('tiled windows: consecutive windows to the cap, a cut window resumed by page', async () => {
     const { context } = await startKitSimulator(
-      { ...spec, endpoints: [itemsEndpoint('/items', 'items', { response: { pagination_style: 'page_number_in_body', default_sort: 'updated_at desc', wrapper: { records_key: 'data', next_page_key: 'next_page' } } })] },
+      {
+        ...spec,
+        endpoints: [
+          itemsEndpoint('/items', 'items', {
+            response: {
+              pagination_style: 'page_number_in_body',
+              default_sort: 'updated_at desc',
+              wrapper: { records_key: 'data', next_page_key: 'next_page' },
+            },
+          }),
+        ],
+      },
       corpus,
       () => localClock(new Date(minute(70))),
     )
@@ -250,7 +292,11 @@ describe('snapshots', () => {
     expect(first).toMatchObject({ offset: { taken_at: CAP.toISOString() } })
     expect(first.records).toHaveLength(4)
     expect(await collectRead(connector.readTable('items', first.offset!, {}))).toMatchObject({ records: [] })
-    const later = createTableConnector({ name: 'items', context: { ...context, clock: localClock(new Date('2024-07-01T00:00:00Z')) }, tables: [table] })
+    const later = createTableConnector({
+      name: 'items',
+      context: { ...context, clock: localClock(new Date('2024-07-01T00:00:00Z')) },
+      tables: [table],
+    })
     expect((await collectRead(later.readTable('items', first.offset!, {}))).records).toHaveLength(4)
   })
 })

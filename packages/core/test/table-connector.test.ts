@@ -12,15 +12,26 @@ import {
   supportsPartitionedStream,
   supportsPartitions,
   type TableHandler,
+  type TableRead,
   tableFactory,
 } from '../src/connector/index.ts'
-import { InvalidOffsetError, LakeflowError, UnknownTableError, UnsupportedOperationError } from '../src/errors/index.ts'
+import {
+  InvalidOffsetError,
+  InvalidOptionsError,
+  LakeflowError,
+  UnknownTableError,
+  UnsupportedOperationError,
+} from '../src/errors/index.ts'
 import { localClock, offsetShape, restTable } from '../src/kit/index.ts'
-import { InvalidOptionsError } from '../src/errors/index.ts'
 import { Spark } from '../src/schema/index.ts'
 
 const schema = Spark.table({ id: Spark.long({ nullable: false }) })
 const table = tableFactory<null>()
+/** A read of nothing that ends at `{}`. */
+async function* nothing(): TableRead {
+  yield* []
+  return {}
+}
 
 /** A table that yields one record and returns a fixed end offset, recording what it was started from. */
 function echo(name: string, declaration: TableHandler<null>['offset'], end: (start: Offset | null) => Offset | null) {
@@ -45,7 +56,9 @@ describe('typed offsets', () => {
     { cursor: 'ascending', below: 'descending' },
     (offset) => {
       const { depth, ...rest } = offset
-      return typeof depth === 'number' ? { ...rest, below: new Date(Date.parse(String(offset.cursor)) - depth).toISOString() } : offset
+      return typeof depth === 'number'
+        ? { ...rest, below: new Date(Date.parse(String(offset.cursor)) - depth).toISOString() }
+        : offset
     },
   )
 
@@ -55,7 +68,11 @@ describe('typed offsets', () => {
     for (const [offset, key, problem] of [
       [{ cursor: 17 }, 'cursor', /key "cursor": expected a value of type string, got 17/],
       [{ cursor: 'yesterday' }, 'cursor', /key "cursor": expected a date-time/],
-      [{ cursor: '2024-01-01T00:00:00Z', extra: true }, 'extra', /unexpected key "extra" \(this table's offsets hold cursor, seen, below\)/],
+      [
+        { cursor: '2024-01-01T00:00:00Z', extra: true },
+        'extra',
+        /unexpected key "extra" \(this table's offsets hold cursor, seen, below\)/,
+      ],
     ] as const) {
       let error: unknown
       try {
@@ -83,7 +100,9 @@ describe('typed offsets', () => {
     const connector = createTableConnector({ name: 'acme', context: null, tables: [handler] })
     const error = await collectRead(connector.readTable('tickets', {}, {})).catch((caught: unknown) => caught)
     expect(LakeflowError.isInstance(error) && error.category).toBe('internal')
-    expect(String(error)).toMatch(/Table "tickets" returned an offset that does not match its declared schema: key "cursor"/)
+    expect(String(error)).toMatch(
+      /Table "tickets" returned an offset that does not match its declared schema: key "cursor"/,
+    )
   })
 
   it('describes the declared offset; tables without one are left as they are', async () => {
@@ -100,15 +119,27 @@ describe('typed offsets', () => {
 
 describe('declared partitions', () => {
   const ranges = {
-    list: async (_context: null, _options: unknown, start: Offset | null | undefined) => (start == null ? [{ part: 1 }, { part: 2 }] : []),
+    list: async (_context: null, _options: unknown, start: Offset | null | undefined) =>
+      start == null ? [{ part: 1 }, { part: 2 }] : [],
     async *read(_context: null, partition: { readonly [key: string]: unknown }) {
       yield { id: Number(partition.part) }
     },
   }
 
   it('exposes partitions for the tables that declare them and refuses the others', async () => {
-    const partitioned = table({ name: 'readings', schema, metadata: { ingestion_type: 'append' }, partitions: { ...ranges, latestOffset: async () => ({ at: 1 }) }, read: async function* () { return {} } })
-    const plain = table({ name: 'users', schema, metadata: { ingestion_type: 'snapshot', primary_keys: ['id'] }, read: async function* () { return {} } })
+    const partitioned = table({
+      name: 'readings',
+      schema,
+      metadata: { ingestion_type: 'append' },
+      partitions: { ...ranges, latestOffset: async () => ({ at: 1 }) },
+      read: nothing,
+    })
+    const plain = table({
+      name: 'users',
+      schema,
+      metadata: { ingestion_type: 'snapshot', primary_keys: ['id'] },
+      read: nothing,
+    })
     const connector = createTableConnector({ name: 'acme', context: null, tables: [partitioned, plain] })
     expect(supportsPartitionedStream(connector)).toBe(true)
     expect(isPartitionedTable(connector, 'readings')).toBe(true)
@@ -116,7 +147,8 @@ describe('declared partitions', () => {
     const partitions = await connector.getPartitions!('readings', {})
     expect(partitions).toEqual([{ part: 1 }, { part: 2 }])
     const read: unknown[] = []
-    for (const partition of partitions) for await (const record of connector.readPartition!('readings', partition, {})) read.push(record)
+    for (const partition of partitions)
+      for await (const record of connector.readPartition!('readings', partition, {})) read.push(record)
     expect(read).toEqual([{ id: 1 }, { id: 2 }])
     await expect(connector.getPartitions!('users', {})).rejects.toSatisfy(UnsupportedOperationError.isInstance)
     await expect(connector.getPartitions!('nope', {})).rejects.toSatisfy(UnknownTableError.isInstance)
@@ -124,11 +156,23 @@ describe('declared partitions', () => {
   })
 
   it('a connector whose tables all declare batch partitions gets batch partitions only; a mixture without streams is refused', () => {
-    const batch = (name: string) => table({ name, schema, metadata: { ingestion_type: 'append' }, partitions: ranges, read: async function* () { return {} } })
+    const batch = (name: string) =>
+      table({
+        name,
+        schema,
+        metadata: { ingestion_type: 'append' },
+        partitions: ranges,
+        read: nothing,
+      })
     const all = createTableConnector({ name: 'acme', context: null, tables: [batch('a'), batch('b')] })
     expect(supportsPartitions(all)).toBe(true)
     expect(supportsPartitionedStream(all)).toBe(false)
-    const plain = table({ name: 'c', schema, metadata: { ingestion_type: 'append' }, read: async function* () { return {} } })
+    const plain = table({
+      name: 'c',
+      schema,
+      metadata: { ingestion_type: 'append' },
+      read: nothing,
+    })
     expect(() => createTableConnector({ name: 'acme', context: null, tables: [batch('a'), plain] })).toThrow(
       /tables a declare partitions without latestOffset while c have none/,
     )
@@ -197,9 +241,9 @@ describe('declarations the kit refuses', () => {
     expect(() => restTable({ ...base, incremental: { keyset: true, since: { param: 'since' } } })).toThrow(
       /Table "items" is declared wrongly: keyset paging needs a since parameter and remembered ties/,
     )
-    expect(() => restTable({ ...base, incremental: { window: { seconds: () => 60 }, since: { param: 'since' } } })).toThrow(
-      /windows need since and until parameters/,
-    )
+    expect(() =>
+      restTable({ ...base, incremental: { window: { seconds: () => 60 }, since: { param: 'since' } } }),
+    ).toThrow(/windows need since and until parameters/)
     expect(() => restTable({ ...base, incremental: { order: 'descending', since: { param: 'since' } } })).toThrow(
       /a descending listing is walked without since or keyset/,
     )
@@ -207,8 +251,17 @@ describe('declarations the kit refuses', () => {
 
   it('a start option that is no time fails naming the option when a read starts', async () => {
     const items = restTable({ ...base, incremental: { since: { param: 'since' }, start: () => 'last tuesday' } })
-    const connector = createTableConnector({ name: 'acme', context: { http: null as never, clock: localClock() }, tables: [items] })
-    const error = await collectRead(connector.readTable('items', {}, {})).catch((caught: unknown) => caught)
+    const connector = createTableConnector({
+      name: 'acme',
+      context: { http: null as never, clock: localClock() },
+      tables: [items],
+    })
+    let error: unknown
+    try {
+      await collectRead(connector.readTable('items', {}, {}))
+    } catch (caught) {
+      error = caught
+    }
     expect(InvalidOptionsError.isInstance(error)).toBe(true)
     expect((error as InvalidOptionsError).key).toBe('start')
     expect(String(error)).toMatch(/expected a date such as "2024-01-01".*got "last tuesday"/)
