@@ -17,6 +17,7 @@ import {
   type RequestOptions,
   type ResponseMeta,
   type RetryOptions,
+  type StreamRecordsOptions,
 } from '@lakeflow/core/http'
 import { formatCursor, type RestContext, serverClock } from '@lakeflow/core/kit'
 import { checkBaseUrl, DEFAULT_REQUESTS_PER_SECOND, type GithubOptions, REQUEST_BURST } from './github-options.ts'
@@ -177,6 +178,7 @@ export function createGithubContext(options: GithubOptions, settings: GithubApiS
     getJson: <T>(path: string, request?: GetJsonOptions) => explain(client.getJson<T>(path, request)),
     postJson: <T>(path: string, json: unknown, request?: GetJsonOptions) =>
       explain(client.postJson<T>(path, json, request)),
+    streamRecords: <T>(path: string, request: StreamRecordsOptions) => explain(client.streamRecords<T>(path, request)),
   }
   const clock = serverClock({ probe: () => http.getJson('/rate_limit', { allowStatuses: [404] }) })
   return { http, clock }

@@ -16,8 +16,10 @@ Commands:
   pack <connector>                     build the connector's Python wheel for Spark (needs @lakeflow/spark)
   demo                                 sync the example connector's simulator into ./lakeflow-demo.duckdb
 
-<connector> is a connector name (github → @lakeflow/connector-github, resolved from your
-project), a package name, a path to a module, or a connection from lakeflow.connections.yaml.
+<connector> is a connector name (github, connector-github or @lakeflow/connector-github;
+azure_devops means azure-devops), any package name, a package directory (./connectors/github),
+a module file, or a connection from lakeflow.connections.yaml. Names resolve from your project,
+then its workspace (in this repository: connectors/*, from their sources), then next to the CLI.
 
 Common flags:
   -o, --option key=value               connector option (also LAKEFLOW_OPTION_<KEY>, or the connections file)
@@ -26,6 +28,9 @@ Common flags:
       --json                           machine-readable output (NDJSON)
   -h, --help                           help for a command
       --version                        print the version
+
+LAKEFLOW_DEBUG=1 prints debug notes on stderr: how a connector name resolved, table options a
+table ignores because another table of the connector takes them.
 
 Exit codes: 0 ok, 1 a table failed, 2 usage or configuration error, 3 source unreachable
 or refused, 4 destination unusable (locked, unwritable), 70 internal error, 130 interrupted.`,

@@ -192,7 +192,7 @@ describe('bad input: one line naming the problem and the fix, non-zero exit, not
       ['tables', 'nope'],
       undefined,
       2,
-      /^lakeflow: Unknown connector "nope": package @lakeflow\/connector-nope is not installed in .*; install it with `pnpm add @lakeflow\/connector-nope`/,
+      /^lakeflow: Unknown connector "nope": package @lakeflow\/connector-nope is not installed in .*, its workspace or next to the runner\. Known connectors: example\. Install it with `pnpm add @lakeflow\/connector-nope`, or name a connection from lakeflow\.connections\.yaml$/,
     ],
     [
       'unknown table',

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { collectRead, createTableConnector, type LakeflowConnector, type Offset } from '../src/connector/index.ts'
-import { localClock, restTable, serverClock } from '../src/kit/index.ts'
+import { localClock, restTable, serverClock, streamedRecords } from '../src/kit/index.ts'
+import { Type } from '../src/options/index.ts'
 import { Spark } from '../src/schema/index.ts'
 import { itemsEndpoint, type SourceSpec, startKitSimulator } from './support/kit-simulator.ts'
 
@@ -31,14 +32,14 @@ describe('fan-out', () => {
     endpoints: [
       {
         path: '/lists',
-        method: 'GET',
+        method: 'GET' as const,
         corpus: 'lists',
         response: { pagination_style: 'page_number_with_link_header', default_sort: 'id asc' },
         params: { page: { role: 'page' }, per_page: { role: 'per_page', default: 1, max: 1 } },
       },
       {
         path: '/lists/{list_id}/members',
-        method: 'GET',
+        method: 'GET' as const,
         corpus: 'members',
         path_filters: { list_id: 'list_id' },
         response: { pagination_style: 'page_number_with_link_header', default_sort: 'id asc' },
@@ -93,7 +94,7 @@ describe('newest-first passes', () => {
     endpoints: [
       {
         path: '/events',
-        method: 'GET',
+        method: 'GET' as const,
         corpus: 'events',
         response: { pagination_style: 'page_number_with_link_header', default_sort: 'updated_at desc' },
         params: { page: { role: 'page' }, per_page: { role: 'per_page', default: 4, max: 4 } },
@@ -298,5 +299,106 @@ describe('snapshots', () => {
       tables: [table],
     })
     expect((await collectRead(later.readTable('items', first.offset!, {}))).records).toHaveLength(4)
+  })
+})
+
+describe('exports and streamed bodies', () => {
+  const second = (index: number) =>
+    new Date(Date.parse('2024-05-01T00:00:00Z') + index * 1000).toISOString().replace('.000Z', 'Z')
+  // 12 tickets, 5 of them in one second: an export page runs on through a tie, then repeats it.
+  const tickets = Array.from({ length: 12 }, (_, index) => ({
+    id: index + 1,
+    updated_at: second(index < 5 ? 0 : index),
+  }))
+
+  it('an incremental export (epoch-second since, next URL, end_of_stream): every record once across capped calls', async () => {
+    const spec: SourceSpec = {
+      corpora: { tickets: { primary_key: ['id'], cursor_field: 'updated_at', cursor_format: 'iso' } },
+      endpoints: [
+        {
+          path: '/incremental/tickets.json',
+          method: 'GET' as const,
+          corpus: 'tickets',
+          response: {
+            pagination_style: 'incremental_export',
+            wrapper: { records_key: 'tickets', next_url_key: 'next_page' },
+          },
+          params: {
+            start_time: { role: 'since', field: 'updated_at', format: 'seconds' },
+            per_page: { role: 'per_page', default: 3, max: 3 },
+          },
+        },
+      ],
+    }
+    const { context, simulator } = await startKitSimulator(spec, { tickets }, () => localClock(CAP))
+    const table = restTable({
+      name: 'tickets',
+      schema,
+      metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
+      request: { path: '/incremental/tickets.json' },
+      records: 'tickets',
+      paginator: { type: 'next_url', next: 'next_page', stop: 'end_of_stream' },
+      incremental: {
+        since: { param: 'start_time', inclusive: true, format: 'epoch-s' },
+        ties: {},
+        start: () => 0,
+        batch: () => 4,
+      },
+    })
+    const connector = createTableConnector({ name: 'desk', context, tables: [table] })
+    const calls = await readToEnd(connector, 'tickets')
+    expect(calls.flatMap((call) => call.ids)).toEqual(tickets.map((ticket) => ticket.id))
+    expect(calls[0]).toEqual({ ids: [1, 2, 3, 4], end: { cursor: second(0), seen: '1,2,3,4' } })
+    expect(simulator.requests[0]?.query.start_time).toBe('0')
+  })
+
+  it('NDJSON through gzip, decoded as it arrives, filtered by an epoch-second parameter', async () => {
+    const spec: SourceSpec = {
+      corpora: { events: { primary_key: ['id'], cursor_field: 'updated_at', cursor_format: 'iso' } },
+      endpoints: [
+        {
+          path: '/export',
+          method: 'GET' as const,
+          corpus: 'events',
+          response: { format: 'ndjson', encoding: 'gzip', default_sort: 'updated_at asc' },
+          params: { from_date: { role: 'filter', field: 'updated_at', op: 'gt', format: 'seconds' } },
+        },
+      ],
+    }
+    const { context } = await startKitSimulator(spec, { events: tickets }, () => localClock(CAP))
+    const table = restTable({
+      name: 'events',
+      schema,
+      metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'append' },
+      request: { path: '/export' },
+      decode: streamedRecords({ format: 'ndjson' }),
+      incremental: { since: { param: 'from_date', format: 'epoch-s' } },
+    })
+    const connector = createTableConnector({ name: 'desk', context, tables: [table] })
+    const first = await collectRead(connector.readTable('events', {}, {}))
+    expect(first.records.map((record) => record.id)).toEqual(tickets.map((ticket) => ticket.id))
+    expect(first.offset).toEqual({ cursor: second(11) })
+    const again = await collectRead(connector.readTable('events', { cursor: second(6) }, {}))
+    expect(again.records.map((record) => record.id)).toEqual([8, 9, 10, 11, 12])
+  })
+})
+
+describe('validated bodies', () => {
+  it('a page that does not match the declared body schema fails naming the JSON path', async () => {
+    const spec: SourceSpec = { endpoints: [itemsEndpoint('/items', 'items')] }
+    const { context } = await startKitSimulator(spec, { items: [{ id: 'seven', updated_at: minute(1) }] }, () =>
+      localClock(CAP),
+    )
+    const table = restTable({
+      name: 'items',
+      schema,
+      metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
+      request: { path: '/items' },
+      records: 'data',
+      bodySchema: Type.Object({ data: Type.Array(Type.Object({ id: Type.Integer() })) }),
+    })
+    const connector = createTableConnector({ name: 'items', context, tables: [table] })
+    const error = await collectRead(connector.readTable('items', null, {})).catch((caught: unknown) => caught)
+    expect(String(error)).toMatch(/data\[0\]\.id: expected an integer, got "seven"/)
   })
 })

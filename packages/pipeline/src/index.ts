@@ -3,12 +3,13 @@
  * converts records to their Spark schema and writes them exactly once into a destination:
  * embedded DuckDB (the default) or landed files for Auto Loader.
  */
+/** Connector resolution lives in `@lakeflow/core/resolve` (one rule for every runner); re-exported here. */
 export {
   ConnectorNotFoundError,
   connectorPackageName,
   type LoadedConnector,
   loadConnector,
-} from './connectors/resolve-connector.ts'
+} from '@lakeflow/core/resolve'
 export { END_AT, START_AT } from './destinations/duckdb/apply-sql.ts'
 export {
   DuckDbDestination,

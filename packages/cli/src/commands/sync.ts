@@ -4,14 +4,13 @@ import {
   DuckDbDestination,
   FileDestination,
   loadConnections,
-  loadConnector,
   loadPipelineSpec,
   type PipelineEvent,
   resolveConnection,
   runPipeline,
 } from '@lakeflow/pipeline'
 import { CONNECTOR_FLAGS, keyValues, parseCommandArgs, positiveInteger } from '../args.ts'
-import { tableOptionsOf } from '../connector-setup.ts'
+import { loadCliConnector, tableOptionsOf } from '../connector-setup.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import type { Output } from '../output.ts'
 import { jsonLogger, ProgressDisplay } from '../render/progress.ts'
@@ -82,7 +81,7 @@ export async function syncCommand(argv: string[], out: Output): Promise<number> 
     ...(connections ? { connections } : {}),
     options: keyValues('option', args.values.option as string[] | undefined),
   })
-  const { definition } = await loadConnector(resolved.connector, process.cwd(), [import.meta.filename])
+  const { definition } = await loadCliConnector(resolved.connector, process.cwd())
   const destination = destinationOf(args.values)
   const json = Boolean(args.values.json)
   const render = eventRenderer(out, json)

@@ -29,6 +29,12 @@ export {
   tableFactory,
   tableOptionKeysOf,
 } from './table-connector.ts'
+export {
+  FRAMEWORK_OPTION_KEYS,
+  isFrameworkOptionKey,
+  parseTableOptions,
+  type TableOptionsScope,
+} from './table-options.ts'
 export type { TablePartitions } from './table-partitions.ts'
 export {
   type BoundParameter,

@@ -1,9 +1,9 @@
 import Type, { type Static, type TObject } from 'typebox'
 import { UnknownTableError, UnsupportedOperationError } from '../errors/errors.ts'
-import { parseOptions } from '../options/options.ts'
 import type { TableSchema } from '../schema/spark-types.ts'
 import { acceptOffset, checkReturnedOffset, type OffsetDeclaration, type OffsetOrder } from './offset-declaration.ts'
 import { canonicalOffset } from './offsets.ts'
+import { parseTableOptions } from './table-options.ts'
 import { partitionMethods, type TablePartitions } from './table-partitions.ts'
 import {
   type LakeflowConnector,
@@ -120,14 +120,31 @@ export function createTableConnector<Context>(settings: TableConnectorSettings<C
       )
     return table
   }
-  const lookup = async (tableName: string) => find(await handlers(), tableName)
-  const tableOptions = (table: AnyHandler<Context>, raw: TableOptions): any =>
-    parseOptions(table.options ?? NO_TABLE_OPTIONS, raw, `table ${table.name} of connector ${name}`)
+  const lookup = async (tableName: string) => {
+    const tables = await handlers()
+    return { table: find(tables, tableName), tables }
+  }
+  // Another table's keys are accepted and ignored (pipeline specs share one table_configuration); unknown keys rejected.
+  const keysOf = new WeakMap<readonly AnyHandler<Context>[], string[]>()
+  const tableOptions = (table: AnyHandler<Context>, raw: TableOptions, tables = fixed): any => {
+    const known = tables ?? [table]
+    const connectorKeys = keysOf.get(known) ?? tableOptionKeysOf(known)
+    keysOf.set(known, connectorKeys)
+    return parseTableOptions(table.options ?? NO_TABLE_OPTIONS, raw, {
+      table: table.name,
+      connector: name,
+      connectorKeys,
+    })
+  }
   const computed = new Map<string, Promise<unknown>>()
-  const derive = <Value>(table: AnyHandler<Context>, what: 'schema' | 'metadata', raw: TableOptions) => {
+  const derive = <Value>(
+    { table, tables }: { table: AnyHandler<Context>; tables: readonly AnyHandler<Context>[] },
+    what: 'schema' | 'metadata',
+    raw: TableOptions,
+  ) => {
     const source = table[what] as FromOptions<TObject, Value>
     if (typeof source !== 'function') return Promise.resolve(source)
-    const parsed = tableOptions(table, raw)
+    const parsed = tableOptions(table, raw, tables)
     const key = `${what}\u0000${table.name}\u0000${canonicalOffset(parsed)}`
     return memo(computed as Map<string, Promise<Value>>, key, () =>
       (source as (options: unknown) => Value | Promise<Value>)(parsed),
@@ -142,7 +159,7 @@ export function createTableConnector<Context>(settings: TableConnectorSettings<C
   ): TableRead => {
     const begin = (tables: readonly AnyHandler<Context>[]) => {
       const table = find(tables, tableName)
-      const options = tableOptions(table, raw)
+      const options = tableOptions(table, raw, tables)
       if (!table.offset) return open(table, startOffset, options)
       const read = open(table, acceptOffset(table.offset, table.name, startOffset), options)
       return checkedRead(table.name, read, table.offset)
@@ -179,8 +196,8 @@ export function createTableConnector<Context>(settings: TableConnectorSettings<C
       })
     },
     async describeTable(tableName, raw) {
-      const table = await lookup(tableName)
-      const options = tableOptions(table, raw)
+      const { table, tables } = await lookup(tableName)
+      const options = tableOptions(table, raw, tables)
       const description: { -readonly [Key in keyof TableDescription]: TableDescription[Key] } = {}
       if (table.offset) {
         const ordered = Object.entries(table.offset.ordered ?? {}).filter(

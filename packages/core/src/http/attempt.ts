@@ -10,6 +10,7 @@ import {
   readErrorBody,
 } from './json.ts'
 import { estimateServerTime, type RetryPolicy } from './retry.ts'
+import { streamBody } from './stream-body.ts'
 import type { ApiErrorHook, AuthContext, HttpAuth, HttpResponse, ResponseMeta, RetryReason } from './types.ts'
 
 /** Everything one request needs, fixed before its first attempt. */
@@ -20,7 +21,7 @@ export interface RequestPlan {
   readonly headers: Headers
   readonly json: unknown
   readonly body: string | Uint8Array | URLSearchParams | undefined
-  readonly responseType: 'json' | 'text' | 'none'
+  readonly responseType: 'json' | 'text' | 'none' | 'stream'
   readonly allowStatuses: ReadonlySet<number>
   readonly timeoutMs: number
   readonly policy: RetryPolicy
@@ -158,6 +159,20 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
     const allowed = plan.allowStatuses.has(response.status)
     if (response.ok || allowed) {
       const rateLimitWaitMs = plan.onResponseMeta?.(meta)
+      if (plan.responseType === 'stream') {
+        if (!response.ok) await discardBody(response)
+        const data = response.ok
+          ? streamBody(response, {
+              url: plan.url,
+              method: plan.method,
+              status: response.status,
+              idleTimeoutMs: plan.timeoutMs,
+              abortForTimeout: () => timer.abort(TIMEOUT),
+              signal: plan.signal,
+            })
+          : undefined
+        return { ok: true, response: { ...meta, data }, rateLimitWaitMs }
+      }
       let data: unknown
       try {
         if (plan.responseType === 'none') await discardBody(response)

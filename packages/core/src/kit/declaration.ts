@@ -1,4 +1,4 @@
-import type { Static, TObject } from 'typebox'
+import type { Static, TObject, TSchema } from 'typebox'
 import type { TableHandler } from '../connector/table-connector.ts'
 import type { Offset, RawRecord } from '../connector/types.ts'
 import type { PaginatorSpec } from '../http/paginators.ts'
@@ -147,6 +147,7 @@ export interface ParentTable {
   request: RestRequest<any>
   records?: Selector
   decode?: RecordDecoder
+  bodySchema?: TSchema
   paginator?: PaginatorSpec | ((options: any) => PaginatorSpec)
   incremental?: IncrementalDeclaration<any>
   map?: (record: RawRecord, input: { options: any; parent: RawRecord | undefined }) => RawRecord | undefined
@@ -187,8 +188,13 @@ export interface RestTableDeclaration<Options extends TObject> {
   request: RestRequest<Static<Options>>
   /** Where the records are in a JSON body. @default the body itself (an array) */
   records?: Selector
-  /** Decodes the response instead (non-JSON bodies); overrides `records`. */
+  /** Decodes the response instead (non-JSON bodies, `streamedRecords`); overrides `records`. */
   decode?: RecordDecoder
+  /**
+   * A typebox schema every JSON page must match (only what the table uses): core's client
+   * checks it and a mismatch is an `InvalidResponseError` naming each JSON path.
+   */
+  bodySchema?: TSchema
   /** @default 'none' (one request) */
   paginator?: PaginatorSpec | ((options: Static<Options>) => PaginatorSpec)
   /** Cursor reads; without it, each read is a snapshot of the listing. */

@@ -125,9 +125,10 @@ export async function* scanAscending(listing: Listing, settings: CursorSettings,
         if (value > upper) return true
         if (stopAt !== undefined && value !== stopAt) return false
         if (lowest !== undefined && value < lowest) continue
-        if (settings.keyset) {
-          const id = idOf!(record)
-          if (value < last || (value === last && atLast.has(id))) continue
+        if (idOf !== undefined) {
+          // A restarted page (keyset), or an export that repeats its boundary, gives records again.
+          const id = idOf(record)
+          if ((settings.keyset && value < last) || (value === last && atLast.has(id))) continue
           if (value !== last) atLast.clear()
           last = value
           atLast.add(id)

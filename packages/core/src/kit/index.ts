@@ -49,6 +49,7 @@ export {
   type ListingBounds,
   type ListingSettings,
   type RecordDecoder,
+  streamedRecords,
 } from './listing.ts'
 export { type OffsetFieldKind, offsetShape } from './offset-shape.ts'
 export {

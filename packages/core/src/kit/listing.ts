@@ -1,6 +1,8 @@
+import type { TSchema } from 'typebox'
 import type { RawRecord } from '../connector/types.ts'
 import { LakeflowError } from '../errors/lakeflow-error.ts'
 import { excerpt } from '../errors/redact.ts'
+import { type RecordStreamOptions, recordStream } from '../formats/records.ts'
 import { loopGuard, paginationError, recordsAt } from '../http/pagination.ts'
 import type { ListingRequest, Paginator } from '../http/paginators.ts'
 import type { Selector } from '../http/select.ts'
@@ -21,9 +23,41 @@ export interface DecodedPage {
  * ({@link jsonRecords}); non-JSON bodies (NDJSON, CSV, archives) plug in here.
  */
 export interface RecordDecoder {
-  /** How the client decodes the body before `decode` sees it. @default 'json' */
-  readonly responseType?: 'json' | 'text'
+  /** How the client decodes the body before `decode` sees it (`stream`: raw byte chunks). @default 'json' */
+  readonly responseType?: 'json' | 'text' | 'stream'
   decode(response: HttpResponse<unknown>): DecodedPage
+}
+
+/** Records per chunk a streamed body is handed to the engine in. */
+const STREAM_CHUNK = 256
+
+async function* chunked(records: AsyncIterable<unknown>): AsyncGenerator<readonly unknown[], void, undefined> {
+  let chunk: unknown[] = []
+  for await (const record of records) {
+    chunk.push(record)
+    if (chunk.length >= STREAM_CHUNK) {
+      yield chunk
+      chunk = []
+    }
+  }
+  if (chunk.length > 0) yield chunk
+}
+
+/**
+ * Records of a body that is not one JSON document, decoded as it arrives: NDJSON lines or
+ * CSV rows, through gzip and ZIP layers (core's `recordStream`). Memory stays bounded by a
+ * chunk of records whatever the body's size; paginators see no body (use `link_header`, or
+ * one request per listing).
+ * @example decode: streamedRecords({ format: 'ndjson' })
+ */
+export function streamedRecords(options: RecordStreamOptions): RecordDecoder {
+  return {
+    responseType: 'stream',
+    decode: (response) => ({
+      body: undefined,
+      records: chunked(recordStream(response.data as AsyncIterable<Uint8Array>, options)),
+    }),
+  }
 }
 
 /**
@@ -67,6 +101,8 @@ export interface ListingSettings {
   readonly body?: (bounds: BodyBounds) => unknown
   readonly paginator: Paginator
   readonly decoder: RecordDecoder
+  /** A schema the JSON body must match (checked by the client). */
+  readonly bodySchema?: TSchema
   readonly since?: BoundSettings
   readonly until?: BoundSettings
   /** The page-number parameter, for listings read or resumed by page. @default 'page' */
@@ -175,6 +211,7 @@ export class Listing {
       json: request.json,
       headers,
       responseType: decoder.responseType ?? 'json',
+      ...(this.settings.bodySchema ? { schema: this.settings.bodySchema } : {}),
     })
     clock.observe(response)
     const decoded = decoder.decode(response)

@@ -57,7 +57,7 @@ function queryOf(request: RestRequest<Options>, options: Options, parent: RawRec
 /** The parts of a declaration a listing is made from. */
 export type ListingDeclaration<Options extends TObject> = Pick<
   RestTableDeclaration<Options>,
-  'name' | 'request' | 'records' | 'decode' | 'paginator' | 'incremental'
+  'name' | 'request' | 'records' | 'decode' | 'bodySchema' | 'paginator' | 'incremental'
 >
 
 /**
@@ -108,6 +108,7 @@ function listingOf(
     ...(body ? { body: (bounds) => body(options, { ...bounds, ...(parent ? { parent: parent.record } : {}) }) } : {}),
     paginator: createPaginator(paginator ?? 'none'),
     decoder: declaration.decode ?? jsonRecords(declaration.records ?? ''),
+    ...(declaration.bodySchema ? { bodySchema: declaration.bodySchema } : {}),
     since: bound(declaration.incremental?.since, format, false),
     until: bound(declaration.incremental?.until, format, true),
     pageParam: declaration.incremental?.pageParam ?? 'page',

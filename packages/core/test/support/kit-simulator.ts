@@ -34,7 +34,7 @@ export async function startKitSimulator(
 export function itemsEndpoint(path: string, corpus: string, extra: Partial<SourceSpec['endpoints'][number]> = {}) {
   return {
     path,
-    method: 'GET',
+    method: 'GET' as const,
     corpus,
     strict_params: true,
     response: {

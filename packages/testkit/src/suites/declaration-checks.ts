@@ -93,7 +93,7 @@ function stylesFor(pagination: RequestDescription['pagination']): (style: string
     case 'cursor':
       return (style) => style === 'cursor_token'
     case 'next_url':
-      return (style) => style === 'next_url'
+      return (style) => style === 'next_url' || style === 'incremental_export'
     default:
       return () => true
   }
@@ -106,9 +106,15 @@ function boundProblem(
   ops: [inclusive: string, exclusive: string],
 ): string | undefined {
   if (!bound) return undefined
-  const param = endpoint.params?.[bound.param]
+  const param = endpoint.params?.[bound.param] ?? endpoint.body?.[bound.param]
   const op = bound.inclusive ? ops[0] : ops[1]
   if (param?.role === 'filter' && param.field === field && param.op === op) return undefined
+  // An incremental export's position: records at or after it.
+  if (param?.role === 'since' && param.field === field && op === ops[0] && ops[0] === 'gte') return undefined
+  // A bound inside a search body's filter groups is named by the body function, not by a parameter.
+  if (param === undefined && Object.values(endpoint.body ?? {}).some((entry) => entry.role === 'filter_groups')) {
+    return undefined
+  }
   const found = param === undefined ? 'no such parameter' : JSON.stringify(param)
   return `"${bound.param}" is declared ${bound.inclusive ? 'inclusive' : 'exclusive'} on ${field}: the endpoint should filter ${field} with ${op}, it has ${found}`
 }

@@ -25,6 +25,11 @@ export const itemsTable = restTable({
   metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
   request: { path: '/items' },
   records: 'data',
-  paginator: (options) => ({ type: 'page_number', nextPage: 'next_page', sizeParam: 'per_page', size: options.page_size }),
+  paginator: (options) => ({
+    type: 'page_number',
+    nextPage: 'next_page',
+    sizeParam: 'per_page',
+    size: options.page_size,
+  }),
   incremental: { format: 'iso-ms', since: { param: 'since' }, until: { param: 'until' } },
 })
