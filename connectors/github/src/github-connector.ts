@@ -14,15 +14,12 @@ import packageJson from '../package.json' with { type: 'json' }
 import { createGithubContext, type GithubApiSettings } from './github-api.ts'
 import { GithubOptions } from './github-options.ts'
 import { organizationsTable, teamsTable, usersTable } from './tables/github-account.ts'
-import { branchesTable } from './tables/github-branches.ts'
-import { commentsTable } from './tables/github-comments.ts'
 import { commitsTable } from './tables/github-commits.ts'
 import { issueEventsTable } from './tables/github-issue-events.ts'
-import { issuesTable } from './tables/github-issues.ts'
-import { pullRequestsTable } from './tables/github-pull-requests.ts'
+import { commentsTable, issuesTable } from './tables/github-issues.ts'
+import { pullRequestsTable, reviewsTable } from './tables/github-pull-requests.ts'
 import { repositoriesTable } from './tables/github-repositories.ts'
-import { assigneesTable, collaboratorsTable } from './tables/github-repository-members.ts'
-import { reviewsTable } from './tables/github-reviews.ts'
+import { assigneesTable, branchesTable, collaboratorsTable } from './tables/github-repository-listings.ts'
 
 /** The tables, in upstream's order, then the additions. */
 export const GITHUB_TABLES = [

@@ -1,11 +1,12 @@
 /**
  * `issues`: every issue (and pull request, as GitHub's issues API returns both) of one
- * repository, incrementally by `updated_at` (cdc, key `id`).
+ * repository, and `comments`: their conversation comments; both incrementally by
+ * `updated_at` (cdc, key `id`).
  */
 import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
 import { byUpdatedAt, githubPages, withRepository } from '../github-listing.ts'
-import { IssueTableOptions } from '../github-options.ts'
+import { CommentTableOptions, IssueTableOptions } from '../github-options.ts'
 import { githubApp, label, milestone, reactions, repositoryColumns, user } from './github-shapes.ts'
 
 /** Fields of GitHub's `issue`, as the issues and issue-event APIs return it. */
@@ -75,6 +76,35 @@ export const issuesTable = restTable({
     path: '/repos/{owner}/{repo}/issues',
     query: { state: (options) => options.state, sort: 'updated', direction: 'asc' },
   },
+  paginator: githubPages,
+  incremental: { ...byUpdatedAt, since: { param: 'since', inclusive: true }, keyset: true },
+  map: withRepository,
+})
+
+/** Spark schema of the `comments` table (GitHub's `issue-comment`). */
+export const commentsSchema = Spark.table({
+  id: Spark.long({ nullable: false }),
+  node_id: Spark.string(),
+  url: Spark.string(),
+  html_url: Spark.string(),
+  body: Spark.string(),
+  user: user(),
+  created_at: Spark.timestamp(),
+  updated_at: Spark.timestamp(),
+  issue_url: Spark.string(),
+  author_association: Spark.string(),
+  performed_via_github_app: githubApp(),
+  reactions: reactions(),
+  ...repositoryColumns,
+})
+
+/** The `comments` table: `GET /repos/{owner}/{repo}/issues/comments?sort=updated&direction=asc&since=…`, read as `issues`. */
+export const commentsTable = restTable({
+  name: 'comments',
+  options: CommentTableOptions,
+  schema: commentsSchema,
+  metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
+  request: { path: '/repos/{owner}/{repo}/issues/comments', query: { sort: 'updated', direction: 'asc' } },
   paginator: githubPages,
   incremental: { ...byUpdatedAt, since: { param: 'since', inclusive: true }, keyset: true },
   map: withRepository,
