@@ -4,9 +4,11 @@
  * that re-reads only alongside new records, the server clock as the cap, jumping and tiled
  * windows, snapshot markers, and the requests a table declares.
  */
+
+import type { TObject } from 'typebox'
 import { describe, expect, it } from 'vitest'
 import { collectRead, createTableConnector, type LakeflowConnector, type Offset } from '../src/connector/index.ts'
-import { localClock, restTable, serverClock, streamedRecords } from '../src/kit/index.ts'
+import { localClock, type RestTableDeclaration, restTable, serverClock, streamedRecords } from '../src/kit/index.ts'
 import { Type } from '../src/options/index.ts'
 import { Spark } from '../src/schema/index.ts'
 import { itemsEndpoint, type SourceSpec, startKitSimulator } from './support/kit-simulator.ts'
@@ -14,6 +16,19 @@ import { itemsEndpoint, type SourceSpec, startKitSimulator } from './support/kit
 const schema = Spark.table({ id: Spark.long({ nullable: false }), updated_at: Spark.timestamp() })
 const minute = (index: number) => new Date(Date.parse('2024-05-01T00:00:00Z') + index * 60_000).toISOString()
 const CAP = new Date('2024-06-01T00:00:00Z')
+
+/** A table over the simulator's `/items` (records under `data`, page numbers in the body), changed by `declaration`. */
+function itemsTable(declaration: Partial<RestTableDeclaration<TObject>>, size = 3) {
+  return restTable({
+    name: 'items',
+    schema,
+    metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
+    request: { path: '/items' },
+    records: 'data',
+    paginator: { type: 'page_number', nextPage: 'next_page', size, sizeParam: 'limit' },
+    ...declaration,
+  })
+}
 
 async function readToEnd(connector: LakeflowConnector, table: string, options = {}, start: Offset = {}) {
   const calls: { ids: unknown[]; end: Offset | null }[] = []
@@ -133,13 +148,7 @@ describe('keyset paging, lookback and the server clock', () => {
     endpoints: [itemsEndpoint('/items', 'items')],
   }
   const items = (clock: 'server' | 'local') =>
-    restTable({
-      name: 'items',
-      schema,
-      metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
-      request: { path: '/items' },
-      records: 'data',
-      paginator: { type: 'page_number', nextPage: 'next_page', size: 3, sizeParam: 'limit' },
+    itemsTable({
       incremental: {
         format: 'iso-ms',
         since: { param: 'from', inclusive: true },
@@ -213,13 +222,7 @@ describe('windows', () => {
 
   it('jumping windows: one window per call from the next record, the offset the window end', async () => {
     const { context } = await startKitSimulator(spec, corpus, () => localClock(CAP))
-    const table = restTable({
-      name: 'items',
-      schema,
-      metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
-      request: { path: '/items' },
-      records: 'data',
-      paginator: { type: 'page_number', nextPage: 'next_page', size: 3, sizeParam: 'limit' },
+    const table = itemsTable({
       incremental: {
         format: 'iso-ms',
         since: { param: 'since' },
@@ -250,22 +253,19 @@ describe('windows', () => {
       corpus,
       () => localClock(new Date(minute(70))),
     )
-    const table = restTable({
-      name: 'items',
-      schema,
-      metadata: { primary_keys: ['id'], cursor_field: 'updated_at', ingestion_type: 'append' },
-      request: { path: '/items' },
-      records: 'data',
-      paginator: { type: 'page_number', nextPage: 'next_page', size: 2, sizeParam: 'limit' },
-      incremental: {
-        format: 'iso-ms',
-        since: { param: 'from', inclusive: true },
-        until: { param: 'until' },
-        ties: {},
-        batch: () => 2,
-        window: { seconds: () => 1800, mode: 'tile', discoverStart: async () => Date.parse(minute(0)) },
+    const table = itemsTable(
+      {
+        incremental: {
+          format: 'iso-ms',
+          since: { param: 'from', inclusive: true },
+          until: { param: 'until' },
+          ties: {},
+          batch: () => 2,
+          window: { seconds: () => 1800, mode: 'tile', discoverStart: async () => Date.parse(minute(0)) },
+        },
       },
-    })
+      2,
+    )
     const connector = createTableConnector({ name: 'items', context, tables: [table] })
     const calls = await readToEnd(connector, 'items')
     expect(calls.flatMap((call) => call.ids).sort()).toEqual([1, 2, 3, 4, 5])
@@ -279,13 +279,8 @@ describe('snapshots', () => {
     const spec: SourceSpec = { endpoints: [itemsEndpoint('/items', 'items')] }
     const corpus = { items: [1, 2, 3, 4].map((id) => ({ id, updated_at: minute(id) })) }
     const { context } = await startKitSimulator(spec, corpus, () => localClock(CAP))
-    const table = restTable({
-      name: 'items',
-      schema,
+    const table = itemsTable({
       metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
-      request: { path: '/items' },
-      records: 'data',
-      paginator: { type: 'page_number', nextPage: 'next_page' },
       snapshot: { marker: 'taken_at' },
     })
     const connector = createTableConnector({ name: 'items', context, tables: [table] })
@@ -389,12 +384,8 @@ describe('validated bodies', () => {
     const { context } = await startKitSimulator(spec, { items: [{ id: 'seven', updated_at: minute(1) }] }, () =>
       localClock(CAP),
     )
-    const table = restTable({
-      name: 'items',
-      schema,
+    const table = itemsTable({
       metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
-      request: { path: '/items' },
-      records: 'data',
       bodySchema: Type.Object({ data: Type.Array(Type.Object({ id: Type.Integer() })) }),
     })
     const connector = createTableConnector({ name: 'items', context, tables: [table] })

@@ -39,7 +39,6 @@ export {
   paginateOffset,
   paginatePageNumber,
   paginateWith,
-  paginationError,
   recordsAt,
 } from './pagination.ts'
 export {
@@ -56,6 +55,7 @@ export {
   type PaginatorDescription,
   type PaginatorName,
   type PaginatorSpec,
+  paginationError,
   searchParamRecord,
 } from './paginators.ts'
 export { createRateBudget, type RateBudget, type RateBudgetOptions } from './rate-budget.ts'

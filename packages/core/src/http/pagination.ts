@@ -1,10 +1,10 @@
-import { ApiCallError } from '../errors/errors.ts'
 import { excerpt } from '../errors/redact.ts'
 import {
   createPaginator,
   type ListingRequest,
   type Paginator,
   type PaginatorSpec,
+  paginationError,
   searchParamRecord,
 } from './paginators.ts'
 import { describeSelector, type Selector, select } from './select.ts'
@@ -38,17 +38,6 @@ export interface PaginationOptions<Item, Body> {
   records: BodySelector<Body, readonly Item[]>
   /** Stop after this many pages (no error). @default unlimited */
   maxPages?: number
-}
-
-/** The error a listing raises when the source answers something it cannot page through. */
-export function paginationError(response: { url: string; method: string; status?: number }, problem: string) {
-  return new ApiCallError(`Pagination failed: ${problem}`, {
-    url: response.url,
-    method: response.method,
-    status: response.status,
-    isRetryable: false,
-    category: 'source',
-  })
 }
 
 /** Remembers the requests of one listing and refuses one made twice (a listing that would never end). */

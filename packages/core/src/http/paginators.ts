@@ -122,7 +122,11 @@ export type PaginatorConfig =
  */
 export type PaginatorSpec = Exclude<PaginatorName, 'offset' | 'cursor'> | PaginatorConfig | Paginator
 
-function paginationError(response: ResponseMeta, problem: string): ApiCallError {
+/** The error a listing raises when the source answers something it cannot page through. */
+export function paginationError(
+  response: { url: string; method: string; status?: number },
+  problem: string,
+): ApiCallError {
   return new ApiCallError(`Pagination failed: ${problem}`, {
     url: response.url,
     method: response.method,

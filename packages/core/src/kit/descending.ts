@@ -58,7 +58,7 @@ export async function* scanDescending(
       if (resume !== undefined && key >= resume.below) continue
       yield { record, key, page }
     }
-    if (listing.next(fetched, records.length, records) === undefined) return
+    if (listing.next(fetched) === undefined) return
     page++
   }
 }

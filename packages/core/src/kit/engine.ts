@@ -115,11 +115,7 @@ export async function* scanAscending(listing: Listing, settings: CursorSettings,
     const page = await listing.fetch(request)
     upper ??= await settings.clock.cap()
     let progressed = false
-    let size = 0
-    let lastChunk: readonly RawRecord[] = []
     for await (const chunk of chunksOf(page)) {
-      lastChunk = chunk
-      size += chunk.length
       for (const record of chunk) {
         const value = settings.cursorOf(record)
         if (value > upper) return true
@@ -147,7 +143,7 @@ export async function* scanAscending(listing: Listing, settings: CursorSettings,
         }
       }
     }
-    request = listing.next(page, size, lastChunk)
+    request = listing.next(page)
     if (request !== undefined && settings.keyset && progressed && (since === undefined || last > since)) {
       since = last
       request = listing.first(bounds(since, true))
@@ -175,18 +171,14 @@ async function hasNew(listing: Listing, settings: CursorSettings, start: Positio
   while (request !== undefined) {
     const page = await listing.fetch(request)
     const cap = await settings.clock.cap()
-    let count = 0
-    let lastChunk: readonly RawRecord[] = []
     for await (const chunk of chunksOf(page)) {
-      lastChunk = chunk
-      count += chunk.length
       for (const record of chunk) {
         const value = settings.cursorOf(record)
         if (value > cap) return false
         if (isNewAfter(start, value, () => settings.idOf!(record))) return true
       }
     }
-    request = listing.next(page, count, lastChunk)
+    request = listing.next(page)
   }
   return false
 }
@@ -243,17 +235,13 @@ export async function* readAll(
 ): AsyncGenerator<RawRecord, void, undefined> {
   for (let request: ListingRequest | undefined = listing.first(); request !== undefined; ) {
     const page = await listing.fetch(request)
-    let count = 0
-    let lastChunk: readonly RawRecord[] = []
     for await (const chunk of chunksOf(page)) {
-      count += chunk.length
-      lastChunk = chunk
       for (const record of chunk) {
         const mapped = map(record)
         if (mapped !== undefined) yield mapped
       }
     }
-    request = listing.next(page, count, lastChunk)
+    request = listing.next(page)
   }
 }
 

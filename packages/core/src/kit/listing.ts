@@ -3,8 +3,9 @@ import type { RawRecord } from '../connector/types.ts'
 import { LakeflowError } from '../errors/lakeflow-error.ts'
 import { excerpt } from '../errors/redact.ts'
 import { type RecordStreamOptions, recordStream } from '../formats/records.ts'
-import { loopGuard, paginationError, recordsAt } from '../http/pagination.ts'
+import { loopGuard, recordsAt } from '../http/pagination.ts'
 import type { ListingRequest, Paginator } from '../http/paginators.ts'
+import { paginationError } from '../http/paginators.ts'
 import type { Selector } from '../http/select.ts'
 import type { HeaderValues, HttpClient, HttpResponse, ResponseMeta } from '../http/types.ts'
 import type { InitClock } from './clock.ts'
@@ -124,7 +125,7 @@ export interface ListingBounds {
   readonly query?: Readonly<Record<string, string>>
 }
 
-/** One fetched page. */
+/** One fetched page. Reading its records through {@link chunksOf} tallies what the paginator needs. */
 export interface FetchedPage {
   readonly request: ListingRequest
   readonly response: ResponseMeta
@@ -132,6 +133,9 @@ export interface FetchedPage {
   readonly records: readonly RawRecord[] | AsyncIterable<readonly RawRecord[]>
   /** The page number of the request, when the listing is paged by number. */
   readonly page: number | undefined
+  /** Records read so far, and the last chunk (a paginator may look at the last record). */
+  count: number
+  lastChunk: readonly RawRecord[]
 }
 
 function formatBound(bound: BoundSettings, value: number): string | number {
@@ -225,22 +229,28 @@ export class Listing {
       body: decoded.body,
       records,
       page: Number.isInteger(number) && number > 0 ? number : undefined,
+      count: 0,
+      lastChunk: [],
     }
   }
 
-  /** The request after a page, given how many records it held and its last chunk. */
-  next(page: FetchedPage, count: number, lastChunk: readonly RawRecord[]): ListingRequest | undefined {
-    return this.settings.paginator.next(
-      { body: page.body, response: page.response, records: lastChunk, count },
-      page.request,
-    )
+  /** The request after a page whose records were read (through {@link chunksOf}). */
+  next(page: FetchedPage): ListingRequest | undefined {
+    const info = { body: page.body, response: page.response, records: page.lastChunk, count: page.count }
+    return this.settings.paginator.next(info, page.request)
   }
 }
 
-/** A page's records as arrays (one for a JSON page, the chunks of a streamed one). */
+/** A page's records as arrays (one for a JSON page, the chunks of a streamed one), tallied on the page. */
 export async function* chunksOf(page: FetchedPage): AsyncGenerator<readonly RawRecord[], void, undefined> {
-  if (Array.isArray(page.records)) yield page.records as readonly RawRecord[]
-  else yield* page.records as AsyncIterable<readonly RawRecord[]>
+  const chunks: Iterable<readonly RawRecord[]> | AsyncIterable<readonly RawRecord[]> = Array.isArray(page.records)
+    ? [page.records as readonly RawRecord[]]
+    : (page.records as AsyncIterable<readonly RawRecord[]>)
+  for await (const chunk of chunks) {
+    page.count += chunk.length
+    page.lastChunk = chunk
+    yield chunk
+  }
 }
 
 /** Fills `{name}` placeholders of a path template with URL-encoded values; a missing one is a configuration error. */

@@ -1,4 +1,4 @@
-import type { Offset, RawRecord, TableRead } from '../connector/types.ts'
+import type { Offset, TableRead } from '../connector/types.ts'
 import type { ListingRequest } from '../http/paginators.ts'
 import { formatCursor, parseCursor, resolutionOf } from './cursor-values.ts'
 import { type CursorSettings, caughtUp, firstAfter, scanAscending, startPosition } from './engine.ts'
@@ -82,11 +82,7 @@ export async function* readTiles(
     })
     while (request !== undefined) {
       const fetched = await listing.fetch(request)
-      let size = 0
-      let last: readonly RawRecord[] = []
       for await (const chunk of chunksOf(fetched)) {
-        size += chunk.length
-        last = chunk
         for (const record of chunk) {
           const value = settings.cursorOf(record)
           const id = settings.idOf!(record)
@@ -98,7 +94,7 @@ export async function* readTiles(
           if (value === windowEnd) atEnd.add(id)
         }
       }
-      request = listing.next(fetched, size, last)
+      request = listing.next(fetched)
       if (count >= settings.limit && request !== undefined) {
         const pending: Record<string, string | number> = { [codec.cursorKey]: at(windowStart) }
         if (seenAt(windowStart).length > 0) pending[codec.seenKey!] = seenAt(windowStart).join(',')
