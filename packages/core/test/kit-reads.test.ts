@@ -393,3 +393,84 @@ describe('validated bodies', () => {
     expect(String(error)).toMatch(/data\[0\]\.id: expected an integer, got "seven"/)
   })
 })
+
+describe('tables discovered from the source', () => {
+  it('builds a declared table per custom object from a metadata endpoint, asked once per instance', async () => {
+    const spec: SourceSpec = {
+      endpoints: [
+        {
+          path: '/schemas',
+          method: 'GET' as const,
+          corpus: 'schemas',
+          response: { wrapper: { records_key: 'results' } },
+        },
+        {
+          path: '/objects/{object}',
+          method: 'GET' as const,
+          corpus: 'records',
+          path_filters: { object: 'object' },
+          response: {
+            pagination_style: 'page_number_in_body',
+            default_sort: 'id asc',
+            wrapper: { records_key: 'results', next_page_key: 'next_page' },
+          },
+          params: { page: { role: 'page' }, limit: { role: 'per_page', default: 2, max: 2 } },
+        },
+      ],
+    }
+    const corpus = {
+      schemas: [
+        {
+          name: 'pets',
+          properties: [
+            { name: 'species', type: 'string' },
+            { name: 'age', type: 'number' },
+          ],
+        },
+        { name: 'cars', properties: [{ name: 'plate', type: 'string' }] },
+      ],
+      records: [
+        { id: 1, object: 'pets', species: 'cat', age: 3 },
+        { id: 2, object: 'pets', species: 'dog', age: 5 },
+        { id: 3, object: 'pets', species: 'eel', age: 1 },
+        { id: 4, object: 'cars', plate: 'AB-123' },
+      ],
+    }
+    const { context, simulator } = await startKitSimulator(spec, corpus, () => localClock(CAP))
+    const discover = async () => {
+      const { data } = await context.http.getJson<{
+        results: { name: string; properties: { name: string; type: string }[] }[]
+      }>('/schemas')
+      return data.results.map((object) =>
+        restTable({
+          name: object.name,
+          schema: Spark.table({
+            id: Spark.long({ nullable: false }),
+            ...Object.fromEntries(
+              object.properties.map((property) => [
+                property.name,
+                property.type === 'number' ? Spark.double() : Spark.string(),
+              ]),
+            ),
+          }),
+          metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
+          request: { path: `/objects/${encodeURIComponent(object.name)}` },
+          records: 'results',
+          paginator: { type: 'page_number', nextPage: 'next_page', size: 2, sizeParam: 'limit' },
+          map: ({ object: _object, ...record }) => record,
+        }),
+      )
+    }
+    const connector = createTableConnector({ name: 'crm', context, tables: discover })
+    expect(await connector.listTables()).toEqual(['pets', 'cars'])
+    expect(Object.keys((await connector.getTableSchema('pets', {})).fields)).toEqual(['id', 'species', 'age'])
+    const pets = await collectRead(connector.readTable('pets', null, {}))
+    expect(pets.records).toEqual([
+      { id: 1, species: 'cat', age: 3 },
+      { id: 2, species: 'dog', age: 5 },
+      { id: 3, species: 'eel', age: 1 },
+    ])
+    expect((await collectRead(connector.readTable('cars', null, {}))).records).toEqual([{ id: 4, plate: 'AB-123' }])
+    expect(simulator.requests.filter((request) => request.path === '/schemas')).toHaveLength(1)
+  })
+})
