@@ -14,6 +14,7 @@ export default defineConfig(
       'src/validate/index.ts',
       'src/formats/index.ts',
       'src/resolve/index.ts',
+      'src/internal/index.ts',
       'src/kit/index.ts',
     ],
     // typebox ships as ~700 ES modules; loading them costs a process ~28 MB resident, one

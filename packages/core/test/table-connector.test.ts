@@ -66,12 +66,12 @@ describe('typed offsets', () => {
     const { handler, starts } = echo('tickets', declaration, (start) => start)
     const connector = createTableConnector({ name: 'acme', context: null, tables: [handler] })
     for (const [offset, key, problem] of [
-      [{ cursor: 17 }, 'cursor', /key "cursor": expected a value of type string, got 17/],
-      [{ cursor: 'yesterday' }, 'cursor', /key "cursor": expected a date-time/],
+      [{ cursor: 17 }, 'cursor', /key "cursor": expected an ISO 8601 date-time such as "2024-01-01T00:00:00Z", got 17/],
+      [{ cursor: 'yesterday' }, 'cursor', /key "cursor": expected an ISO 8601 date-time .*, got "yesterday"/],
       [
         { cursor: '2024-01-01T00:00:00Z', extra: true },
         'extra',
-        /unexpected key "extra" \(this table's offsets hold cursor, seen, below\)/,
+        /key "extra": unknown key "extra"; expected one of cursor, seen, below/,
       ],
     ] as const) {
       let error: unknown

@@ -1,9 +1,8 @@
 import type { Static, TObject } from 'typebox'
-import { Value } from 'typebox/value'
 import { InvalidOffsetError } from '../errors/errors.ts'
 import { LakeflowError } from '../errors/lakeflow-error.ts'
 import { excerpt } from '../errors/redact.ts'
-import { describeError, type ValidationErrorLike } from '../options/options.ts'
+import { documentIssues } from '../validate/document-issues.ts'
 import type { Offset } from './types.ts'
 
 /** How an ordered offset field moves while a stream goes on. */
@@ -38,24 +37,10 @@ export interface OffsetDeclaration<Schema extends TObject = TObject> {
 }
 
 function firstProblem(declaration: OffsetDeclaration, offset: Offset): { key: string; problem: string } | undefined {
-  const errors = Value.Errors(declaration.schema, offset) as unknown as ValidationErrorLike[]
-  const error =
-    errors.find((candidate) => candidate.keyword === 'additionalProperties') ??
-    errors.find((candidate) => candidate.keyword !== 'anyOf' && candidate.keyword !== 'boolean') ??
-    errors[0]
-  if (error === undefined) return undefined
-  if (error.keyword === 'additionalProperties') {
-    const key = String((error.params.additionalProperties as string[] | undefined)?.[0] ?? '?')
-    const known = Object.keys(declaration.schema.properties).join(', ')
-    return { key, problem: `unexpected key "${key}" (this table's offsets hold ${known || 'nothing'})` }
-  }
-  if (error.keyword === 'required') {
-    const key = String((error.params.requiredProperties as string[] | undefined)?.[0] ?? '?')
-    return { key, problem: `key "${key}" is required` }
-  }
-  const key = error.instancePath.replace(/^\//, '').replaceAll('/', '.') || '?'
-  const value = key === '?' ? offset : (offset as Record<string, unknown>)[key.split('.')[0]!]
-  return { key, problem: `key "${key}": expected ${describeError(error)}, got ${excerpt(value, 80)}` }
+  const issue = documentIssues(declaration.schema, offset)[0]
+  if (issue === undefined) return undefined
+  const key = issue.path || '?'
+  return { key, problem: issue.path === '' ? issue.message : `key "${key}": ${issue.message}` }
 }
 
 /**

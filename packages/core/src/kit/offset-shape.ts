@@ -1,6 +1,7 @@
 import Type, { type TSchema } from 'typebox'
 import type { OffsetDeclaration, OffsetOrder } from '../connector/offset-declaration.ts'
 import type { Offset } from '../connector/types.ts'
+import { EXPECTED } from '../validate/document-issues.ts'
 import { type CursorFormat, isTimeFormat } from './cursor-values.ts'
 
 /**
@@ -10,10 +11,13 @@ import { type CursorFormat, isTimeFormat } from './cursor-values.ts'
 export type OffsetFieldKind = CursorFormat | 'ids' | 'page' | 'text'
 
 function fieldSchema(kind: OffsetFieldKind): TSchema {
-  if (kind === 'ids' || kind === 'text') return Type.String()
+  if (kind === 'ids') return Type.String({ [EXPECTED]: 'a comma-separated list of ids' })
+  if (kind === 'text') return Type.String()
   if (kind === 'page') return Type.Integer({ minimum: 1 })
-  if (isTimeFormat(kind) && !kind.startsWith('epoch'))
-    return Type.String({ format: kind === 'date' ? 'date' : 'date-time' })
+  if (kind === 'date') return Type.String({ format: 'date', [EXPECTED]: 'a date such as "2024-01-01"' })
+  if (isTimeFormat(kind) && !kind.startsWith('epoch')) {
+    return Type.String({ format: 'date-time', [EXPECTED]: 'an ISO 8601 date-time such as "2024-01-01T00:00:00Z"' })
+  }
   return Type.Number()
 }
 

@@ -177,7 +177,7 @@ function coerce(schema: TSchema, value: unknown, key: string, where: string): un
   return value
 }
 
-export interface ValidationErrorLike {
+interface ValidationErrorLike {
   keyword: string
   instancePath: string
   params: Record<string, unknown>
@@ -223,7 +223,7 @@ function literalValues(schema: TSchema | undefined): unknown[] | undefined {
   return variants.map((variant) => (variant as { const: unknown }).const)
 }
 
-export function describeError(error: ValidationErrorLike): string {
+function describeError(error: ValidationErrorLike): string {
   const params = error.params
   switch (error.keyword) {
     case 'type':
