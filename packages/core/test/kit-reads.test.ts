@@ -474,3 +474,55 @@ describe('tables discovered from the source', () => {
     expect(simulator.requests.filter((request) => request.path === '/schemas')).toHaveLength(1)
   })
 })
+
+describe('POST search endpoints', () => {
+  it('sends the since bound inside the body filters, the cursor and page size in the body, every record once', async () => {
+    const spec: SourceSpec = {
+      corpora: { contacts: { primary_key: ['id'], cursor_field: 'properties.updated', cursor_format: 'iso_millis' } },
+      endpoints: [
+        {
+          path: '/crm/v3/objects/contacts/search',
+          method: 'POST' as const,
+          corpus: 'contacts',
+          response: {
+            pagination_style: 'cursor_token',
+            wrapper: { records_key: 'results', next_cursor_key: 'paging.next.after' },
+          },
+          body: {
+            filterGroups: { role: 'filter_groups', field_prefix: 'properties.' },
+            sorts: { role: 'sorts', field_prefix: 'properties.' },
+            after: { role: 'cursor' },
+            limit: { role: 'limit', default: 2, max: 2 },
+          },
+        },
+      ],
+    }
+    const contacts = Array.from({ length: 7 }, (_, index) => ({
+      id: index + 1,
+      properties: { updated: minute(index), email: `c${index}@example.com` },
+    }))
+    const { context, simulator } = await startKitSimulator(spec, { contacts }, () => localClock(CAP))
+    const table = restTable({
+      name: 'contacts',
+      schema,
+      metadata: { primary_keys: ['id'], cursor_field: 'properties.updated', ingestion_type: 'cdc' },
+      request: {
+        method: 'POST',
+        path: '/crm/v3/objects/contacts/search',
+        body: (_options, { since }) => ({
+          filterGroups:
+            since === undefined ? [] : [{ filters: [{ propertyName: 'updated', operator: 'GT', value: since }] }],
+          sorts: [{ propertyName: 'updated', direction: 'ASCENDING' }],
+        }),
+      },
+      records: 'results',
+      paginator: { type: 'cursor', param: 'after', next: 'paging.next.after', in: 'json', sizeParam: 'limit', size: 2 },
+      incremental: { format: 'iso-ms', since: { param: 'updated', in: 'body', format: 'epoch-ms' }, batch: () => 3 },
+    })
+    const connector = createTableConnector({ name: 'crm', context, tables: [table] })
+    const calls = await readToEnd(connector, 'contacts')
+    expect(calls.flatMap((call) => call.ids)).toEqual(contacts.map((contact) => contact.id))
+    expect(calls[0]).toMatchObject({ ids: [1, 2, 3], end: { cursor: minute(2) } })
+    expect(simulator.requests.every((request) => request.method === 'POST')).toBe(true)
+  })
+})

@@ -55,6 +55,12 @@ interface CommonSettings {
   size?: number
   /** The parameter `size` is sent as, e.g. `per_page` or `limit`. */
   sizeParam?: string
+  /**
+   * Where the paging parameters (page, offset, size, cursor) go: the query, or fields of the
+   * JSON request body (POST search and report endpoints), sent as numbers where numeric.
+   * @default 'query'
+   */
+  in?: 'query' | 'json'
 }
 
 /** `?page=1, 2, 3…`, or the page number the body names. */
@@ -91,8 +97,6 @@ export interface CursorSettings extends CommonSettings {
   param: string
   /** The next cursor: a selector of the body, or a function of body, response and records. Empty ends the listing. */
   next: Selector | ((body: unknown, response: ResponseMeta, records: readonly unknown[]) => unknown)
-  /** @default 'query' */
-  in?: 'query' | 'json'
   /** A falsy body flag (`has_more`) ends the listing. */
   hasMore?: Selector
 }
@@ -154,13 +158,25 @@ export function searchParamRecord(searchParams: SearchParams | undefined): Recor
   return out
 }
 
-function withParams(request: ListingRequest, params: Record<string, string>): ListingRequest {
-  return { ...request, searchParams: { ...request.searchParams, ...params } }
+/** Sets paging parameters in the query (as text) or in the JSON body (as given). */
+function withParams(
+  request: ListingRequest,
+  params: Record<string, string | number>,
+  where: CommonSettings['in'] = 'query',
+): ListingRequest {
+  if (where === 'json') return { ...request, json: { ...(request.json as Record<string, unknown>), ...params } }
+  const text = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]))
+  return { ...request, searchParams: { ...request.searchParams, ...text } }
+}
+
+/** A paging parameter of a request, from the query or the JSON body. */
+function paramOf(request: ListingRequest, name: string, where: CommonSettings['in']): unknown {
+  return where === 'json' ? (request.json as Record<string, unknown> | undefined)?.[name] : request.searchParams[name]
 }
 
 function sized(request: ListingRequest, settings: CommonSettings): ListingRequest {
   return settings.sizeParam && settings.size !== undefined
-    ? withParams(request, { [settings.sizeParam]: String(settings.size) })
+    ? withParams(request, { [settings.sizeParam]: settings.size }, settings.in)
     : request
 }
 
@@ -185,23 +201,23 @@ function pageNumber(settings: PageNumberSettings): Paginator {
   const startPage = settings.startPage ?? 1
   return {
     description: { type: 'page_number', pageSize: pageSizeOf(settings), nextFromBody: settings.nextPage !== undefined },
-    first: (request) => withParams(sized(request, settings), { [pageParam]: String(startPage) }),
+    first: (request) => withParams(sized(request, settings), { [pageParam]: startPage }, settings.in),
     next(page, request) {
       // A page number from the body is trusted over the page's length (the server may cap the size asked for).
       const counted = settings.nextPage === undefined ? settings : { ...settings, size: undefined }
       if (isLast(page, counted, true) || falsy(settings.hasMore, page)) return undefined
-      const current = Number(request.searchParams[pageParam] ?? startPage)
+      const current = Number(paramOf(request, pageParam, settings.in) ?? startPage)
       if (settings.totalPages !== undefined) {
         const total = Number(select(settings.totalPages, page.body, page.response))
         if (Number.isFinite(total) && current >= total) return undefined
       }
-      if (settings.nextPage === undefined) return withParams(request, { [pageParam]: String(current + 1) })
+      if (settings.nextPage === undefined) return withParams(request, { [pageParam]: current + 1 }, settings.in)
       const next = select(settings.nextPage, page.body, page.response)
       if (next === null || next === undefined || next === '') return undefined
       if (!Number.isInteger(Number(next)) || Number(next) <= current) {
         throw paginationError(page.response, `expected the next page number after ${current}, got ${excerpt(next, 80)}`)
       }
-      return withParams(request, { [pageParam]: String(next) })
+      return withParams(request, { [pageParam]: Number(next) }, settings.in)
     },
   }
 }
@@ -216,15 +232,15 @@ function offsetLimit(settings: OffsetSettings): Paginator {
   return {
     description: { type: 'offset', pageSize: { param: limitParam, value: settings.limit } },
     first: (request) =>
-      withParams(request, { [offsetParam]: String(settings.startOffset ?? 0), [limitParam]: String(settings.limit) }),
+      withParams(request, { [offsetParam]: settings.startOffset ?? 0, [limitParam]: settings.limit }, settings.in),
     next(page, request) {
       if (isLast(page, common, true)) return undefined
-      const offset = Number(request.searchParams[offsetParam] ?? 0) + page.count
+      const offset = Number(paramOf(request, offsetParam, settings.in) ?? 0) + page.count
       if (settings.total !== undefined) {
         const total = Number(select(settings.total, page.body, page.response))
         if (Number.isFinite(total) && offset >= total) return undefined
       }
-      return withParams(request, { [offsetParam]: String(offset) })
+      return withParams(request, { [offsetParam]: offset }, settings.in)
     },
   }
 }
@@ -246,10 +262,7 @@ function cursorToken(settings: CursorSettings): Paginator {
           `expected the next cursor to be a string or number, got ${excerpt(cursor, 120)}`,
         )
       }
-      if (settings.in === 'json') {
-        return { ...request, json: { ...(request.json as Record<string, unknown>), [settings.param]: cursor } }
-      }
-      return withParams(request, { [settings.param]: String(cursor) })
+      return withParams(request, { [settings.param]: cursor }, settings.in)
     },
   }
 }

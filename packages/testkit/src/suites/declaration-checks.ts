@@ -122,7 +122,9 @@ function boundProblem(
 function pageSizeProblem(endpoint: EndpointSpec, pagination: RequestDescription['pagination']): string | undefined {
   const size = pagination.pageSize
   if (!size) return undefined
-  const param = endpoint.params?.[size.param] as (ParamSpec & { max?: number }) | undefined
+  const param = (endpoint.params?.[size.param] ?? endpoint.body?.[size.param]) as
+    | (ParamSpec & { max?: number })
+    | undefined
   if (param === undefined || (param.role !== 'per_page' && param.role !== 'limit')) {
     return `the page size goes in "${size.param}", which the endpoint does not take as a page size`
   }
