@@ -180,11 +180,15 @@ export interface ParentDeclaration {
  * or functions of the table options; nothing is a template string but the path.
  */
 export interface RestTableDeclaration<Options extends TObject> {
+  /** The table name, as `listTables` reports it. */
   name: string
   /** Table options schema. @default no options */
   options?: Options
+  /** The Spark schema, fixed or a function of the options. */
   schema: TableHandler<RestContext, Options>['schema']
+  /** Primary keys, cursor field and ingestion type; the cursor and tie ids default from fixed metadata. */
   metadata: TableHandler<RestContext, Options>['metadata']
+  /** The request of the table's listing. */
   request: RestRequest<Static<Options>>
   /** Where the records are in a JSON body. @default the body itself (an array) */
   records?: Selector
