@@ -16,6 +16,7 @@ export {
 } from './arrow/batch-builder.ts'
 export { ArrowValueError, type ColumnBuilder, createColumnBuilder } from './arrow/columns.ts'
 export { type EncodedVariant, encodeVariant } from './arrow/variant.ts'
+export { ColumnFunctions } from './bridge/column-functions.ts'
 export { FRAMEWORK_OPTION_KEYS, type SplitOptions, splitOptions, tableOptionsOf } from './bridge/options.ts'
 export { type BridgeServerSettings, type FrameSink, serveBridge } from './bridge/server.ts'
 export { type ServeStdioSettings, serveStdio } from './bridge/stdio.ts'
@@ -27,6 +28,7 @@ export {
   writePipelineBundle,
 } from './pack/bundle-layout.ts'
 export { type PackConnectorOptions, type PackResult, packConnector, pythonPackageName } from './pack/pack-connector.ts'
+export { type FilePipelineSettings, filePipelineFiles, writeFilePipeline } from './pack/pack-file-pipeline.ts'
 export { type PackPipelineOptions, packPipeline, pipelineSource, pythonLiteral } from './pack/pack-pipeline.ts'
 export {
   assertPublishable,

@@ -149,6 +149,8 @@ export async function packCommand(argv: string[], out: Output, cwd = process.cwd
     const pipeline = await spark.packPipeline({
       spec,
       connector: result.connector.name,
+      connectorModule: file,
+      ...(args.values.connections ? { connections: args.values.connections as string } : {}),
       cwd,
       outDir,
     })

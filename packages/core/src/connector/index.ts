@@ -38,7 +38,9 @@ export {
 export type { TablePartitions } from './table-partitions.ts'
 export {
   type BoundParameter,
+  type ColumnFunction,
   type ConnectorDefinition,
+  type FilePipelineSupport,
   INGESTION_TYPES,
   type IngestionType,
   type LakeflowConnector,

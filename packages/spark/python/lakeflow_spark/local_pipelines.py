@@ -1,13 +1,16 @@
 """Run a pipeline spec's flows on plain Spark, without a Declarative Pipelines runtime.
 
 ``LocalPipeline`` implements the part of the ``dlt`` API that :func:`lakeflow_spark.pipeline.ingest`
-uses — ``view``, ``create_streaming_table``, ``apply_changes`` (SCD type 1, with
-``apply_as_deletes``), ``apply_changes_from_snapshot`` (SCD type 1), ``append_flow`` and the
-expectation decorators (``expect``, ``expect_or_drop``, ``expect_or_fail`` and their
-``expect_all*`` forms on views) — storing each target table as versioned Parquet under a
-directory. Streaming flows run with Trigger.AvailableNow and a checkpoint per flow, so
-``run()`` again picks up where the last run stopped. For local runs, tests and comparisons;
-production pipelines run on Databricks.
+uses and the file pipelines of ``lakeflow pack --pipeline`` use — ``view``,
+``create_streaming_table``, ``apply_changes`` (SCD type 1, with ``apply_as_deletes``),
+``apply_changes_from_snapshot`` (SCD type 1), ``append_flow`` and the expectation decorators
+(``expect``, ``expect_or_drop``, ``expect_or_fail`` and their ``expect_all*`` forms on views) —
+storing each target table as Parquet under a directory: versioned for changes and snapshots, one
+directory per micro-batch for append flows. Streaming flows run with Trigger.AvailableNow and a
+checkpoint per flow, so ``run()`` again picks up where the last run stopped. After an append flow
+runs, its target is also a streaming view of that name, so later flows can read it with
+``spark.readStream.table``. For local runs, tests and comparisons; production pipelines run on
+Databricks.
 
 Expectations are checked on every batch a flow reads from a view: a row passes when its
 condition is true (false and null fail); ``warn`` counts it, ``drop`` counts and removes it,
@@ -74,6 +77,54 @@ class _Store:
     def applied(self, flow: str, batch_id: int) -> bool:
         last = self.state()["batches"].get(flow)
         return last is not None and batch_id <= last
+
+
+class _AppendStore:
+    """An append-only table: one Parquet directory per applied micro-batch, never rewritten."""
+
+    def __init__(self, spark: Any, path: str):
+        self.spark = spark
+        self.path = path
+        self.batches = os.path.join(path, "batches")
+        self.pointer = os.path.join(path, "_current.json")
+
+    def state(self) -> Dict[str, Any]:
+        if not os.path.exists(self.pointer):
+            return {"batches": {}, "schema": None}
+        with open(self.pointer) as handle:
+            return json.load(handle)
+
+    def applied(self, flow: str, batch_id: int) -> bool:
+        last = self.state()["batches"].get(flow)
+        return last is not None and batch_id <= last
+
+    def append(self, frame: Any, flow: str, batch_id: int) -> None:
+        frame.write.mode("overwrite").parquet(os.path.join(self.batches, f"{_safe(flow)}-{batch_id:06d}"))
+        state = self.state()
+        state["batches"][flow] = batch_id
+        state["schema"] = frame.schema.json()
+        temporary = self.pointer + ".tmp"
+        with open(temporary, "w") as handle:
+            json.dump(state, handle)
+        os.replace(temporary, self.pointer)
+
+    def schema(self) -> Optional[Any]:
+        from pyspark.sql.types import StructType
+
+        text = self.state()["schema"]
+        return None if text is None else StructType.fromJson(json.loads(text))
+
+    def read(self) -> Optional[Any]:
+        schema = self.schema()
+        if schema is None:
+            return None
+        return self.spark.read.schema(schema).option("recursiveFileLookup", "true").parquet(self.batches)
+
+    def stream(self) -> Optional[Any]:
+        schema = self.schema()
+        if schema is None:
+            return None
+        return self.spark.readStream.schema(schema).option("recursiveFileLookup", "true").parquet(self.batches)
 
 
 class LocalPipeline:
@@ -197,9 +248,13 @@ class LocalPipeline:
     def store(self, target: str, suffix: str = "") -> _Store:
         return _Store(self.spark, os.path.join(self.root, _safe(target) + suffix))
 
+    def appends(self, target: str) -> _AppendStore:
+        return _AppendStore(self.spark, os.path.join(self.root, _safe(target) + "__append"))
+
     def read_table(self, target: str) -> Any:
         """The target table's current rows (internal columns dropped); None before any write."""
-        frame = self.store(target).read()
+        appends = self.appends(target)
+        frame = appends.read() if os.path.exists(appends.pointer) else self.store(target).read()
         if frame is None:
             return None
         return frame.drop(*[column for column in frame.columns if column.startswith("__lakeflow_")])
@@ -246,6 +301,10 @@ class LocalPipeline:
             query.awaitTermination()
             if query.exception() is not None:
                 raise RuntimeError(f"Flow {flow['name']} failed: {query.exception()}")
+            if flow["kind"] == "append":
+                stream = self.appends(flow["target"]).stream()
+                if stream is not None:
+                    stream.createOrReplaceTempView(flow["target"])
 
     def _view_frame(self, name: str) -> Any:
         """The view's frame, with a column naming the expectations each row fails."""
@@ -300,8 +359,9 @@ class LocalPipeline:
         try:
             kept = self._check(batch)
             if flow["kind"] == "append":
-                current = store.read()
-                store.write(kept if current is None else current.unionByName(kept), flow["name"], batch_id)
+                appends = self.appends(flow["target"])
+                if not appends.applied(flow["name"], batch_id):
+                    appends.append(kept, flow["name"], batch_id)
                 return
             self._apply_cdc(flow, kept, store, batch_id)
         finally:

@@ -71,6 +71,13 @@ def _note_release(directory: str) -> None:
         return
     if notice:
         logger.warning(notice)
+
+
+def function(name: str, return_type: Any) -> Any:
+    """A Spark UDF running the connector's column function \`name\` in its Node bridge."""
+    from ._lakeflow_spark.functions import column_function
+
+    return column_function({"connector": CONNECTOR, "package": __name__}, name, return_type)
 `
 }
 

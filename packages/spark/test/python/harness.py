@@ -238,6 +238,31 @@ def op_ingest(args):
     return _tables_and_report(pipeline, args["targets"])
 
 
+def op_file_pipeline(args):
+    """Runs the transformations of a generated file pipeline layout with LocalPipeline as dlt."""
+    pipeline = _local_pipeline(args)
+    sys.modules["dlt"] = pipeline
+    sys.path.insert(0, args["dir"])
+    for key, value in (args.get("conf") or {}).items():
+        spark.conf.set(key, value)
+    try:
+        for file in args["files"]:
+            with open(file) as handle:
+                code = compile(handle.read(), file, "exec")
+            exec(code, {"spark": spark, "__name__": "pipeline"})
+        pipeline.run()
+    finally:
+        sys.modules.pop("dlt", None)
+        sys.path.remove(args["dir"])
+        for name in [name for name in sys.modules if name == "utilities" or name.startswith("utilities.")]:
+            del sys.modules[name]
+    out = {}
+    for target in args["targets"]:
+        frame = pipeline.read_table(target)
+        out[target] = None if frame is None else rows_of(frame)
+    return out
+
+
 def op_read_parquet(args):
     frame = spark.read.parquet(args["path"])
     drop = [column for column in frame.columns if column.startswith("__") or column.startswith("_lakeflow")]

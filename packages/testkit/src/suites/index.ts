@@ -3,6 +3,7 @@ import { baseChecks } from './base-checks.ts'
 import { completenessChecks } from './completeness-checks.ts'
 import { declarationChecks } from './declaration-checks.ts'
 import { faultChecks } from './fault-checks.ts'
+import { fileChecks } from './file-checks.ts'
 import { hygieneChecks } from './hygiene-checks.ts'
 import { memoryChecks } from './memory-checks.ts'
 import { partitionChecks, partitionedStreamChecks } from './partition-checks.ts'
@@ -17,6 +18,7 @@ export {
   completenessChecks,
   declarationChecks,
   faultChecks,
+  fileChecks,
   hygieneChecks,
   memoryChecks,
   partitionChecks,
@@ -44,7 +46,7 @@ export const simulatorChecks: readonly Check[] = [
   ...memoryChecks,
 ]
 
-/** Every check, in the order they run. */
+/** Every check, in the order they run (the file-source checks run only for file connectors). */
 export const allChecks: readonly Check[] = [
   ...baseChecks,
   ...schemaChecks,
@@ -53,6 +55,7 @@ export const allChecks: readonly Check[] = [
   ...allPartitionChecks,
   ...writeBackChecks,
   ...simulatorChecks,
+  ...fileChecks,
 ]
 
 /** Looks a check up by id (the self-test runs single checks against mutants). */
