@@ -1,47 +1,31 @@
 /**
  * The GitHub REST API as the tables use it, on core's HTTP client: bearer auth, GitHub's
  * media type and API version headers, retries with backoff (core), primary and secondary
- * rate limits, Link-header pagination page by page, and the server's clock for the
- * init-time cap.
+ * rate limits, and the server's clock for the init-time cap.
  */
 import { createHash } from 'node:crypto'
-import type { RawRecord } from '@lakeflow/core/connector'
 import { ApiCallError } from '@lakeflow/core/errors'
 import {
   bearerAuth,
   createHttpClient,
   createRateBudget,
+  type GetJsonOptions,
   type HttpClient,
   type HttpEvent,
-  type HttpResponse,
-  paginateLinkHeader,
   parseRetryAfter,
   type RateBudget,
+  type RequestOptions,
   type ResponseMeta,
   type RetryOptions,
+  type StreamRecordsOptions,
 } from '@lakeflow/core/http'
+import { formatCursor, type RestContext, serverClock } from '@lakeflow/core/kit'
 import { checkBaseUrl, DEFAULT_REQUESTS_PER_SECOND, type GithubOptions, REQUEST_BURST } from './github-options.ts'
-import { formatTime } from './github-time.ts'
 
 /** The REST API version the schemas follow. */
 export const GITHUB_API_VERSION = '2022-11-28'
 
-/** Query parameters of a GitHub request. */
-export type GithubParams = Readonly<Record<string, string | number | undefined>>
-
-/** One page of a GitHub listing. */
-export interface GithubPage {
-  /** The records of the page, in GitHub's order. */
-  readonly records: RawRecord[]
-  /** Its 1-based page number. */
-  readonly page: number
-  /** Whether the `Link` header announces a next page. */
-  readonly hasNext: boolean
-  /** The page number of the `rel="last"` link, when GitHub sends one. */
-  readonly lastPage: number | undefined
-}
-
-/** Settings of {@link GithubApi} beyond the connector options (tests, benchmarks, embedding). */
+/** Settings of the GitHub client beyond the connector options (tests, benchmarks, embedding). */
 export interface GithubApiSettings {
   /** Package name and version for the `User-Agent`. */
   readonly userAgent?: { packageName: string; version: string }
@@ -85,31 +69,6 @@ const SECONDARY_WAIT_MS = 60_000
 /** How GitHub words a secondary rate limit (formerly "abuse detection") in a 403 or 429 body. */
 const SECONDARY_LIMIT_MESSAGE = /secondary rate limit|abuse detection/i
 
-function serverTime(headers: Headers): number | undefined {
-  const date = headers.get('date')
-  if (date === null) return undefined
-  const value = Date.parse(date)
-  return Number.isNaN(value) ? undefined : value
-}
-
-function pageNumber(url: string, fallback: number): number {
-  const page = Number(new URL(url).searchParams.get('page'))
-  return Number.isInteger(page) && page > 0 ? page : fallback
-}
-
-function lastPageOf(link: string | null, base: string): number | undefined {
-  if (!link) return undefined
-  for (const part of link.split(',')) {
-    const match = /<([^>]*)>\s*;\s*rel="?last"?/i.exec(part)
-    if (match) return pageNumber(new URL(match[1]!, base).href, 0) || undefined
-  }
-  return undefined
-}
-
-function hasNextLink(link: string | null): boolean {
-  return link !== null && /rel="?next"?/i.test(link)
-}
-
 /**
  * GitHub's rate limits, read from each response (GitHub's "Rate limits for the REST API"),
  * in the order GitHub documents for a 403 or 429: `Retry-After` first (seconds or a date);
@@ -123,8 +82,6 @@ class RateLimitState {
   lastWaitMs = 0
   lastResetAt: number | undefined
   lastKind: 'primary' | 'secondary' = 'primary'
-  /** The server time of the first response, the init-time cap. */
-  firstServerTime: number | undefined
   readonly #secondaryWaitMs: number
 
   constructor(secondaryWaitMs: number) {
@@ -132,9 +89,8 @@ class RateLimitState {
   }
 
   readonly fromResponse = (response: ResponseMeta): number | undefined => {
-    const now = serverTime(response.headers)
-    if (this.firstServerTime === undefined && now !== undefined) this.firstServerTime = now
-    const serverNow = now ?? Date.now()
+    const date = Date.parse(response.headers.get('date') ?? '')
+    const serverNow = Number.isNaN(date) ? Date.now() : date
     const limitStatus = response.status === 403 || response.status === 429
     if (limitStatus) {
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), serverNow)
@@ -159,127 +115,71 @@ class RateLimitState {
     this.lastResetAt = resetAt
     return waitMs
   }
+
+  /** Core's generic "wait too long" error, reworded to say which GitHub limit and when it resets. */
+  explain(error: unknown, maxWaitMs: number): unknown {
+    if (!ApiCallError.isInstance(error) || error.category !== 'transient' || this.lastWaitMs <= maxWaitMs) return error
+    const resetAt = this.lastResetAt === undefined ? 'later' : `at ${formatCursor(this.lastResetAt, 'iso')}`
+    const limit =
+      this.lastKind === 'secondary'
+        ? `GitHub secondary rate limit hit; GitHub allows the next request ${resetAt}`
+        : `GitHub rate limit exhausted; it resets ${resetAt}`
+    return new ApiCallError(
+      `${limit}, in ${Math.ceil(this.lastWaitMs / 1000)} s, longer than ` +
+        `max_rate_limit_wait_seconds (${maxWaitMs / 1000}). Nothing was skipped: the read resumes from its ` +
+        'last offset on the next run; raise max_rate_limit_wait_seconds to wait instead',
+      {
+        url: error.url,
+        method: error.method,
+        status: error.status,
+        bodyExcerpt: error.bodyExcerpt,
+        isRetryable: true,
+        attempts: error.attempts,
+        category: 'transient',
+        cause: error,
+      },
+    )
+  }
 }
 
-/** The GitHub REST API for one connector instance. */
-export class GithubApi {
-  readonly client: HttpClient
-  readonly baseUrl: string
-  readonly #rateLimit: RateLimitState
-  readonly #maxWaitMs: number
-
-  constructor(options: GithubOptions, settings: GithubApiSettings = {}) {
-    this.baseUrl = checkBaseUrl(options.base_url)
-    this.#rateLimit = new RateLimitState(settings.secondaryRateLimitWaitMs ?? SECONDARY_WAIT_MS)
-    this.#maxWaitMs = options.max_rate_limit_wait_seconds * 1000
-    this.client = createHttpClient({
-      baseUrl: this.baseUrl,
-      auth: bearerAuth(options.token),
-      headers: { accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION },
-      userAgent: settings.userAgent,
-      retry: settings.retry,
-      onEvent: settings.onEvent,
-      fetch: settings.fetch,
-      rateLimit: {
-        fromResponse: this.#rateLimit.fromResponse,
-        maxWaitMs: this.#maxWaitMs,
-        budget: settings.budget ?? githubRateBudget(options),
+/**
+ * What the GitHub tables share: the client (whose errors name GitHub's limits) and the
+ * init-time cap, GitHub's clock at the instance's first response (so cursors, which are
+ * server times, are never compared with a skewed local clock); `GET /rate_limit`, which
+ * costs no quota, asks for it when nothing was requested yet.
+ */
+export function createGithubContext(options: GithubOptions, settings: GithubApiSettings = {}): RestContext {
+  const state = new RateLimitState(settings.secondaryRateLimitWaitMs ?? SECONDARY_WAIT_MS)
+  const maxWaitMs = options.max_rate_limit_wait_seconds * 1000
+  const client = createHttpClient({
+    baseUrl: checkBaseUrl(options.base_url),
+    auth: bearerAuth(options.token),
+    headers: { accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION },
+    userAgent: settings.userAgent,
+    retry: settings.retry,
+    onEvent: settings.onEvent,
+    fetch: settings.fetch,
+    rateLimit: {
+      fromResponse: (response) => {
+        clock.observe(response)
+        return state.fromResponse(response)
       },
+      maxWaitMs,
+      budget: settings.budget ?? githubRateBudget(options),
+    },
+  })
+  const explain = <Result>(pending: Promise<Result>) =>
+    pending.catch((error: unknown) => {
+      throw state.explain(error, maxWaitMs)
     })
+  const http: HttpClient = {
+    resolveUrl: client.resolveUrl,
+    request: <T>(path: string, request?: RequestOptions) => explain(client.request<T>(path, request)),
+    getJson: <T>(path: string, request?: GetJsonOptions) => explain(client.getJson<T>(path, request)),
+    postJson: <T>(path: string, json: unknown, request?: GetJsonOptions) =>
+      explain(client.postJson<T>(path, json, request)),
+    streamRecords: <T>(path: string, request: StreamRecordsOptions) => explain(client.streamRecords<T>(path, request)),
   }
-
-  /**
-   * The init-time cap: the server's clock at this instance's first response (so cursors,
-   * which are server times, are never compared with a skewed local clock), as epoch ms.
-   * Reads emit nothing stamped later. When nothing
-   * was requested yet, asks `GET /rate_limit`, which does not count against the limit.
-   */
-  async cap(): Promise<number> {
-    if (this.#rateLimit.firstServerTime === undefined) {
-      await this.#call(() => this.client.getJson('/rate_limit', { allowStatuses: [404] }))
-      this.#rateLimit.firstServerTime ??= Date.now()
-    }
-    // GitHub's times have whole seconds: the cap is the server's current second, inclusive.
-    return Math.floor(this.#rateLimit.firstServerTime / 1000) * 1000
-  }
-
-  /** GETs one JSON document. */
-  async get<T = unknown>(path: string, params: GithubParams = {}): Promise<HttpResponse<T>> {
-    return this.#call(() => this.client.getJson<T>(path, { searchParams: params }))
-  }
-
-  /** GETs one page of a listing. */
-  async getPage(path: string, params: GithubParams = {}): Promise<GithubPage> {
-    const response = await this.#call(() => this.client.getJson<unknown>(path, { searchParams: params }))
-    if (!Array.isArray(response.data)) {
-      throw new ApiCallError('GitHub answered a listing with something other than a JSON array', {
-        url: response.url,
-        method: 'GET',
-        status: response.status,
-        bodyExcerpt: JSON.stringify(response.data)?.slice(0, 200),
-        isRetryable: false,
-        category: 'source',
-      })
-    }
-    const link = response.headers.get('link')
-    return {
-      records: response.data as RawRecord[],
-      page: pageNumber(response.url, Number(params.page ?? 1)),
-      hasNext: hasNextLink(link),
-      lastPage: lastPageOf(link, response.url),
-    }
-  }
-
-  /**
-   * Pages through a listing from `startPage`, following `Link: rel="next"`, one request per
-   * page as the consumer asks for it (records are never gathered across pages).
-   */
-  async *pages(path: string, params: GithubParams, startPage = 1): AsyncGenerator<GithubPage, void, undefined> {
-    const searchParams = startPage > 1 ? { ...params, page: startPage } : params
-    const iterator = paginateLinkHeader<RawRecord>(this.client, { path, searchParams, records: '' })
-    for (;;) {
-      const step = await this.#call(() => iterator.next())
-      if (step.done) return
-      const page = step.value
-      const link = page.headers.get('link')
-      yield {
-        records: page.records,
-        page: pageNumber(page.url, startPage + page.index),
-        hasNext: hasNextLink(link),
-        lastPage: lastPageOf(link, page.url),
-      }
-    }
-  }
-
-  /** Runs a request, turning core's generic "wait too long" error into a GitHub-specific one. */
-  async #call<T>(request: () => Promise<T>): Promise<T> {
-    try {
-      return await request()
-    } catch (error) {
-      const state = this.#rateLimit
-      if (ApiCallError.isInstance(error) && error.category === 'transient' && state.lastWaitMs > this.#maxWaitMs) {
-        const resetAt = state.lastResetAt === undefined ? 'later' : `at ${formatTime(state.lastResetAt)}`
-        const limit =
-          state.lastKind === 'secondary'
-            ? `GitHub secondary rate limit hit; GitHub allows the next request ${resetAt}`
-            : `GitHub rate limit exhausted; it resets ${resetAt}`
-        throw new ApiCallError(
-          `${limit}, in ${Math.ceil(state.lastWaitMs / 1000)} s, longer than ` +
-            `max_rate_limit_wait_seconds (${this.#maxWaitMs / 1000}). Nothing was skipped: the read resumes from its ` +
-            'last offset on the next run; raise max_rate_limit_wait_seconds to wait instead',
-          {
-            url: error.url,
-            method: error.method,
-            status: error.status,
-            bodyExcerpt: error.bodyExcerpt,
-            isRetryable: true,
-            attempts: error.attempts,
-            category: 'transient',
-            cause: error,
-          },
-        )
-      }
-      throw error
-    }
-  }
+  const clock = serverClock({ probe: () => http.getJson('/rate_limit', { allowStatuses: [404] }) })
+  return { http, clock }
 }

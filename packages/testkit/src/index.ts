@@ -23,6 +23,7 @@ export {
   baseChecks,
   checkById,
   completenessChecks,
+  declarationChecks,
   faultChecks,
   fileChecks,
   hygieneChecks,

@@ -205,11 +205,14 @@ export class UnsupportedOperationError extends LakeflowError {
 export class InvalidOffsetError extends LakeflowError {
   readonly [INVALID_OFFSET_ERROR] = true
   readonly table: string
+  /** The offending key (a dotted path), when one key is at fault. */
+  readonly key: string | undefined
 
-  constructor(table: string, problem: string, offset: unknown) {
+  constructor(table: string, problem: string, offset: unknown, key?: string) {
     super(`Invalid offset for table "${table}": ${problem}; got ${excerpt(offset)}`, { category: 'config' })
     this.name = 'InvalidOffsetError'
     this.table = table
+    this.key = key
   }
 
   static override isInstance(value: unknown): value is InvalidOffsetError {

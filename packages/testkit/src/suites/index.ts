@@ -1,6 +1,7 @@
 import type { Check } from '../types.ts'
 import { baseChecks } from './base-checks.ts'
 import { completenessChecks } from './completeness-checks.ts'
+import { declarationChecks } from './declaration-checks.ts'
 import { faultChecks } from './fault-checks.ts'
 import { fileChecks } from './file-checks.ts'
 import { hygieneChecks } from './hygiene-checks.ts'
@@ -16,6 +17,7 @@ import { writeBackChecks } from './write-back-checks.ts'
 export {
   baseChecks,
   completenessChecks,
+  declarationChecks,
   faultChecks,
   fileChecks,
   hygieneChecks,
@@ -51,6 +53,7 @@ export const allChecks: readonly Check[] = [
   ...baseChecks,
   ...schemaChecks,
   ...readChecks,
+  ...declarationChecks,
   ...allPartitionChecks,
   ...writeBackChecks,
   ...simulatorChecks,
