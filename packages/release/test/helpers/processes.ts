@@ -39,7 +39,7 @@ export function run(
 }
 
 /**
- * Copies the repository's working tree (tracked and untracked files, minus git-ignored ones, so
+ * Copies the repository's working tree (tracked and untracked files, minus git-ignored ones and pending changesets, so
  * uncommitted work is what gets tested) into `target`, commits it there on `main`, and links
  * `.tools` (Node 24, pnpm, Verdaccio) so the copy needs no second bootstrap.
  */
@@ -49,7 +49,11 @@ export function copyWorkingTree(repoRoot: string, target: string): void {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   })
+  // The copy is a repository at a release: its pending changesets were consumed by the version
+  // step, so none are copied (a pending one would excuse changes the tests expect flagged).
+  const pendingChangeset = /^\.changeset\/(?!README\.md$)[^/]+\.md$/
   for (const file of new Set(listing.split('\0').filter(Boolean))) {
+    if (pendingChangeset.test(file)) continue
     const from = join(repoRoot, file)
     if (!existsSync(from)) continue // deleted in the working tree
     mkdirSync(dirname(join(target, file)), { recursive: true })
