@@ -1,8 +1,5 @@
+import { isJsonObject as isRecord } from '../errors/error-body.ts'
 import type { ApiErrorHook, ApiErrorVerdict } from './types.ts'
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** GraphQL error codes (`extensions.code` or `type`) that mean "try again later". */
 const GRAPHQL_RETRYABLE = new Set([
