@@ -15,13 +15,11 @@ import {
   type HttpEvent,
   type HttpResponse,
   paginateLinkHeader,
-  parseRetryAfter,
   type RateBudget,
-  type ResponseMeta,
+  type RateLimitOptions,
   type RetryOptions,
 } from '@lakeflow/core/http'
 import { checkBaseUrl, DEFAULT_REQUESTS_PER_SECOND, type GithubOptions, REQUEST_BURST } from './github-options.ts'
-import { formatTime } from './github-time.ts'
 
 /** The REST API version the schemas follow. */
 export const GITHUB_API_VERSION = '2022-11-28'
@@ -76,14 +74,51 @@ export function githubRateBudget(options: GithubOptions): RateBudget {
   })
 }
 
-/** Margin added to a primary rate-limit wait: the reset header has whole seconds. */
-const RESET_MARGIN_MS = 1000
-
 /** GitHub's advice for a secondary limit without `Retry-After` or a reset: wait at least a minute. */
 const SECONDARY_WAIT_MS = 60_000
 
 /** How GitHub words a secondary rate limit (formerly "abuse detection") in a 403 or 429 body. */
 const SECONDARY_LIMIT_MESSAGE = /secondary rate limit|abuse detection/i
+
+/**
+ * GitHub's rate limits as core's client honours them (GitHub's "Rate limits for the REST
+ * API"), in the order GitHub documents for a 403 or 429: `Retry-After` first (seconds or a
+ * date); else `x-ratelimit-remaining: 0` means wait until `x-ratelimit-reset` (epoch
+ * seconds, also after a success); else a body that says "secondary rate limit" means wait
+ * at least a minute. Waits are measured on GitHub's clock (its `Date`) and bounded by
+ * `max_rate_limit_wait_seconds`.
+ */
+export function githubRateLimits(
+  options: GithubOptions,
+  secondaryWaitMs: number = SECONDARY_WAIT_MS,
+): RateLimitOptions {
+  return {
+    retryAfter: {
+      statuses: [403, 429, 503],
+      description: 'GitHub asked to wait (Retry-After); GitHub allows the next request',
+    },
+    quota: {
+      remainingHeader: 'x-ratelimit-remaining',
+      resetHeader: 'x-ratelimit-reset',
+      resetKind: 'epoch-seconds',
+      waitOnSuccess: true,
+      statuses: [403, 429],
+      name: 'primary',
+      description: 'GitHub rate limit exhausted; it resets',
+    },
+    bodyLimits: [
+      {
+        name: 'secondary',
+        pattern: SECONDARY_LIMIT_MESSAGE,
+        statuses: [403, 429],
+        waitMs: secondaryWaitMs,
+        description: 'GitHub secondary rate limit hit; GitHub allows the next request',
+      },
+    ],
+    maxWaitMs: options.max_rate_limit_wait_seconds * 1000,
+    maxWaitSetting: { name: 'max_rate_limit_wait_seconds', value: options.max_rate_limit_wait_seconds },
+  }
+}
 
 function serverTime(headers: Headers): number | undefined {
   const date = headers.get('date')
@@ -110,68 +145,15 @@ function hasNextLink(link: string | null): boolean {
   return link !== null && /rel="?next"?/i.test(link)
 }
 
-/**
- * GitHub's rate limits, read from each response (GitHub's "Rate limits for the REST API"),
- * in the order GitHub documents for a 403 or 429: `Retry-After` first (seconds or a date);
- * else `x-ratelimit-remaining: 0` means wait until `x-ratelimit-reset` (epoch seconds, also
- * after a success); else a body that says "secondary rate limit" means wait at least a
- * minute. Times are compared with the response's own `Date`, so the local clock's skew does
- * not matter.
- */
-class RateLimitState {
-  /** The last wait GitHub asked for, until when, and which limit, for error messages. */
-  lastWaitMs = 0
-  lastResetAt: number | undefined
-  lastKind: 'primary' | 'secondary' = 'primary'
-  /** The server time of the first response, the init-time cap. */
-  firstServerTime: number | undefined
-  readonly #secondaryWaitMs: number
-
-  constructor(secondaryWaitMs: number) {
-    this.#secondaryWaitMs = secondaryWaitMs
-  }
-
-  readonly fromResponse = (response: ResponseMeta): number | undefined => {
-    const now = serverTime(response.headers)
-    if (this.firstServerTime === undefined && now !== undefined) this.firstServerTime = now
-    const serverNow = now ?? Date.now()
-    const limitStatus = response.status === 403 || response.status === 429
-    if (limitStatus) {
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), serverNow)
-      if (retryAfter !== undefined) return this.remember('secondary', retryAfter, serverNow + retryAfter)
-    }
-    if (response.headers.get('x-ratelimit-remaining') === '0') {
-      const reset = Number(response.headers.get('x-ratelimit-reset'))
-      if (Number.isFinite(reset) && reset > 0) {
-        const wait = Math.max(0, reset * 1000 - serverNow) + RESET_MARGIN_MS
-        return this.remember('primary', wait, reset * 1000)
-      }
-    }
-    if (limitStatus && SECONDARY_LIMIT_MESSAGE.test(response.bodyText ?? '')) {
-      return this.remember('secondary', this.#secondaryWaitMs, serverNow + this.#secondaryWaitMs)
-    }
-    return undefined
-  }
-
-  private remember(kind: 'primary' | 'secondary', waitMs: number, resetAt: number): number {
-    this.lastKind = kind
-    this.lastWaitMs = waitMs
-    this.lastResetAt = resetAt
-    return waitMs
-  }
-}
-
 /** The GitHub REST API for one connector instance. */
 export class GithubApi {
   readonly client: HttpClient
   readonly baseUrl: string
-  readonly #rateLimit: RateLimitState
-  readonly #maxWaitMs: number
+  /** GitHub's clock at this instance's first response, the init-time cap. */
+  #firstServerTime: number | undefined
 
   constructor(options: GithubOptions, settings: GithubApiSettings = {}) {
     this.baseUrl = checkBaseUrl(options.base_url)
-    this.#rateLimit = new RateLimitState(settings.secondaryRateLimitWaitMs ?? SECONDARY_WAIT_MS)
-    this.#maxWaitMs = options.max_rate_limit_wait_seconds * 1000
     this.client = createHttpClient({
       baseUrl: this.baseUrl,
       auth: bearerAuth(options.token),
@@ -181,8 +163,7 @@ export class GithubApi {
       onEvent: settings.onEvent,
       fetch: settings.fetch,
       rateLimit: {
-        fromResponse: this.#rateLimit.fromResponse,
-        maxWaitMs: this.#maxWaitMs,
+        ...githubRateLimits(options, settings.secondaryRateLimitWaitMs),
         budget: settings.budget ?? githubRateBudget(options),
       },
     })
@@ -195,28 +176,28 @@ export class GithubApi {
    * was requested yet, asks `GET /rate_limit`, which does not count against the limit.
    */
   async cap(): Promise<number> {
-    if (this.#rateLimit.firstServerTime === undefined) {
-      await this.#call(() => this.client.getJson('/rate_limit', { allowStatuses: [404] }))
-      this.#rateLimit.firstServerTime ??= Date.now()
+    if (this.#firstServerTime === undefined) {
+      this.#observe(await this.client.getJson('/rate_limit', { allowStatuses: [404] }))
+      this.#firstServerTime ??= Date.now()
     }
     // GitHub's times have whole seconds: the cap is the server's current second, inclusive.
-    return Math.floor(this.#rateLimit.firstServerTime / 1000) * 1000
+    return Math.floor(this.#firstServerTime / 1000) * 1000
   }
 
   /** GETs one JSON document. */
   async get<T = unknown>(path: string, params: GithubParams = {}): Promise<HttpResponse<T>> {
-    return this.#call(() => this.client.getJson<T>(path, { searchParams: params }))
+    return this.#observe(await this.client.getJson<T>(path, { searchParams: params }))
   }
 
   /** GETs one page of a listing. */
   async getPage(path: string, params: GithubParams = {}): Promise<GithubPage> {
-    const response = await this.#call(() => this.client.getJson<unknown>(path, { searchParams: params }))
+    const response = this.#observe(await this.client.getJson<unknown>(path, { searchParams: params }))
     if (!Array.isArray(response.data)) {
       throw new ApiCallError('GitHub answered a listing with something other than a JSON array', {
         url: response.url,
         method: 'GET',
         status: response.status,
-        bodyExcerpt: JSON.stringify(response.data)?.slice(0, 200),
+        body: JSON.stringify(response.data)?.slice(0, 1000),
         isRetryable: false,
         category: 'source',
       })
@@ -236,11 +217,8 @@ export class GithubApi {
    */
   async *pages(path: string, params: GithubParams, startPage = 1): AsyncGenerator<GithubPage, void, undefined> {
     const searchParams = startPage > 1 ? { ...params, page: startPage } : params
-    const iterator = paginateLinkHeader<RawRecord>(this.client, { path, searchParams, records: '' })
-    for (;;) {
-      const step = await this.#call(() => iterator.next())
-      if (step.done) return
-      const page = step.value
+    for await (const page of paginateLinkHeader<RawRecord>(this.client, { path, searchParams, records: '' })) {
+      this.#observe(page)
       const link = page.headers.get('link')
       yield {
         records: page.records,
@@ -251,35 +229,9 @@ export class GithubApi {
     }
   }
 
-  /** Runs a request, turning core's generic "wait too long" error into a GitHub-specific one. */
-  async #call<T>(request: () => Promise<T>): Promise<T> {
-    try {
-      return await request()
-    } catch (error) {
-      const state = this.#rateLimit
-      if (ApiCallError.isInstance(error) && error.category === 'transient' && state.lastWaitMs > this.#maxWaitMs) {
-        const resetAt = state.lastResetAt === undefined ? 'later' : `at ${formatTime(state.lastResetAt)}`
-        const limit =
-          state.lastKind === 'secondary'
-            ? `GitHub secondary rate limit hit; GitHub allows the next request ${resetAt}`
-            : `GitHub rate limit exhausted; it resets ${resetAt}`
-        throw new ApiCallError(
-          `${limit}, in ${Math.ceil(state.lastWaitMs / 1000)} s, longer than ` +
-            `max_rate_limit_wait_seconds (${this.#maxWaitMs / 1000}). Nothing was skipped: the read resumes from its ` +
-            'last offset on the next run; raise max_rate_limit_wait_seconds to wait instead',
-          {
-            url: error.url,
-            method: error.method,
-            status: error.status,
-            bodyExcerpt: error.bodyExcerpt,
-            isRetryable: true,
-            attempts: error.attempts,
-            category: 'transient',
-            cause: error,
-          },
-        )
-      }
-      throw error
-    }
+  /** Notes GitHub's clock at the first response (its `Date`). */
+  #observe<R extends { readonly headers: Headers }>(response: R): R {
+    this.#firstServerTime ??= serverTime(response.headers)
+    return response
   }
 }
