@@ -18,7 +18,15 @@ export interface CliResult {
 }
 
 /** Starts `lakeflow <args>` as a child process (Node 24, sources via the @lakeflow/source condition). */
-export function startCli(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+export function startCli(
+  args: string[],
+  options: {
+    cwd: string
+    env?: Record<string, string>
+    /** Called with each complete line the child writes to stdout, as it arrives (with --json: each event). */
+    onLine?: (line: string) => void
+  },
+) {
   const child = spawn(
     process.execPath,
     ['--conditions=@lakeflow/source', '--no-warnings=ExperimentalWarning', BIN, ...args],
@@ -30,14 +38,14 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
   )
   let stdout = ''
   let stderr = ''
-  let notifyStarted: (at: number) => void = () => {}
-  /** Resolves when the child first writes to stdout (with --json: the run-started event). */
-  const firstOutput = new Promise<number>((resolve) => {
-    notifyStarted = resolve
-  })
+  let pending = ''
   child.stdout.on('data', (chunk) => {
-    if (stdout === '') notifyStarted(Date.now())
     stdout += chunk
+    if (!options.onLine) return
+    pending += chunk
+    const lines = pending.split('\n')
+    pending = lines.pop()!
+    for (const line of lines) options.onLine(line)
   })
   child.stderr.on('data', (chunk) => {
     stderr += chunk
@@ -45,7 +53,7 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
   const done = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
   })
-  return { child, done, firstOutput }
+  return { child, done }
 }
 
 /** Runs `lakeflow <args>` to completion. */

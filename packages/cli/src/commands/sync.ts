@@ -31,6 +31,7 @@ export const SYNC_FLAGS = {
   'memory-limit': { type: 'string' },
   'group-commit-rows': { type: 'string' },
   'file-format': { type: 'string' },
+  debug: { type: 'boolean' },
 } as const
 
 /** Builds the destination named by `--dest-type` and `--dest`. */
@@ -97,6 +98,7 @@ export async function syncCommand(argv: string[], out: Output): Promise<number> 
       maxCalls,
       tableOptions: tableOptionsOf(args),
       onEvent: render,
+      debug: Boolean(args.values.debug) || Boolean(process.env.LAKEFLOW_DEBUG),
     })
     if (!json) out.stdout(summaryTable(report))
     return report.status === 'succeeded' ? EXIT.ok : EXIT.tableFailed
