@@ -34,6 +34,41 @@ function cursorValue(format: CorpusSpec['cursor_format'], base: number, index: n
   }
 }
 
+/** Records in the generated table when the config gives no count. */
+const DEFAULT_COUNT = 30_000
+/** Heap samples taken while streaming, after the warm-up. */
+const SAMPLES = 10
+/**
+ * The part of the read before the first sample: pools, compiled code and the request
+ * budget's pacing settle in it (one-time growth of a few hundred KiB in the first pages).
+ */
+const WARM_UP = 1 / 3
+/**
+ * The most a bounded read may retain per record streamed, however large the records. The
+ * runtime itself keeps some hundreds of bytes to a few KiB per request for a while (socket
+ * and fetch bookkeeping), which large pages spread over many records.
+ */
+const MAX_BYTES_PER_RECORD = 256
+
+/**
+ * The growth per unit of `x`: the median of the slopes between every pair of points
+ * (Theil–Sen). A one-time step (a compiler tier-up, a pool filling) moves only the pairs
+ * that straddle it, so it barely moves the median; steady growth moves every pair.
+ */
+export function growthSlope(points: readonly { x: number; y: number }[]): number {
+  const slopes: number[] = []
+  for (let first = 0; first < points.length; first++) {
+    for (let last = first + 1; last < points.length; last++) {
+      const dx = points[last]!.x - points[first]!.x
+      if (dx > 0) slopes.push((points[last]!.y - points[first]!.y) / dx)
+    }
+  }
+  if (slopes.length === 0) return 0
+  slopes.sort((left, right) => left - right)
+  const middle = slopes.length >> 1
+  return slopes.length % 2 ? slopes[middle]! : (slopes[middle - 1]! + slopes[middle]!) / 2
+}
+
 const boundedMemory = defineCheck({
   id: 'bounded-memory',
   title: 'streaming a large table keeps the heap bounded and yields before the last page',
@@ -57,7 +92,7 @@ const boundedMemory = defineCheck({
     }
     const corpusSpec = context.spec?.corpora?.[tableConfig.corpus]
     const cursorField = corpusSpec?.cursor_field ?? (await context.metadata(table)).cursor_field
-    const count = settings.count ?? 200_000
+    const count = settings.count ?? DEFAULT_COUNT
     const base = Date.now() - count - 3_600_000
     const newRecord = tableConfig.newRecord
     const template = (index: number): RawRecord => {
@@ -80,15 +115,29 @@ const boundedMemory = defineCheck({
       let peakHeap = 0
       let peakRss = 0
       let seen = 0
+      let jsonBytes = 0
+      let measured = 0
       let requestsAtFirst: number | undefined
       let firstRecordCall: number | undefined
       const requestsAfterCall: number[] = []
+      // Heap after a full collection at evenly spaced record counts past the warm-up, each at
+      // the first record of a page, so every sample holds the same page-sized data.
+      const warmUp = Math.floor(count * WARM_UP)
+      const interval = Math.max(1, Math.floor((count - warmUp) / SAMPLES))
+      const samples: { x: number; y: number }[] = []
+      let nextSample = warmUp
+      let requestsSeen = 0
       const started = performance.now()
-      const sample = () => {
+      // A full collection, then turns of the event loop so finalizers release what they hold
+      // (fetch bodies, sockets), then another: what is left is retained.
+      const sample = async () => {
+        gc()
+        for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve))
         gc()
         const usage = process.memoryUsage()
         peakHeap = Math.max(peakHeap, usage.heapUsed - baseline.heapUsed)
         peakRss = Math.max(peakRss, usage.rss - baseline.rss)
+        return usage.heapUsed
       }
       const result = await readUntilConverged({
         connector,
@@ -102,21 +151,43 @@ const boundedMemory = defineCheck({
         callSettings: (call) => ({
           keep: false,
           maxRecords: count * 2,
-          onRecord: () => {
+          onRecord: async (record) => {
             if (requestsAtFirst === undefined) {
               requestsAtFirst = simulator.requests.length
               firstRecordCall = call
             }
-            if (++seen % 10_000 === 0) sample()
+            seen++
+            // The records' size, measured on a sample: what retaining each would cost at least.
+            if (seen % 97 === 0) {
+              jsonBytes += JSON.stringify(record).length
+              measured++
+            }
+            const requests = simulator.requests.length
+            const pageStart = requests !== requestsSeen
+            requestsSeen = requests
+            if (pageStart && seen >= nextSample && samples.length < SAMPLES) {
+              samples.push({ x: seen, y: await sample() })
+              nextSample += interval
+            }
           },
         }),
       })
       requestsAfterCall[result.calls.length - 1] = simulator.requests.length
-      sample()
+      await sample()
       const seconds = (performance.now() - started) / 1000
       const totalRequests = simulator.requests.length
+      const growth = growthSlope(samples)
+      const recordBytes = measured > 0 ? jsonBytes / measured : 0
+      // A read that kept a quarter of each record (or 64 bytes, if less) would show; noise is allowed for.
+      const allowed = Math.min(recordBytes / 4, MAX_BYTES_PER_RECORD)
       context.log(
-        `${seen} records in ${seconds.toFixed(1)} s (${Math.round(seen / seconds)} records/s), ${totalRequests} requests, peak heap +${(peakHeap / MIB).toFixed(1)} MiB, peak RSS +${(peakRss / MIB).toFixed(1)} MiB`,
+        `heap above baseline at records: ${samples.map((point) => `${point.x}: ${((point.y - baseline.heapUsed) / 1024).toFixed(0)} KiB`).join(', ')}`,
+      )
+      context.log(
+        `${seen} records in ${seconds.toFixed(1)} s (${Math.round(seen / seconds)} records/s), ${totalRequests} requests, ` +
+          `heap slope ${growth.toFixed(1)} bytes/record over ${samples.length} samples ` +
+          `(records ~${Math.round(recordBytes)} bytes as JSON; allowed ${allowed.toFixed(1)}), ` +
+          `peak heap +${(peakHeap / MIB).toFixed(1)} MiB, peak RSS +${(peakRss / MIB).toFixed(1)} MiB`,
       )
       if (!result.converged || seen < count) {
         fail(this.id, {
@@ -137,6 +208,16 @@ const boundedMemory = defineCheck({
           fix: 'yield records page by page (for await … yield*), never collect pages into an array first',
         })
       }
+      const fix = 'do not keep records after yielding them (no seen-sets, caches or arrays of the table)'
+      if (growth > allowed) {
+        fail(this.id, {
+          where: `table ${table}`,
+          problem: `the heap grew by ${growth.toFixed(0)} bytes per record (${((growth * (samples.at(-1)!.x - samples[0]!.x)) / MIB).toFixed(1)} MiB) while streaming ${count} records`,
+          expected: `at most ${allowed.toFixed(1)} bytes per record (a quarter of a ~${Math.round(recordBytes)}-byte record, at most ${MAX_BYTES_PER_RECORD}): memory bounded by a page, not the table`,
+          received: `${growth.toFixed(1)} bytes per record over ${samples.length} samples (peak heap +${(peakHeap / MIB).toFixed(1)} MiB, RSS +${(peakRss / MIB).toFixed(1)} MiB)`,
+          fix,
+        })
+      }
       const limit = (settings.maxHeapGrowthMb ?? 16) * MIB
       if (peakHeap > limit) {
         fail(this.id, {
@@ -144,7 +225,7 @@ const boundedMemory = defineCheck({
           problem: `the heap grew by ${(peakHeap / MIB).toFixed(1)} MiB while streaming ${count} records`,
           expected: `at most ${limit / MIB} MiB (bounded by a page, not the table)`,
           received: `${(peakHeap / MIB).toFixed(1)} MiB (RSS +${(peakRss / MIB).toFixed(1)} MiB)`,
-          fix: 'do not keep records after yielding them (no seen-sets, caches or arrays of the table)',
+          fix,
         })
       }
     } finally {

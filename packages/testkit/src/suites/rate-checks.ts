@@ -1,7 +1,7 @@
-import { type LakeflowConnector, supportsPartitions } from '@lakeflow/core/connector'
+import { type LakeflowConnector, type Offset, supportsPartitions } from '@lakeflow/core/connector'
 import type { LoggedRequest } from '@lakeflow/simulator'
 import { defineCheck, describeError, Findings } from '../check.ts'
-import { readCall } from '../reads.ts'
+import { canonical } from '../records.ts'
 import type { CheckContext, RequestRateConfig } from '../types.ts'
 
 /**
@@ -12,6 +12,8 @@ import type { CheckContext, RequestRateConfig } from '../types.ts'
  */
 const SLACK_MS = 50
 const SLACK_REQUESTS = 1
+/** Calls of one plain table in a row, at most, while too few requests were seen. */
+const MAX_CALLS = 20
 /** Most concurrent copies of each read, when one of each makes too few requests to judge. */
 const MAX_COPIES = 32
 
@@ -38,7 +40,8 @@ export function worstWindow(
 /** One unit of concurrent work: a partition or a plain table's first call, with the instance to use. */
 interface Job {
   label: string
-  run: (connector: LakeflowConnector) => Promise<void>
+  /** Reads until done, or until `enough()` says the check has seen enough requests. */
+  run: (connector: LakeflowConnector, enough: () => boolean) => Promise<void>
 }
 
 /** Every partition of every partitioned table, and one call of every plain table. */
@@ -51,10 +54,10 @@ async function jobs(context: CheckContext, probe: LakeflowConnector): Promise<Jo
       for (const [index, partition] of (await probe.getPartitions(table, options)).entries()) {
         out.push({
           label: `${table} partition ${index}`,
-          run: async (connector) => {
+          run: async (connector, enough) => {
             if (!supportsPartitions(connector)) return
             for await (const _record of connector.readPartition(table, partition, options)) {
-              // Consumed for its requests.
+              if (enough()) return
             }
           },
         })
@@ -64,8 +67,20 @@ async function jobs(context: CheckContext, probe: LakeflowConnector): Promise<Jo
   for (const table of await context.plainTables()) {
     out.push({
       label: `${table} (readTable)`,
-      run: async (connector) => {
-        await readCall(connector, table, {}, context.tableOptions(table), 'records', { limit, keep: false })
+      run: async (connector, enough) => {
+        // Calls in a row (each at most `limit` records) until the check has seen enough requests.
+        let offset: Offset | null = {}
+        for (let call = 0; call < MAX_CALLS && !enough(); call++) {
+          const read = connector.readTable(table, offset, context.tableOptions(table))
+          let count = 0
+          let step = await read.next()
+          for (; !step.done; step = await read.next()) {
+            if (++count >= limit || enough()) return void (await read.return(null))
+          }
+          const end = step.value
+          if (end === null || canonical(end) === canonical(offset)) return
+          offset = end
+        }
       },
     })
   }
@@ -92,15 +107,27 @@ const sharedRateBudget = defineCheck({
       { label: 'one instance', instance: () => shared },
       { label: 'one instance per read', instance: () => context.connect(options) },
     ]
-    // Enough requests that a breach of the burst and the pace both show past the slack.
+    // Enough requests that a breach of the burst and the pace both show past the slack; the
+    // reads stop a burst past that (a breach shows in the first window it happens in, and
+    // more requests only cost time at the declared rate).
     const wanted = 2 * burst + 4
+    const plenty = wanted + burst
+    // The second phase starts with as many copies as the first needed.
+    let startCopies = 1
     for (const phase of phases) {
       let seen: LoggedRequest[] = []
-      let copies = 1
-      for (; copies <= MAX_COPIES; copies *= 2) {
+      let copies = startCopies
+      // Too few requests: the next round runs enough copies for the requests wanted, judging
+      // by this round's count per copy (at least twice as many).
+      for (
+        ;
+        copies <= MAX_COPIES;
+        copies = Math.max(copies * 2, Math.ceil((copies * wanted) / Math.max(1, seen.length)))
+      ) {
         const before = simulator.requests.length
         const runs = work.flatMap((job) => Array.from({ length: copies }, () => job))
-        const outcomes = await Promise.allSettled(runs.map((job) => job.run(phase.instance())))
+        const enough = () => simulator.requests.length - before >= plenty
+        const outcomes = await Promise.allSettled(runs.map((job) => job.run(phase.instance(), enough)))
         seen = simulator.requests.slice(before)
         outcomes.forEach((outcome, index) => {
           if (outcome.status === 'rejected')
@@ -108,7 +135,9 @@ const sharedRateBudget = defineCheck({
         })
         if (seen.length >= wanted) break
       }
-      const reads = `${work.length * Math.min(copies, MAX_COPIES)} concurrent reads`
+      copies = Math.min(copies, MAX_COPIES)
+      startCopies = copies
+      const reads = `${work.length * copies} concurrent reads`
       if (seen.length < wanted) {
         findings.add({
           where: 'connector',
