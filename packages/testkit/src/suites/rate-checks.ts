@@ -1,4 +1,5 @@
 import { type LakeflowConnector, type Offset, supportsPartitions } from '@lakeflow/core/connector'
+import { withHttpScope } from '@lakeflow/core/http'
 import type { LoggedRequest } from '@lakeflow/simulator'
 import { defineCheck, describeError, Findings } from '../check.ts'
 import { canonical } from '../records.ts'
@@ -7,8 +8,9 @@ import type { CheckContext, RequestRateConfig } from '../types.ts'
 /**
  * What the simulator cannot tell apart from the connector's own pace. It runs in the
  * connector's process, so on a busy machine it may read a request late and the next on
- * time, and a new connection delays one request: windows look up to a few tens of ms
- * shorter than they were. Each window gets this much extra time and one extra request.
+ * time, and a new connection delays one request: windows look shorter than they were. Each
+ * window gets this much extra time and one extra request, plus the longest delay measured
+ * between a client sending a request and the simulator logging it.
  */
 const SLACK_MS = 50
 const SLACK_REQUESTS = 1
@@ -35,6 +37,28 @@ export function worstWindow(
     }
   }
   return worst
+}
+
+/** A request's identity as the simulator logs it and as a client's event names it: path and sorted query. */
+function requestKey(path: string, query: Iterable<[string, string]>): string {
+  return `${path}?${[...query]
+    .map(([name, value]) => `${name}=${value}`)
+    .sort()
+    .join('&')}`
+}
+
+/**
+ * The longest delay from a client's `request` event to the simulator logging that request
+ * (matched by path and query, in order), or 0 when none matched.
+ */
+function longestLogDelay(sent: ReadonlyMap<string, number[]>, seen: readonly LoggedRequest[]): number {
+  const pending = new Map([...sent].map(([key, times]) => [key, [...times]]))
+  let longest = 0
+  for (const request of seen) {
+    const sentAt = pending.get(requestKey(request.path, Object.entries(request.query)))?.shift()
+    if (sentAt !== undefined) longest = Math.max(longest, request.at - sentAt)
+  }
+  return longest
 }
 
 /** One unit of concurrent work: a partition or a plain table's first call, with the instance to use. */
@@ -116,6 +140,7 @@ const sharedRateBudget = defineCheck({
     let startCopies = 1
     for (const phase of phases) {
       let seen: LoggedRequest[] = []
+      let sent = new Map<string, number[]>()
       let copies = startCopies
       // Too few requests: the next round runs enough copies for the requests wanted, judging
       // by this round's count per copy (at least twice as many).
@@ -127,7 +152,17 @@ const sharedRateBudget = defineCheck({
         const before = simulator.requests.length
         const runs = work.flatMap((job) => Array.from({ length: copies }, () => job))
         const enough = () => simulator.requests.length - before >= plenty
-        const outcomes = await Promise.allSettled(runs.map((job) => job.run(phase.instance(), enough)))
+        const sentNow = new Map<string, number[]>()
+        sent = sentNow
+        const onEvent = (event: { type: string; url?: string }) => {
+          if (event.type !== 'request' || !event.url) return
+          const url = new URL(event.url)
+          const key = requestKey(url.pathname, url.searchParams)
+          sentNow.set(key, [...(sentNow.get(key) ?? []), Date.now()])
+        }
+        const outcomes = await withHttpScope({ onEvent }, () =>
+          Promise.allSettled(runs.map((job) => job.run(phase.instance(), enough))),
+        )
         seen = simulator.requests.slice(before)
         outcomes.forEach((outcome, index) => {
           if (outcome.status === 'rejected')
@@ -148,17 +183,19 @@ const sharedRateBudget = defineCheck({
         })
         continue
       }
+      const slackMs = SLACK_MS + longestLogDelay(sent, seen)
       const worst = worstWindow(
         seen.map((request) => request.at),
         declared.perSecond,
         burst,
+        slackMs,
       )
       if (worst.excess > 0) {
-        const allowed = Math.floor(burst + SLACK_REQUESTS + ((worst.windowMs + SLACK_MS) * declared.perSecond) / 1000)
+        const allowed = Math.floor(burst + SLACK_REQUESTS + ((worst.windowMs + slackMs) * declared.perSecond) / 1000)
         findings.add({
           where: 'connector',
           problem: `${phase.label}: ${reads} sent requests faster than the declared rate`,
-          expected: `at most ${declared.perSecond} requests/s in bursts of ${burst}: ${allowed} in ${worst.windowMs} ms (with ${SLACK_MS} ms and ${SLACK_REQUESTS} request of measuring slack)`,
+          expected: `at most ${declared.perSecond} requests/s in bursts of ${burst}: ${allowed} in ${worst.windowMs} ms (with ${slackMs} ms (${SLACK_MS} plus the longest measured logging delay) and ${SLACK_REQUESTS} request of measuring slack)`,
           received: `${worst.count} requests in ${worst.windowMs} ms (${seen.length} in all)`,
           fix: 'pace every request with one budget per source account: createRateBudget({ requestsPerSecond, burst, key }) from @lakeflow/core/http, given to each client as rateLimit.budget (the key shares it across instances)',
         })
