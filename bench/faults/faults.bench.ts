@@ -183,6 +183,7 @@ try {
     for (let run = 1; run <= maxRuns; run++) {
       const result = await sync(faultDir, spec, `${table}.duckdb`)
       codes.push(result.code)
+      for (const failure of result.failures) process.stderr.write(`${table} run ${run}: ${failure.slice(0, 240)}\n`)
       if (result.code === 0) {
         runs = run
         break
