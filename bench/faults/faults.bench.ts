@@ -11,6 +11,11 @@
 //
 //   node --conditions=@lakeflow/source bench/faults/faults.bench.ts [--rate 0.2] [--seed 1]
 //        [--scale 50] [--max-runs 8] [--tables products,users,...] [--keep]
+//
+// The proxy alone, in front of any source:
+//
+//   node --conditions=@lakeflow/source bench/faults/faults.bench.ts --role proxy --target <URL>
+//        [--rate 0.2] [--seed 1] [--port 0] [--retry-after 1]
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -19,6 +24,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { DuckDbDestination } from '../../packages/pipeline/src/index.ts'
 import { loadSpec, spawnSimulator } from '../../packages/simulator/src/index.ts'
+import { serveFaultProxy } from './fault-proxy.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../..')
@@ -34,6 +40,10 @@ const { values } = parseArgs({
     'max-runs': { type: 'string', default: '8' },
     tables: { type: 'string', default: ALL_TABLES.join(',') },
     keep: { type: 'boolean', default: false },
+    role: { type: 'string', default: 'bench' },
+    target: { type: 'string' },
+    port: { type: 'string', default: '0' },
+    'retry-after': { type: 'string', default: '1' },
   },
 })
 const tables = values.tables.split(',')
@@ -79,7 +89,9 @@ async function startProxy(targetUrl: string): Promise<{ url: string; stop: () =>
     process.execPath,
     [
       ...NODE_FLAGS,
-      path.join(here, 'fault-proxy.ts'),
+      fileURLToPath(import.meta.url),
+      '--role',
+      'proxy',
       '--target',
       targetUrl,
       '--rate',
@@ -155,66 +167,81 @@ async function rows(file: string, table: string): Promise<string> {
   }
 }
 
-const work = mkdtempSync(path.join(tmpdir(), 'lakeflow-faults-'))
-const simulator = await (async () => {
-  scaledCorpus(path.join(work, 'corpus'), Number(values.scale))
-  return spawnSimulator({
-    spec: path.join(EXAMPLE, 'simulator/endpoints.yaml'),
-    corpus: path.join(work, 'corpus'),
-    now: new Date().toISOString(),
-  })
-})()
-let proxy: Awaited<ReturnType<typeof startProxy>> | undefined
-try {
-  const cleanDir = path.join(work, 'clean')
-  const faultDir = path.join(work, 'faults')
-  mkdirSync(cleanDir)
-  mkdirSync(faultDir)
-  const started = performance.now()
-  const clean = await sync(cleanDir, writeProject(cleanDir, simulator.baseUrl), 'clean.duckdb')
-  if (clean.code !== 0) throw new Error(`the clean run failed (exit ${clean.code}): ${clean.failures.join('; ')}`)
-  proxy = await startProxy(simulator.baseUrl)
-  const results: { table: string; runs: number | undefined; codes: (number | null)[]; equal: boolean | undefined }[] =
-    []
-  for (const table of tables) {
-    const spec = writeProject(faultDir, proxy.url, table)
-    const codes: (number | null)[] = []
-    let runs: number | undefined
-    for (let run = 1; run <= maxRuns; run++) {
-      const result = await sync(faultDir, spec, `${table}.duckdb`)
-      codes.push(result.code)
-      for (const failure of result.failures) process.stderr.write(`${table} run ${run}: ${failure.slice(0, 240)}\n`)
-      if (result.code === 0) {
-        runs = run
-        break
+async function bench(): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), 'lakeflow-faults-'))
+  const simulator = await (async () => {
+    scaledCorpus(path.join(work, 'corpus'), Number(values.scale))
+    return spawnSimulator({
+      spec: path.join(EXAMPLE, 'simulator/endpoints.yaml'),
+      corpus: path.join(work, 'corpus'),
+      now: new Date().toISOString(),
+    })
+  })()
+  let proxy: Awaited<ReturnType<typeof startProxy>> | undefined
+  try {
+    const cleanDir = path.join(work, 'clean')
+    const faultDir = path.join(work, 'faults')
+    mkdirSync(cleanDir)
+    mkdirSync(faultDir)
+    const started = performance.now()
+    const clean = await sync(cleanDir, writeProject(cleanDir, simulator.baseUrl), 'clean.duckdb')
+    if (clean.code !== 0) throw new Error(`the clean run failed (exit ${clean.code}): ${clean.failures.join('; ')}`)
+    proxy = await startProxy(simulator.baseUrl)
+    const results: { table: string; runs: number | undefined; codes: (number | null)[]; equal: boolean | undefined }[] =
+      []
+    for (const table of tables) {
+      const spec = writeProject(faultDir, proxy.url, table)
+      const codes: (number | null)[] = []
+      let runs: number | undefined
+      for (let run = 1; run <= maxRuns; run++) {
+        const result = await sync(faultDir, spec, `${table}.duckdb`)
+        codes.push(result.code)
+        for (const failure of result.failures) process.stderr.write(`${table} run ${run}: ${failure.slice(0, 240)}\n`)
+        if (result.code === 0) {
+          runs = run
+          break
+        }
       }
+      const equal =
+        runs === undefined
+          ? undefined
+          : (await rows(path.join(faultDir, `${table}.duckdb`), table)) ===
+            (await rows(path.join(cleanDir, 'clean.duckdb'), table))
+      results.push({ table, runs, codes, equal })
+      process.stderr.write(
+        `${table}: ${runs === undefined ? `not complete after ${maxRuns} runs` : `${runs} run(s)`}\n`,
+      )
     }
-    const equal =
-      runs === undefined
-        ? undefined
-        : (await rows(path.join(faultDir, `${table}.duckdb`), table)) ===
-          (await rows(path.join(cleanDir, 'clean.duckdb'), table))
-    results.push({ table, runs, codes, equal })
-    process.stderr.write(`${table}: ${runs === undefined ? `not complete after ${maxRuns} runs` : `${runs} run(s)`}\n`)
-  }
-  const counts = await proxy.stop()
-  proxy = undefined
-  const seconds = (performance.now() - started) / 1000
-  const width = Math.max(...tables.map((table) => table.length), 5)
-  console.log(
-    `\nbench/faults: rate ${values.rate}, seed ${values.seed}, corpus x${values.scale}, at most ${maxRuns} runs per table; ` +
-      `${seconds.toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)}`,
-  )
-  console.log(`${'table'.padEnd(width)}  runs to complete  exit codes        equals clean run`)
-  for (const result of results) {
+    const counts = await proxy.stop()
+    proxy = undefined
+    const seconds = (performance.now() - started) / 1000
+    const width = Math.max(...tables.map((table) => table.length), 5)
     console.log(
-      `${result.table.padEnd(width)}  ${String(result.runs ?? `> ${maxRuns}`).padEnd(16)}  ${result.codes.join(',').padEnd(16)}  ${result.equal === undefined ? '-' : result.equal ? 'yes' : 'NO'}`,
+      `\nbench/faults: rate ${values.rate}, seed ${values.seed}, corpus x${values.scale}, at most ${maxRuns} runs per table; ` +
+        `${seconds.toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)}`,
     )
+    console.log(`${'table'.padEnd(width)}  runs to complete  exit codes        equals clean run`)
+    for (const result of results) {
+      console.log(
+        `${result.table.padEnd(width)}  ${String(result.runs ?? `> ${maxRuns}`).padEnd(16)}  ${result.codes.join(',').padEnd(16)}  ${result.equal === undefined ? '-' : result.equal ? 'yes' : 'NO'}`,
+      )
+    }
+    console.log(`proxy: ${counts}`)
+  } finally {
+    await proxy?.stop()
+    await simulator.stop()
+    if (!values.keep) rmSync(work, { recursive: true, force: true })
+    else console.log(`kept ${work}`)
   }
-  console.log(`proxy: ${counts}`)
-} finally {
-  await proxy?.stop()
-  await simulator.stop()
-  if (!values.keep) rmSync(work, { recursive: true, force: true })
-  else console.log(`kept ${work}`)
 }
+
+if (values.role === 'proxy') {
+  if (!values.target) throw new Error('--role proxy needs --target <base URL>')
+  serveFaultProxy({
+    target: values.target,
+    rate: Number(values.rate),
+    seed: Number(values.seed),
+    port: Number(values.port),
+    retryAfterSeconds: Number(values['retry-after']),
+  })
+} else await bench()

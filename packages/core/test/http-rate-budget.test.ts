@@ -71,7 +71,12 @@ const until = (requests: readonly RecordedRequest[], started: number) => request
 /** A monotonic clock the test moves by hand. */
 function handClock() {
   let now = 0
-  return { now: () => now, advance: (ms: number) => void (now += ms) }
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms
+    },
+  }
 }
 
 /** Resolves once `condition` holds (checked on every turn of the event loop). */
