@@ -7,8 +7,9 @@
  * (events) and, from the server's side, as lower bounds only.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiCallError, RateLimitError } from '../src/errors/index.ts'
+import { RateLimitError } from '../src/errors/index.ts'
 import { createHttpClient, type HttpEvent } from '../src/http/index.ts'
+import { apiFailure } from './support/api-failure.ts'
 import { gaps, type ScriptedServer, type Step, send, startScriptedServer } from './support/scripted-server.ts'
 
 const FAST = { backoffBaseMs: 10, jitter: false } as const
@@ -18,15 +19,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-async function failure(promise: Promise<unknown>): Promise<ApiCallError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(ApiCallError.isInstance(error), `expected an ApiCallError, got ${String(error)}`).toBe(true)
-  return error as ApiCallError
-}
 
 function recorder() {
   const events: HttpEvent[] = []
@@ -100,7 +92,7 @@ describe('a response that says when to come back does not use an attempt', () =>
       ],
     })
     const client = createHttpClient({ baseUrl: server.url, retry: FAST })
-    const error = await failure(client.getJson('/items'))
+    const error = await apiFailure(client.getJson('/items'))
     expect(RateLimitError.isInstance(error)).toBe(false)
     expect(error.status).toBe(500)
     expect(error.attempts).toBe(4) // requests sent: three errors and one rate limit
@@ -112,7 +104,7 @@ describe('a response that says when to come back does not use an attempt', () =>
       '/items': [{ status: 503 }, { status: 500, headers: { 'retry-after': '0.05' } }, { status: 503 }, { body: {} }],
     })
     const client = createHttpClient({ baseUrl: server.url, retry: FAST })
-    const error = await failure(client.getJson('/items'))
+    const error = await apiFailure(client.getJson('/items'))
     expect(error.attempts).toBe(3)
   })
 })
@@ -127,7 +119,7 @@ describe('the waits of one request are bounded', () => {
       rateLimit: { maxWaitMs: 450 },
       onEvent: record.onEvent,
     })
-    const error = await failure(client.getJson('/items'))
+    const error = await apiFailure(client.getJson('/items'))
     expect(RateLimitError.isInstance(error)).toBe(true)
     // Four waits of 100 ms fit in 450 ms; the fifth would make 500.
     expect(server.hits('/items')).toHaveLength(5)
@@ -145,7 +137,7 @@ describe('the waits of one request are bounded', () => {
   it('and after 100 waits, however short', async () => {
     server = await startScriptedServer({ '/items': { status: 503, headers: { 'retry-after': '0.001' } } })
     const client = createHttpClient({ baseUrl: server.url })
-    const error = await failure(client.getJson('/items'))
+    const error = await apiFailure(client.getJson('/items'))
     expect(RateLimitError.isInstance(error)).toBe(true)
     expect(server.hits('/items')).toHaveLength(101)
     expect(error.message).toMatch(/this request already waited 100 times/)
@@ -159,7 +151,7 @@ describe('the waits of one request are bounded', () => {
       rateLimit: { maxWaitMs: 0, maxWaitSetting: { name: 'max_wait_seconds', value: 0 } },
       onEvent: record.onEvent,
     })
-    const error = await failure(client.getJson('/items'))
+    const error = await apiFailure(client.getJson('/items'))
     expect(error.message).toMatch(
       /in 2 s, longer than max_wait_seconds \(0\)\. .* raise max_wait_seconds to wait instead/,
     )
@@ -234,9 +226,9 @@ describe("quota headers, measured on the server's clock", () => {
     await client.getJson('/ok')
     expect(record.limits()).toEqual([])
     // The default quota rule reads a 429's headers: an hour is beyond the default 15 minutes.
-    expect(RateLimitError.isInstance(await failure(client.getJson('/limited')))).toBe(true)
+    expect(RateLimitError.isInstance(await apiFailure(client.getJson('/limited')))).toBe(true)
     const ignoring = createHttpClient({ baseUrl: server.url, retry: FAST, rateLimit: { quota: false } })
-    const error = await failure(ignoring.getJson('/limited'))
+    const error = await apiFailure(ignoring.getJson('/limited'))
     expect(RateLimitError.isInstance(error)).toBe(false)
     expect(error.attempts).toBe(3)
   })
@@ -250,7 +242,7 @@ describe("quota headers, measured on the server's clock", () => {
       rateLimit: { quota: { waitOnSuccess: true, description: 'Acme quota spent; it resets' }, maxWaitMs: 60_000 },
     })
     await client.getJson('/items')
-    const error = await failure(client.getJson('/items'))
+    const error = await apiFailure(client.getJson('/items'))
     expect(error).toMatchObject({ limit: 'quota', status: undefined })
     expect(error.message).toMatch(/^Acme quota spent; it resets at \S+Z, in 36\d\d s, longer than rateLimit\.maxWaitMs/)
     expect(server.hits('/items')).toHaveLength(1)
@@ -279,10 +271,10 @@ describe('limits that only the body names', () => {
       ['secondary', 429, 120],
     ])
     for (const gap of gaps(server.hits('/items'))) expect(gap).toBeGreaterThanOrEqual(115)
-    const denied = await failure(client.getJson('/private'))
+    const denied = await apiFailure(client.getJson('/private'))
     expect(denied.category).toBe('auth')
     expect(server.hits('/private')).toHaveLength(1)
-    await failure(client.getJson('/teapot'))
+    await apiFailure(client.getJson('/teapot'))
     expect(server.hits('/teapot')).toHaveLength(1)
   })
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiCallError, RateLimitError } from '../src/errors/index.ts'
+import { RateLimitError } from '../src/errors/index.ts'
 import {
   createHttpClient,
   estimateServerTime,
@@ -8,6 +8,7 @@ import {
   type HttpEvent,
   type ResponseMeta,
 } from '../src/http/index.ts'
+import { apiFailure } from './support/api-failure.ts'
 import { gaps, resetMidBody, type ScriptedServer, startScriptedServer } from './support/scripted-server.ts'
 
 const FAST = { backoffBaseMs: 20, jitter: false } as const
@@ -21,15 +22,6 @@ afterEach(async () => {
 async function start(routes: Parameters<typeof startScriptedServer>[0]) {
   server = await startScriptedServer(routes)
   return server
-}
-
-async function failure(promise: Promise<unknown>): Promise<ApiCallError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(ApiCallError.isInstance(error), `expected an ApiCallError, got ${String(error)}`).toBe(true)
-  return error as ApiCallError
 }
 
 describe('retry on status', () => {
@@ -57,7 +49,7 @@ describe('retry on status', () => {
   it('gives up after the attempt limit on a persistent 503', async () => {
     const scripted = await start({ '/down': { status: 503, body: 'upstream unavailable' } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: { ...FAST, limit: 4 } })
-    const error = await failure(client.getJson('/down'))
+    const error = await apiFailure(client.getJson('/down'))
     expect(scripted.hits('/down')).toHaveLength(4)
     expect(error.attempts).toBe(4)
     expect(error.isRetryable).toBe(true)
@@ -73,7 +65,7 @@ describe('retry on status', () => {
   it('uses 3 attempts by default', async () => {
     const scripted = await start({ '/down': { status: 502 } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: { backoffBaseMs: 5 } })
-    const error = await failure(client.getJson('/down'))
+    const error = await apiFailure(client.getJson('/down'))
     expect(scripted.hits('/down')).toHaveLength(3)
     expect(error.attempts).toBe(3)
   })
@@ -81,7 +73,7 @@ describe('retry on status', () => {
   it('does not retry a 404 and classifies it as config', async () => {
     const scripted = await start({ '/missing': { status: 404, body: { message: 'Not Found' } } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    const error = await failure(client.getJson('/missing'))
+    const error = await apiFailure(client.getJson('/missing'))
     expect(scripted.hits('/missing')).toHaveLength(1)
     expect(error.status).toBe(404)
     expect(error.isRetryable).toBe(false)
@@ -237,7 +229,7 @@ describe('Retry-After on 429', () => {
       rateLimit: { maxWaitMs: 60_000 },
       onEvent: (event) => events.push(event),
     })
-    const error = await failure(client.getJson('/limited'))
+    const error = await apiFailure(client.getJson('/limited'))
     expect(RateLimitError.isInstance(error)).toBe(true)
     expect(error).toMatchObject({ limit: 'retry-after', waitMs: 3_600_000, waitedMs: 0, status: 429 })
     expect(error.isRetryable).toBe(true)
@@ -274,7 +266,7 @@ describe('Retry-After on 429', () => {
   it('gives up on a persistent 429 after the attempt limit, as a retryable transient error', async () => {
     const scripted = await start({ '/limited': { status: 429, headers: { 'retry-after': '0' }, body: 'slow down' } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    const error = await failure(client.getJson('/limited'))
+    const error = await apiFailure(client.getJson('/limited'))
     expect(scripted.hits('/limited')).toHaveLength(3)
     expect(error.attempts).toBe(3)
     expect(error.status).toBe(429)
@@ -290,7 +282,7 @@ describe('timeouts and broken transport', () => {
     const scripted = await start({ '/slow': () => {} })
     const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 80, retry: FAST })
     const started = performance.now()
-    const error = await failure(client.getJson('/slow'))
+    const error = await apiFailure(client.getJson('/slow'))
     const elapsed = performance.now() - started
     expect(scripted.hits('/slow')).toHaveLength(3)
     expect(error.category).toBe('transient')
@@ -322,7 +314,7 @@ describe('timeouts and broken transport', () => {
   it('does not retry timeouts when retryOnTimeout is false', async () => {
     const scripted = await start({ '/slow': () => {} })
     const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 60, retry: { ...FAST, retryOnTimeout: false } })
-    const error = await failure(client.getJson('/slow'))
+    const error = await apiFailure(client.getJson('/slow'))
     expect(scripted.hits('/slow')).toHaveLength(1)
     expect(error.isRetryable).toBe(true)
     expect(error.attempts).toBe(1)
@@ -342,7 +334,7 @@ describe('timeouts and broken transport', () => {
   it('fails a persistent reset as a retryable network error', async () => {
     const scripted = await start({ '/reset': resetMidBody('{"items": [') })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    const error = await failure(client.getJson('/reset'))
+    const error = await apiFailure(client.getJson('/reset'))
     expect(scripted.hits('/reset')).toHaveLength(3)
     expect(error.message).toMatch(/Network error while reading the body/)
     expect(error.category).toBe('transient')
@@ -355,7 +347,7 @@ describe('timeouts and broken transport', () => {
     await scripted.close()
     server = undefined
     const client = createHttpClient({ baseUrl: url, retry: FAST })
-    const error = await failure(client.getJson('/gone'))
+    const error = await apiFailure(client.getJson('/gone'))
     expect(error.attempts).toBe(3)
     expect(error.message).toMatch(/ECONNREFUSED/)
     expect(error.category).toBe('transient')
@@ -367,7 +359,7 @@ describe('malformed bodies and API errors in 200', () => {
     const body = '{"items": [{"id": 1, "email": "ana@example.com"}, {"id": 2'
     const scripted = await start({ '/truncated': { body } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    const error = await failure(client.getJson('/truncated', { searchParams: { page: 2 } }))
+    const error = await apiFailure(client.getJson('/truncated', { searchParams: { page: 2 } }))
     expect(scripted.hits('/truncated')).toHaveLength(3)
     expect(error.isRetryable).toBe(true)
     expect(error.status).toBe(200)
@@ -408,7 +400,7 @@ describe('malformed bodies and API errors in 200', () => {
   it('fails a fatal OperationOutcome at once', async () => {
     const scripted = await start({ '/Patient': { body: outcome('invalid') } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, isApiError })
-    const error = await failure(client.getJson('/Patient'))
+    const error = await apiFailure(client.getJson('/Patient'))
     expect(scripted.hits('/Patient')).toHaveLength(1)
     expect(error.isRetryable).toBe(false)
     expect(error.category).toBe('source')
@@ -419,7 +411,7 @@ describe('malformed bodies and API errors in 200', () => {
   it('fails a persistent retryable OperationOutcome after the limit', async () => {
     const scripted = await start({ '/Patient': { body: outcome('transient') } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, isApiError })
-    const error = await failure(client.getJson('/Patient'))
+    const error = await apiFailure(client.getJson('/Patient'))
     expect(scripted.hits('/Patient')).toHaveLength(3)
     expect(error.isRetryable).toBe(true)
     expect(error.category).toBe('transient')
@@ -445,7 +437,7 @@ describe('ready-made API error hooks', () => {
     const ok = await client.postJson('/graphql', { query: '{ viewer { login } }' })
     expect(ok.data).toEqual({ data: { viewer: { login: 'octocat' } } })
     expect(scripted.hits('/graphql')).toHaveLength(2)
-    const error = await failure(client.postJson('/graphql', { query: '{ nope }' }))
+    const error = await apiFailure(client.postJson('/graphql', { query: '{ nope }' }))
     expect(error.isRetryable).toBe(false)
     expect(error.message).toContain('GraphQL errors: Field "nope" does not exist')
     expect(scripted.hits('/graphql')).toHaveLength(3)
