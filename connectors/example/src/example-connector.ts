@@ -4,12 +4,12 @@ import {
   type LakeflowConnector,
   type Offset,
   type PartitionedStreamSupport,
+  parseTableOptions,
   type TableOptions,
   tableOptionKeysOf,
 } from '@lakeflow/core/connector'
 import { UnknownTableError, UnsupportedOperationError } from '@lakeflow/core/errors'
 import type { HttpEvent, RateBudget } from '@lakeflow/core/http'
-import { parseOptions } from '@lakeflow/core/options'
 import packageJson from '../package.json' with { type: 'json' }
 import { createExampleApi } from './example-client.ts'
 import type { ExampleContext } from './example-context.ts'
@@ -67,7 +67,10 @@ export function createExampleConnector(
   })
   const context: ExampleContext = { api, cap: (settings.now ?? new Date()).toISOString() }
   const base = createTableConnector({ name: 'example', context, tables, close: () => api.close() })
-  const where = (tableName: string) => `table ${tableName} of connector example`
+  const connectorKeys = tableOptionKeysOf(tables)
+  // Same rule as the table handlers: keys other tables take are ignored, unknown keys rejected.
+  const readingsOptions = (tableName: string, raw: TableOptions) =>
+    parseTableOptions(ReadingsOptions, raw, { table: tableName, connector: 'example', connectorKeys })
   const partitioned = async (tableName: string) => {
     const names = await base.listTables()
     if (!names.includes(tableName)) throw new UnknownTableError(tableName, names, 'example')
@@ -92,22 +95,17 @@ export function createExampleConnector(
     },
     async latestOffset(tableName: string, tableOptions: TableOptions, startOffset?: Offset | null) {
       await partitioned(tableName)
-      parseOptions(ReadingsOptions, tableOptions, where(tableName))
+      readingsOptions(tableName, tableOptions)
       return readingsLatestOffset(context, startOffset ?? null)
     },
     async getPartitions(tableName, tableOptions, startOffset, endOffset) {
       await partitioned(tableName)
-      return readingsPartitions(
-        context,
-        parseOptions(ReadingsOptions, tableOptions, where(tableName)),
-        startOffset,
-        endOffset,
-      )
+      return readingsPartitions(context, readingsOptions(tableName, tableOptions), startOffset, endOffset)
     },
     readPartition(tableName, partition, tableOptions) {
       return (async function* () {
         await partitioned(tableName)
-        parseOptions(ReadingsOptions, tableOptions, where(tableName))
+        readingsOptions(tableName, tableOptions)
         yield* readReadingsPartition(context, partition)
       })()
     },

@@ -3,6 +3,7 @@
  * fictional accounts (generated `adjective-animal` logins, no real people), labels,
  * milestones, reactions, apps and repositories, shaped like GitHub's REST responses.
  */
+import { repositorySettings, repositoryUrlTemplates } from './corpus-repository-details.ts'
 
 /** A seeded pseudo-random source (mulberry32): the same seed gives the same corpus. */
 export class Random {
@@ -234,17 +235,20 @@ export function repositoryObject(random: Random, owner: Json, name: string, id: 
   const forks = random.int(0, 300)
   const stars = random.int(0, 5000)
   const openIssues = random.int(0, 200)
+  const nodeId = random.nodeId('R')
+  const isPrivate = random.chance(0.3)
   return {
     id,
-    node_id: random.nodeId('R'),
+    node_id: nodeId,
     name,
     full_name: full,
     owner,
-    private: random.chance(0.3),
+    private: isPrivate,
     html_url: `${WEB}/${full}`,
     description: random.chance(0.85) ? `The ${name.replace(/-/g, ' ')} service` : null,
     fork: random.chance(0.1),
     url: base,
+    ...repositoryUrlTemplates(base),
     forks_url: `${base}/forks`,
     teams_url: `${base}/teams`,
     hooks_url: `${base}/hooks`,
@@ -286,6 +290,9 @@ export function repositoryObject(random: Random, owner: Json, name: string, id: 
     created_at: iso(created),
     updated_at: iso(created + random.int(1, 520) * 86_400_000),
     permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+    // Its own random source: these fields came later, and every other value stays as it was.
+    ...repositorySettings(new Random(id), { forks, stars, private: isPrivate }),
+    template_repository: null,
     allow_forking: true,
     web_commit_signoff_required: false,
     license: random.chance(0.8)

@@ -176,6 +176,16 @@ for (let index = 1; index < 120; index++) {
     repositoryObject(random, organization, name, REPO_ID + index * 41, START - random.int(0, 600) * DAY),
   )
 }
+// Some repositories were created from an older template repository (`template_repository`),
+// drawn from a random source of their own so the values generated after them stay as they were.
+const templateRandom = new Random(SEED + 1)
+const templates = repositories.filter((candidate) => candidate.is_template)
+for (const created of repositories) {
+  const older = templates.filter((template) => template.created_at < created.created_at)
+  if (older.length > 0 && templateRandom.chance(0.25)) {
+    created.template_repository = structuredClone(templateRandom.pick(older))
+  }
+}
 
 const branches: Json[] = []
 for (let index = 0; index < 120; index++) {

@@ -166,14 +166,25 @@ describe('table options', () => {
     await expect(read('issues', { ...REPO, start_date: '2024-01-01T00:00:00Z' })()).resolves.toBeDefined()
   })
 
-  it('rejects options a table does not take, naming the closest one', async () => {
-    await expectInvalid(read('issues', { ...REPO, window_seconds: '60' }), 'window_seconds', /unknown option/)
+  it("ignores another table's options (one table_configuration for every table) and rejects unknown ones", async () => {
+    // Options are parsed when readTable is called, before the first request.
+    const shared = { ...REPO, start_date: '2024-01-01', window_seconds: '60', org: 'octo-org', scd_type: 'SCD_TYPE_1' }
+    for (const table of ['issues', 'branches', 'users', 'organizations']) {
+      const started = github.readTable(table, {}, shared)
+      await started.return(null)
+    }
+    // Where a table takes the key, its value is still checked.
+    await expectInvalid(read('commits', { ...shared, window_seconds: '0' }), 'window_seconds', />= 1/)
     await expectInvalid(
-      read('commits', { ...REPO, windows_seconds: '60' }),
+      read('branches', { ...REPO, windows_seconds: '60' }),
       'windows_seconds',
-      /did you mean "window_seconds"/,
+      /no table of connector github takes it; did you mean "window_seconds"\? This table takes: owner, repo, per_page$/,
     )
-    await expectInvalid(read('users', { per_page: '10' }), 'per_page', /unknown option/)
+    await expectInvalid(
+      read('users', { colour: 'red' }),
+      'colour',
+      /unknown option, no table of connector github takes it/,
+    )
   })
 
   it('repositories needs exactly one of owner and org', async () => {

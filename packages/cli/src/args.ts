@@ -56,11 +56,25 @@ export function keyValues(flag: string, pairs: readonly string[] | undefined): R
   return out
 }
 
-/** A positive integer flag value. */
-export function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
+/** The accepted range of an integer flag. */
+export interface IntegerRange {
+  readonly min: number
+  readonly max: number
+}
+
+/**
+ * An integer flag's value: decimal digits only (no `1e3`, `0x10`, `2.0` or sign), within
+ * `range`; `fallback` when the flag is absent. Every numeric flag goes through here, so each
+ * rejects the same inputs with the same message.
+ * @example integerFlag('concurrency', '4', { min: 1, max: 64 }, 3) // 4
+ */
+export function integerFlag(flag: string, value: string | undefined, range: IntegerRange, fallback: number): number {
   if (value === undefined) return fallback
-  const number = Number(value)
-  if (!Number.isInteger(number) || number < 1)
-    throw new UsageError(`--${flag} expects a positive integer, got ${JSON.stringify(value)}`)
+  const number = /^\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN
+  if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+    throw new UsageError(
+      `--${flag} expects a whole number from ${range.min} to ${range.max.toLocaleString('en-US')}, got ${JSON.stringify(value)}`,
+    )
+  }
   return number
 }

@@ -1,5 +1,6 @@
 import type { ConnectorDefinition, LakeflowConnector } from '@lakeflow/core/connector'
-import { createConnector, loadConnections, loadConnector, resolveConnection } from '@lakeflow/pipeline'
+import { type LoadedConnector, loadConnector } from '@lakeflow/core/resolve'
+import { createConnector, loadConnections, resolveConnection } from '@lakeflow/pipeline'
 import { keyValues, type ParsedArgs } from './args.ts'
 
 /** A connector ready for a command, from a connection or connector name plus flags. */
@@ -7,6 +8,16 @@ export interface ConnectorSetup {
   readonly definition: ConnectorDefinition
   readonly connector: LakeflowConnector
   readonly options: Record<string, unknown>
+}
+
+/**
+ * Loads a connector by what the user typed (a name, package, package directory or module
+ * file), from the project in `cwd`, its workspace, then next to the CLI.
+ */
+export function loadCliConnector(connector: string, cwd: string): Promise<LoadedConnector> {
+  return loadConnector(connector, cwd, [import.meta.filename], {
+    hint: 'or name a connection from lakeflow.connections.yaml',
+  })
 }
 
 /**
@@ -23,7 +34,7 @@ export async function resolveConnectorSetup(
     ...(connections ? { connections } : {}),
     options: keyValues('option', args.values.option as string[] | undefined),
   })
-  const { definition } = await loadConnector(resolved.connector, cwd, [import.meta.filename])
+  const { definition } = await loadCliConnector(resolved.connector, cwd)
   return { definition, connector: createConnector(definition, resolved.options), options: resolved.options }
 }
 

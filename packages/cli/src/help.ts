@@ -16,8 +16,10 @@ Commands:
   pack <connector>                     build the connector's Python wheel for Spark (needs @lakeflow/spark)
   demo                                 sync the example connector's simulator into ./lakeflow-demo.duckdb
 
-<connector> is a connector name (github → @lakeflow/connector-github, resolved from your
-project), a package name, a path to a module, or a connection from lakeflow.connections.yaml.
+<connector> is a connector name (github, connector-github or @lakeflow/connector-github;
+azure_devops means azure-devops), any package name, a package directory (./connectors/github),
+a module file, or a connection from lakeflow.connections.yaml. Names resolve from your project,
+then its workspace (in this repository: connectors/*, from their sources), then next to the CLI.
 
 Common flags:
   -o, --option key=value               connector option (also LAKEFLOW_OPTION_<KEY>, or the connections file)
@@ -27,8 +29,13 @@ Common flags:
   -h, --help                           help for a command
       --version                        print the version
 
-Exit codes: 0 ok, 1 a table failed, 2 usage or configuration error, 3 source unreachable
-or refused, 4 destination unusable (locked, unwritable), 70 internal error, 130 interrupted.`,
+LAKEFLOW_DEBUG=1 prints debug notes on stderr: how a connector name resolved, table options a
+table ignores because another table of the connector takes them.
+
+Exit codes: 0 ok (warnings are in the report), 1 a table failed, 2 usage or configuration
+error, 3 the source failed for every table (unreachable or refused), 4 destination unusable
+(locked, unwritable, full, damaged, not DuckDB, changed by hand), 70 internal error,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`,
   tables: `Usage: lakeflow tables <connector> [-o key=value]... [--connections file] [--json]
 
 Lists the connector's tables, one per line (a JSON list with --json).`,
@@ -46,6 +53,7 @@ decimals as strings, binary as base64, maps as objects. The end offset goes to s
 --deletes reads the delete flow (cdc_with_deletes tables).`,
   sync: `Usage: lakeflow sync <pipeline.yaml> [--dest file.duckdb|dir] [--dest-type duckdb|files] [--concurrency N]
                      [--pipeline name] [--max-calls N] [--memory-limit 128MB] [--group-commit-rows N]
+                     [--full-refresh [--table name]...]
                      [-o key=value]... [-t key=value]... [--connections file] [--json] [--debug]
 
 Runs a pipeline spec (upstream format, YAML or JSON). connection_name is looked up in the
@@ -54,21 +62,30 @@ one transaction, so an interrupted sync resumes exactly where it stopped.
   --dest          DuckDB file (default ./lakeflow.duckdb) or, with --dest-type files, a directory
   --dest-type     duckdb (default) or files (laid out for Auto Loader)
   --file-format   with --dest-type files: ndjson (default) or parquet
-  --concurrency   tables read at once (default 3)
+  --concurrency   tables read at once (1 to 64, default 3)
   --pipeline      name under which offsets are kept (default: the spec file name)
-  --max-calls     cap on read calls per table flow and run (default 10000)
-  --memory-limit  DuckDB memory limit (default 128MB; it spills beyond, a batch needs ~100MB)
+  --max-calls     cap on read calls per table flow and run (default 10000); a table that reaches
+                  it keeps what it read, warns, and the next sync continues from there (exit 0)
+  --memory-limit  DuckDB memory limit (default 128MB, at least 64MB; it spills beyond, a batch
+                  needs ~100MB)
   --group-commit-rows
                   DuckDB: read calls are committed together until a commit holds this many
                   rows (default 100000; 1 commits every call)
+  --full-refresh  rebuild the tables from scratch: each table and its state are replaced in one
+                  transaction once the new data is complete (nothing changes if it fails); with
+                  --table, only the tables named (repeatable). Also the way past a table or
+                  column dropped by hand (exit 4)
   --debug         debug logging (also LAKEFLOW_DEBUG=1): a failed request's response body goes
                   into events and the run log; it may hold record data, so without it only the
                   status and the body's error fields (message, error, errors[].message) do
-Progress bars on a terminal; NDJSON logs otherwise or with --json. Exit 1 if a table failed.`,
+Progress bars on a terminal; NDJSON logs otherwise or with --json. Exit 1 if a table failed,
+3 if every table failed reading the source, 4 if the destination failed.`,
   state: `Usage: lakeflow state show [--dest file.duckdb] [--pipeline name] [--json]
        lakeflow state reset --pipeline name [--table table] [--dest file.duckdb]
 
-Shows or forgets committed offsets. After a reset the next sync reads those tables from the start.`,
+Shows or forgets committed offsets. After a reset the next sync reads those tables from the
+start; reset says what that does to each table (an append table gets every row again: use
+lakeflow sync --full-refresh to rebuild it instead). An unknown pipeline or table exits 2.`,
   new: `Usage: lakeflow new <name> [--dir <connectors directory>] [--description <text>]
 
 Scaffolds connectors/<name> from tooling/connector-template (inside a lakeflow-connectors checkout).`,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -139,7 +139,10 @@ describe('sync, state and summary', () => {
     expect(state.stdout).toMatch(/pipeline\s+main\.orders\s+deletes\s+1\s/)
     expect(state.stdout).toMatch(/pipeline\s+main\.users\s+upsert\s+2\s.*"cursor"/)
     const reset = await cli(['state', 'reset', '--dest', 'out.duckdb', '--pipeline', 'pipeline', '--table', 'events'])
-    expect(reset.stdout.trim()).toBe('Reset 1 state entry of pipeline pipeline; the next sync starts table events over')
+    expect(reset.stdout.trim().split('\n')).toEqual([
+      'Reset 1 state entry of pipeline pipeline (1 table):',
+      '  main.events (append): the next sync re-reads it from the start and appends: rows will duplicate; use lakeflow sync --full-refresh --table events instead',
+    ])
     const third = await cli(['sync', 'pipeline.yaml', '--dest', 'out.duckdb', '--json'])
     const events = JSON.parse(third.stdout.trim().split('\n').at(-1)!).report.tables[3]
     expect(events).toMatchObject({ sourceTable: 'events', rows: 20, inserted: 20 })
@@ -192,7 +195,7 @@ describe('bad input: one line naming the problem and the fix, non-zero exit, not
       ['tables', 'nope'],
       undefined,
       2,
-      /^lakeflow: Unknown connector "nope": package @lakeflow\/connector-nope is not installed in .*; install it with `pnpm add @lakeflow\/connector-nope`/,
+      /^lakeflow: Unknown connector "nope": package @lakeflow\/connector-nope is not installed in .*, its workspace or next to the runner\. Known connectors: example\. Install it with `pnpm add @lakeflow\/connector-nope`, or name a connection from lakeflow\.connections\.yaml$/,
     ],
     [
       'unknown table',
@@ -273,10 +276,13 @@ describe('bad input: one line naming the problem and the fix, non-zero exit, not
     expect(unreachable.code).toBe(3)
     expect(unreachable.stderr.trim().split('\n').at(-1)).toMatch(
       new RegExp(
-        `^lakeflow: Network error before the response headers \\(.*\\): GET http://127\\.0\\.0\\.1:${closedPort}/products\\?page=1&limit=10$`,
+        `^lakeflow: the source failed for every table; products: Network error before the response headers \\(.*\\): GET http://127\\.0\\.0\\.1:${closedPort}/products\\?page=1&limit=10$`,
       ),
     )
-    expect(existsSync(path.join(dir, 'bad.duckdb'))).toBe(false)
+    // the destination is kept (a runner never deletes one), with the failed run in its log
+    expect(await queryFile(path.join(dir, 'bad.duckdb'), 'SELECT status FROM _lakeflow_runs')).toEqual([
+      { status: 'failed' },
+    ])
 
     const unwritable = await cli(['sync', 'pipeline.yaml', '--dest', 'no/such/dir/x.duckdb'])
     expect([unwritable.code, unwritable.stderr.trim()]).toEqual([

@@ -12,6 +12,7 @@ import {
   createTableConnector,
   defineConnector,
   drainRead,
+  FRAMEWORK_OPTION_KEYS,
   INGESTION_TYPES,
   isPartitionedTable,
   type LakeflowConnector,
@@ -19,6 +20,7 @@ import {
   type Offset,
   type PartitionedStreamSupport,
   type PartitionSupport,
+  parseTableOptions,
   type RawRecord,
   SPECIFICATION_VERSION,
   sameOffset,
@@ -35,6 +37,7 @@ import {
   InvalidOptionsError,
   LakeflowError,
   SpecVersionError,
+  setDebugSink,
   UnknownTableError,
   UnsupportedOperationError,
 } from '../src/errors/index.ts'
@@ -271,9 +274,75 @@ describe('createTableConnector', () => {
     expect(InvalidOptionsError.isInstance(bad)).toBe(true)
     expect((bad as InvalidOptionsError).key).toBe('since')
     expect((bad as InvalidOptionsError).where).toBe('table items of connector acme')
-    const unknown = await rejected(connector.getTableSchema('notes', { since: '2024-01-01T00:00:00Z' }))
-    expect((unknown as InvalidOptionsError).key).toBe('since')
-    expect((unknown as Error).message).toMatch(/unknown option.*Known options: \(none\)/)
+    const unknown = await rejected(connector.getTableSchema('notes', { colour: 'red' }))
+    expect((unknown as InvalidOptionsError).key).toBe('colour')
+    expect((unknown as InvalidOptionsError).where).toBe('table notes of connector acme')
+    expect((unknown as Error).message).toMatch(
+      /unknown option, no table of connector acme takes it\. This table takes: \(none\)$/,
+    )
+  })
+
+  it("accepts another table's option keys and framework keys, noting each once at debug level", async () => {
+    const lines: string[] = []
+    const previous = setDebugSink((line) => lines.push(line))
+    try {
+      // A connector name of its own: notes are made once per process.
+      const connector = createTableConnector({
+        name: 'acme-shared',
+        context: { prefix: 'p' },
+        tables: [itemsTable, notesTable],
+      })
+      const shared = {
+        since: '2024-01-01T00:00:00Z',
+        scd_type: 'SCD_TYPE_2',
+        TABLENAME: 'notes',
+        primary_keys: '["id"]',
+      }
+      expect(Object.keys((await connector.getTableSchema('notes', shared)).fields)).toEqual(['text'])
+      expect((await collectRead(connector.readTable('notes', {}, shared))).records).toEqual([])
+      expect((await collectRead(connector.readTable('notes', {}, shared))).complete).toBe(true)
+      // The table that takes the key still reads it.
+      const items = await collectRead(connector.readTable('items', null, shared))
+      expect(items.records).toEqual([{ id: 1, note: 'p 2024-01-01T00:00:00Z' }])
+      expect(lines.sort()).toEqual([
+        'table items of connector acme-shared ignores option "TABLENAME" (a pipeline or Spark framework key)',
+        'table items of connector acme-shared ignores option "primary_keys" (a pipeline or Spark framework key)',
+        'table items of connector acme-shared ignores option "scd_type" (a pipeline or Spark framework key)',
+        'table notes of connector acme-shared ignores option "TABLENAME" (a pipeline or Spark framework key)',
+        'table notes of connector acme-shared ignores option "primary_keys" (a pipeline or Spark framework key)',
+        'table notes of connector acme-shared ignores option "scd_type" (a pipeline or Spark framework key)',
+        'table notes of connector acme-shared ignores option "since" (another table of the connector takes it)',
+      ])
+      // Still validated where it is taken: a bad value for items fails even though notes ignores it.
+      const bad = thrown(() => connector.readTable('items', {}, { since: 'yesterday' }))
+      expect((bad as InvalidOptionsError).key).toBe('since')
+    } finally {
+      setDebugSink(previous)
+    }
+  })
+
+  it('rejects a key no table knows, suggesting the closest key of any table or of the framework', async () => {
+    const connector = itemsConnector()
+    const typo = await rejected(connector.getTableSchema('notes', { snice: '2024-01-01T00:00:00Z' }))
+    expect(InvalidOptionsError.isInstance(typo)).toBe(true)
+    expect((typo as Error).message).toBe(
+      'Invalid option "snice" for table notes of connector acme: unknown option, no table of connector acme takes it; did you mean "since"? This table takes: (none)',
+    )
+    const framework = thrown(() => connector.readTable('items', {}, { scd_typ: 'SCD_TYPE_1' }))
+    expect((framework as Error).message).toMatch(/did you mean "scd_type"\? This table takes: since$/)
+  })
+
+  it('parseTableOptions applies the same rule to hand-written connectors', () => {
+    const schema = defineOptions({ owner: Type.String({ description: 'Owner' }) })
+    const scope = { table: 'branches', connector: 'hand', connectorKeys: ['owner', 'start_date'] }
+    expect(parseTableOptions(schema, { owner: 'o', start_date: '2024-01-01', cluster_by: 'id' }, scope)).toEqual({
+      owner: 'o',
+    })
+    const error = thrown(() => parseTableOptions(schema, { owner: 'o', start_dat: 'x' }, scope))
+    expect((error as Error).message).toMatch(/did you mean "start_date"\?/)
+    expect(FRAMEWORK_OPTION_KEYS).toEqual(
+      expect.arrayContaining(['tableName', 'isDeleteFlow', 'scd_type', 'primary_keys', 'sequence_by', 'cluster_by']),
+    )
   })
 
   it('refuses deletes on a table without a delete flow', () => {

@@ -3,12 +3,13 @@
  * converts records to their Spark schema and writes them exactly once into a destination:
  * embedded DuckDB (the default) or landed files for Auto Loader.
  */
+/** Connector resolution lives in `@lakeflow/core/resolve` (one rule for every runner); re-exported here. */
 export {
   ConnectorNotFoundError,
   connectorPackageName,
   type LoadedConnector,
   loadConnector,
-} from './connectors/resolve-connector.ts'
+} from '@lakeflow/core/resolve'
 export { END_AT, START_AT } from './destinations/duckdb/apply-sql.ts'
 export {
   DuckDbDestination,
@@ -16,9 +17,11 @@ export {
   RUNS_TABLE,
   STATE_TABLE,
 } from './destinations/duckdb/duckdb-destination.ts'
-export { DestinationError } from './destinations/duckdb/duckdb-errors.ts'
+export { DestinationError, RecordTooLargeError } from './destinations/duckdb/duckdb-errors.ts'
 export { duckDbType } from './destinations/duckdb/duckdb-types.ts'
+export { checkMemoryLimit } from './destinations/duckdb/memory-limit.ts'
 export { FILE_RUNS, FILE_STATE, FileDestination } from './destinations/files/file-destination.ts'
+export { bareName } from './destinations/state-selection.ts'
 export {
   type BatchCounts,
   type BatchWriter,
@@ -26,6 +29,7 @@ export {
   type Destination,
   type DestinationName,
   type Flow,
+  type OpenTableOptions,
   qualifiedName,
   type Row,
   type RunRecord,
@@ -34,7 +38,14 @@ export {
   type TableWriter,
 } from './destinations/types.ts'
 export { compileRecordJson } from './render/record-json.ts'
-export type { ErrorSummary, PipelineEvent, PipelineEventListener, RunReport, TableReport } from './run/events.ts'
+export type {
+  ErrorSummary,
+  PipelineEvent,
+  PipelineEventListener,
+  RunReport,
+  RunWarning,
+  TableReport,
+} from './run/events.ts'
 export { createConnector, type PlannedTable, planPipeline, planTable } from './run/plan.ts'
 export { type RunPipelineOptions, runPipeline, summarizeError } from './run/run-pipeline.ts'
 export {

@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path'
 import { Spark } from '@lakeflow/core/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FileDestination, type TablePlan } from '../src/index.ts'
-import { tempDir } from './support/harness.ts'
+import { FileDestination, parsePipelineSpec, runPipeline, type TablePlan } from '../src/index.ts'
+import { object, tempDir } from './support/harness.ts'
+import { connector } from './support/shop-connector.ts'
+import { seedShop, startShopServer } from './support/shop-server.ts'
 
 let temp: ReturnType<typeof tempDir>
 beforeAll(() => {
@@ -80,6 +82,48 @@ describe('file landing', () => {
       expect(readdirSync(path.join(dir, 'users')).sort()).toEqual(['_deletes', 'batch-00000002-abcdefabcdef.ndjson'])
       expect(state(dir).pending).toBeUndefined()
       expect(existsSync(tempFile)).toBe(false)
+    }
+  })
+})
+
+describe('file landing of a snapshot read in several calls', () => {
+  it('lands the calls as one snapshot file; a full refresh is refused; an unknown reset names the closest table', async () => {
+    const shop = await startShopServer()
+    seedShop(shop, 30)
+    const dir = path.join(temp.dir, 'snapshot-calls')
+    const destination = new FileDestination(dir)
+    const run = (fullRefresh: boolean) =>
+      runPipeline({
+        spec: parsePipelineSpec({
+          connection_name: 'shop',
+          objects: [object('products', { page_size: 4, records_per_call: 8 })],
+        }),
+        pipeline: 'p',
+        connector,
+        connectorOptions: { base_url: shop.baseUrl, token: shop.token, retry_base_ms: 5 },
+        destination,
+        fullRefresh,
+      })
+    try {
+      const report = await run(false)
+      expect(report.tables[0]).toMatchObject({ status: 'succeeded', rows: 30, batches: 1 })
+      const files = readdirSync(path.join(dir, 'products')).filter((name) => name.startsWith('snapshot-'))
+      expect(files).toHaveLength(1)
+      const ids = readFileSync(path.join(dir, 'products', files[0]!), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id)
+      expect(ids).toEqual(Array.from({ length: 30 }, (_, index) => index + 1))
+      const refresh = await run(true)
+      expect(refresh.tables[0]!.error!.message).toMatch(
+        /^A full refresh replaces a table in place, which landed files cannot do/,
+      )
+      await expect(destination.resetState('p', 'prodcts')).rejects.toThrow(
+        `Pipeline p has no table "prodcts" in ${dir}; did you mean "products"? Its tables: products`,
+      )
+    } finally {
+      await destination.close()
+      await shop.stop()
     }
   })
 })

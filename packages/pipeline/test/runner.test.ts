@@ -51,10 +51,10 @@ const definition = (mode: string) =>
     create: () => createTableConnector({ name: 'counter', context: { mode }, tables: [counter] }),
   })
 
-async function run(mode: string, maxCalls?: number) {
-  const file = path.join(temp.dir, `${mode}-${Math.random().toString(36).slice(2)}.duckdb`)
+async function run(mode: string, maxCalls?: number, settings: { file?: string; groupCommitRows?: number } = {}) {
+  const file = settings.file ?? path.join(temp.dir, `${mode}-${Math.random().toString(36).slice(2)}.duckdb`)
   const events: PipelineEvent[] = []
-  const destination = new DuckDbDestination({ file, groupCommitRows: 1 })
+  const destination = new DuckDbDestination({ file, groupCommitRows: settings.groupCommitRows ?? 1 })
   const report = await runPipeline({
     spec: parsePipelineSpec({ connection_name: 'counter', objects: [{ table: { source_table: 'counter' } }] }),
     pipeline: 'p',
@@ -75,15 +75,23 @@ describe('runner rules', () => {
     expect(await queryFile(file, 'SELECT n::INT AS n FROM counter ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
   })
 
-  it('caps read calls per run with a clear error, keeping what was committed', async () => {
-    const { report, file } = await run('endless', 5)
-    expect(report.tables[0]).toMatchObject({ status: 'failed', rows: 5, batches: 5 })
-    expect(report.tables[0]!.error!.message).toBe(
-      'Table counter: the upsert read did not finish after 5 calls (the offset kept changing); the committed offset is kept. Raise the cap with --max-calls, or check that the connector stops at an init-time cap',
-    )
-    expect(await queryFile(file, `SELECT offset_json FROM _lakeflow_state WHERE batches > 0`)).toEqual([
+  it('a read that reaches the call cap commits every finished call, warns, and the next run continues', async () => {
+    // Grouped commits: without the cap handling, the 5 finished calls of the open group were lost.
+    const first = await run('endless', 5, { groupCommitRows: 100 })
+    expect(first.report.status).toBe('succeeded')
+    expect(first.report.tables[0]).toMatchObject({ status: 'succeeded', complete: false, rows: 5, batches: 1 })
+    const warning =
+      'the upsert read stopped after 5 read calls (the cap, --max-calls); the calls read are kept, and the next sync continues from there'
+    expect(first.report.warnings).toEqual([{ table: 'counter', message: warning }])
+    expect(first.events).toContainEqual({ type: 'warning', table: 'counter', message: warning })
+    expect(await queryFile(first.file, `SELECT offset_json FROM _lakeflow_state WHERE batches > 0`)).toEqual([
       { offset_json: '{"n":5}' },
     ])
+    const second = await run('endless', 5, { file: first.file, groupCommitRows: 100 })
+    expect(second.report.tables[0]).toMatchObject({ complete: false, rows: 5 })
+    expect(
+      await queryFile(first.file, 'SELECT min(n)::INT AS low, max(n)::INT AS high, count(*)::INT AS n FROM counter'),
+    ).toEqual([{ low: 1, high: 10, n: 10 }])
   })
 
   it('discards records returned with an unchanged offset, with a warning (as Spark does)', async () => {

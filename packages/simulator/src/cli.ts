@@ -9,11 +9,13 @@ import { createRecorder } from './record/recorder.ts'
 import { createSimulator } from './server.ts'
 
 const USAGE = `Usage:
-  lakeflow-simulator --spec <endpoints.yaml> --corpus <dir> [--port N] [--now ISO] [--seed N]
+  lakeflow-simulator --spec <endpoints.yaml> --corpus <dir> [--port N] [--now ISO] [--seed N] [--lenient]
   lakeflow-simulator --record <liveBaseUrl> --spec <endpoints.yaml> --out <dir> [--port N] [--sample-size N]
 
 Prints the base URL on the first line of stdout and serves until SIGTERM or SIGINT.
-In record mode the corpus is written to --out when the process is stopped.`
+In record mode the corpus is written to --out when the process is stopped.
+--lenient loads specs written for the Python simulator as it did: a missing corpus is served
+empty and a shadowed endpoint is kept; each is printed as a warning on stderr.`
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`lakeflow-simulator: ${message}\n`)
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
         record: { type: 'string' },
         out: { type: 'string' },
         'sample-size': { type: 'string' },
+        lenient: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -77,7 +80,9 @@ async function main(): Promise<void> {
       port,
       now: values.now as string | undefined,
       seed: integer(values.seed as string | undefined, '--seed'),
+      lenient: values.lenient === true,
     })
+    for (const warning of simulator.warnings) process.stderr.write(`lakeflow-simulator: warning: ${warning}\n`)
     process.stdout.write(`${await simulator.start()}\n`)
     stop = () => simulator.stop()
   }

@@ -14,7 +14,7 @@ export interface SpecIssue {
 }
 
 /** Renders one issue as `endpoints[3].params.since.op (GET /issues): unknown op "gtt"; …`. */
-function formatIssue(issue: SpecIssue): string {
+export function formatIssue(issue: SpecIssue): string {
   const where = issue.endpoint ? `${issue.path} (${issue.endpoint})` : issue.path
   return where ? `${where}: ${issue.message}` : issue.message
 }

@@ -7,8 +7,10 @@ import { buildCorpus, type Corpus, type CorpusInput, readCorpusDir } from './cor
 import { SimulatorError } from './errors.ts'
 import { FaultBook } from './faults.ts'
 import { createMutations } from './mutations.ts'
+import { checkAuth, checkParams, parseBody, readBody, unsupportedHandler } from './serve/checks.ts'
+import { json, type Served } from './serve/encode.ts'
 import { type CompiledEndpoint, closestEndpoints, compileEndpoints, matchEndpoint } from './serve/match.ts'
-import { json, type Served, serveEndpoint } from './serve/serve-endpoint.ts'
+import { serveEndpoint } from './serve/serve-endpoint.ts'
 import { faultResponse, writeReset, writeServed, writeTruncated } from './serve/write.ts'
 import { loadSpec } from './spec/load-spec.ts'
 import type { CoverageReport, Fault, LoggedRequest, Simulator, SimulatorOptions, SourceSpec } from './types.ts'
@@ -26,13 +28,14 @@ const DEFAULT_NOW = '2024-06-01T00:00:00Z'
  * await simulator.stop()
  */
 export function createSimulator(options: SimulatorOptions): Simulator {
-  const { spec, file } = loadSpec(options.spec)
+  const lenient = options.lenient ?? false
+  const { spec, file, warnings: specWarnings } = loadSpec(options.spec, { lenient })
   const initialNow = options.now ?? DEFAULT_NOW
   const clock = new Clock(initialNow)
   const where = typeof options.corpus === 'string' ? resolve(options.corpus) : 'the corpus object'
   const input =
     typeof options.corpus === 'string' ? readCorpusDir(options.corpus, spec, file) : cloneInput(options.corpus)
-  const state = { corpus: buildCorpus(spec, file, input, where, clock.ms) }
+  const state = { corpus: buildCorpus(spec, file, input, where, clock.ms, lenient) }
   const endpoints = compileEndpoints(spec.endpoints)
   const faults = new FaultBook(options.seed ?? 42)
   const log: LoggedRequest[] = []
@@ -108,7 +111,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       clock.set(initialNow)
       faults.reset()
       log.length = 0
-      state.corpus = buildCorpus(spec, file, cloneInput(input), where, clock.ms)
+      state.corpus = buildCorpus(spec, file, cloneInput(input), where, clock.ms, lenient)
+    },
+    get warnings() {
+      return [...specWarnings, ...state.corpus.warnings]
     },
   }
 }
@@ -147,9 +153,7 @@ function withDate(served: Served, clock: Clock): Served {
 
 async function handleRequest(context: RequestContext): Promise<void> {
   const { request, response, faults } = context
-  for await (const _ of request) {
-    // Drain the request body; the simulator answers from the URL alone.
-  }
+  const received = await readBody(request)
   const method = (request.method ?? 'GET').toUpperCase()
   const url = new URL(request.url ?? '/', context.baseUrl)
   const query: Record<string, string> = {}
@@ -159,6 +163,7 @@ async function handleRequest(context: RequestContext): Promise<void> {
     method,
     path: url.pathname,
     query,
+    ...(received.text === undefined ? {} : { body: received.text }),
     headers: flatHeaders(request),
     status: 0,
     endpoint: matched ? matched.endpoint.index : -1,
@@ -195,13 +200,17 @@ async function handleRequest(context: RequestContext): Promise<void> {
     })
   } else {
     const spec = matched.endpoint.spec
+    const parsed = parseBody(spec, received.text)
     served =
-      checkAuth(spec, request) ??
+      unsupportedHandler(matched.endpoint) ??
+      received.tooLarge ??
+      checkAuth(spec, request, url) ??
       checkParams(spec, query) ??
+      parsed.invalid ??
       serveEndpoint({
         endpoint: spec,
         pathParams: matched.params,
-        query,
+        inputs: { query, body: parsed.body },
         url,
         corpus: context.corpus,
         takeDuplicate: () => {
@@ -229,46 +238,19 @@ function flatHeaders(request: IncomingMessage): Record<string, string> {
   return headers
 }
 
-/** 401 unless the declared header is present (with the prefix, and equal to the value when one is set). */
-function checkAuth(spec: SourceSpec['endpoints'][number], request: IncomingMessage): Served | undefined {
-  const auth = spec.auth
-  if (!auth) return undefined
-  const raw = request.headers[auth.header.toLowerCase()]
-  const sent = Array.isArray(raw) ? raw[0] : raw
-  const prefix = auth.prefix ?? ''
-  const ok =
-    sent?.startsWith(prefix) === true &&
-    sent.length > prefix.length &&
-    (auth.value === undefined || sent.slice(prefix.length) === auth.value)
-  if (ok) return undefined
-  const problem = sent === undefined ? 'missing' : 'invalid'
-  const challenge: Record<string, string> = prefix.trim() ? { 'www-authenticate': prefix.trim() } : {}
-  return json(401, { error: 'unauthorized', message: `${problem} ${auth.header} header`, status: 401 }, challenge)
-}
-
-/** `strict_params`: 400 for query params the endpoint does not declare. */
-function checkParams(spec: SourceSpec['endpoints'][number], query: Record<string, string>): Served | undefined {
-  if (!spec.strict_params) return undefined
-  const declared = Object.keys(spec.params ?? {})
-  const unknown = Object.keys(query).filter((name) => !declared.includes(name))
-  if (unknown.length === 0) return undefined
-  return json(400, {
-    error: `unknown query parameter(s) ${unknown.join(', ')}; declared: ${declared.join(', ') || '(none)'}`,
-    status: 400,
-  })
-}
-
 function coverage(endpoints: CompiledEndpoint[], log: readonly LoggedRequest[]): CoverageReport {
   const counts: Record<string, number> = {}
   for (const endpoint of endpoints) counts[endpoint.label] = 0
   const unmatched: LoggedRequest[] = []
+  const unsupported: LoggedRequest[] = []
   for (const entry of log) {
     if (entry.endpoint < 0) unmatched.push(entry)
     else {
-      const label = endpoints[entry.endpoint]!.label
-      counts[label] = (counts[label] ?? 0) + 1
+      const endpoint = endpoints[entry.endpoint]!
+      counts[endpoint.label] = (counts[endpoint.label] ?? 0) + 1
+      if (endpoint.spec.handler !== undefined) unsupported.push(entry)
     }
   }
   const unused = endpoints.filter((endpoint) => counts[endpoint.label] === 0).map((endpoint) => endpoint.label)
-  return { unmatched, unused, counts }
+  return { unmatched, unsupported, unused, counts }
 }

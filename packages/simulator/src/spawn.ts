@@ -14,6 +14,8 @@ export interface SpawnSimulatorOptions {
   now?: string
   /** Seed for probabilistic faults. @default 42 */
   seed?: number
+  /** Load specs written for the Python simulator as it did (see `SimulatorOptions.lenient`). @default false */
+  lenient?: boolean
   /** How long to wait for the URL line. @default 15000 */
   startTimeoutMs?: number
 }
@@ -48,6 +50,7 @@ export function spawnSimulator(options: SpawnSimulatorOptions): Promise<SpawnedS
   ]
   if (options.port !== undefined) args.push('--port', String(options.port))
   if (options.now !== undefined) args.push('--now', options.now)
+  if (options.lenient) args.push('--lenient')
   if (options.seed !== undefined) args.push('--seed', String(options.seed))
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<void>((done) => child.once('exit', () => done()))

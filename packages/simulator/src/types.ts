@@ -1,137 +1,43 @@
 /**
  * The public contract of `@lakeflow/simulator`, fixed up front so the testkit and the
  * connectors can be written against it while the server is built. Implementations may
- * add to it; changing or removing a member needs a note in ARCHITECTURE.md.
+ * add to it; changing or removing a member needs a note in ARCHITECTURE.md. The spec types
+ * are derived from the spec's typebox schemas (`spec/spec-schema.ts`).
  */
+import type { Static } from 'typebox'
+import type {
+  CorpusSchema,
+  EndpointSchema,
+  FILTER_OPS,
+  PAGINATION_STYLES,
+  ParamSchema,
+  SourceSpecSchema,
+} from './spec/spec-schema.ts'
 
 /** Comparison a `filter` parameter applies between the record field and the query value. */
-export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains' | 'starts_with'
+export type FilterOp = (typeof FILTER_OPS)[number]
 
-/** A query parameter's role (upstream §5.3 plus `cursor` for token pagination). */
-export type ParamSpec =
-  | {
-      role: 'filter'
-      field: string
-      op: FilterOp
-      /**
-       * Values that mean "every record": the filter is not applied (GitHub's `state=all`).
-       * Compared exactly, before `default` is considered.
-       * @example ['all']
-       */
-      match_all?: string[]
-      /**
-       * The value applied when the request does not send the param (GitHub's issues and pulls
-       * listings default to `state=open`). Unset: no filter when absent.
-       * @example 'open'
-       */
-      default?: string
-    }
-  | {
-      role: 'sort_by'
-      /**
-       * Allowed values. A list: the value is itself the (dotted) record field. A map: request
-       * value to record field (GitHub's `sort=updated` sorts by `updated_at`). A value not
-       * allowed is ignored (the default sort applies). No options: any value is a field.
-       * @example { updated: 'updated_at', created: 'created_at' }
-       */
-      options?: string[] | Record<string, string>
-    }
-  | { role: 'sort_order'; options?: string[] }
-  | { role: 'page' }
-  | { role: 'per_page'; default?: number; max?: number }
-  | { role: 'offset' }
-  | { role: 'limit'; default?: number; max?: number }
-  | { role: 'cursor' }
-  | { role: 'ignore' }
+/**
+ * A query (or JSON body) parameter's role: `filter`, `since`, `sort_by`, `sort_order`, `page`,
+ * `per_page`, `offset`, `limit`, `cursor`, `filter_groups`, `sorts` or `ignore`. See
+ * `spec/spec-schema.ts` and the README for each role's keys.
+ */
+export type ParamSpec = Static<typeof ParamSchema>
 
 /** Pagination styles the simulator serves. */
-export type PaginationStyle =
-  | 'none'
-  | 'page_number' // page + per_page; body is the records (or wrapped)
-  | 'page_number_with_link_header' // same plus an RFC 8288 Link header (next, last, first, prev)
-  | 'page_number_in_body' // page + per_page; wrapper extras carry next_page (number or null)
-  | 'offset_limit'
-  | 'cursor_token' // opaque token in the body (wrapper key `next_cursor_key`), sent back as the `cursor` param
-  | 'next_url' // full next URL in the body (wrapper key `next_url_key`)
+export type PaginationStyle = (typeof PAGINATION_STYLES)[number]
 
-/** How an endpoint answers (upstream's `response` block, plus headers and pagination keys). */
-export interface ResponseSpec {
-  /** @default 'none' */
-  pagination_style?: PaginationStyle
-  /** `"field"` or `"field asc|desc"`; ties broken by the corpus primary key for determinism. */
-  default_sort?: string
-  /** Serve one record (the corpus value, or the record matched by path params) instead of a list. */
-  single_entity?: boolean
-  wrapper?: {
-    /** Dotted key the records list goes under, e.g. `data.items`. */
-    records_key: string
-    extras?: Record<string, unknown>
-    ignore_extra_keys?: boolean
-    /** Body key for the next page number (`page_number_in_body`). @default 'next_page' */
-    next_page_key?: string
-    /** Body key for the next cursor token (`cursor_token`). @default 'next_cursor' */
-    next_cursor_key?: string
-    /** Body key for the next URL (`next_url`). @default 'next' */
-    next_url_key?: string
-  }
-  /** Extra response headers (rate-limit headers, say). */
-  headers?: Record<string, string>
-  /** Upstream's validator-only list of acceptable live status codes; accepted and unused here. */
-  expected_status_codes?: number[]
-}
+/** One endpoint of a spec (upstream endpoints.yaml, plus auth, deletes, path filters, bodies and formats). */
+export type EndpointSpec = Static<typeof EndpointSchema>
 
-/** One endpoint of a spec (upstream endpoints.yaml, plus auth, deletes and path filters). */
-export interface EndpointSpec {
-  /** URL path with `{name}` placeholders, each matching one segment. */
-  path: string
-  /** HTTP method, upper case. */
-  method: string
-  /** Corpus table name (file stem under `corpus/`). */
-  corpus?: string
-  /** How the endpoint answers. @default a plain list, no pagination */
-  response?: ResponseSpec
-  /** Query parameters by name, with their role (filter, sort, page, ...). @default none */
-  params?: Record<string, ParamSpec>
-  /** Path placeholders that filter records by equality, e.g. `{owner: repository_owner}`. */
-  path_filters?: Record<string, string>
-  /** Serve the corpus's tombstones (deleted records) instead of its live records. */
-  deleted?: boolean
-  /** Require a header; otherwise 401. `value` may be omitted to accept any non-empty value. */
-  auth?: { header: string; value?: string; prefix?: string }
-  /** Reject undeclared query params with 400. @default false */
-  strict_params?: boolean
-  /** Upstream's future-record synthesis, for init-time cap checks. */
-  synthesize_future_records?: { cursor_field: string; count?: number }
-}
+/** How an endpoint answers (upstream's `response` block, plus headers, pagination keys and body formats). */
+export type ResponseSpec = NonNullable<EndpointSpec['response']>
 
 /** Per-corpus settings: how records are identified and which field moves on update. */
-export interface CorpusSpec {
-  /** Primary key fields (dotted). */
-  primary_key: string[]
-  /** Field set to the clock's "now" on insert/update (dotted), if the table has one. */
-  cursor_field?: string
-  /** How the cursor is written: ISO text (`iso`, the default), `iso_millis`, or epoch `seconds`/`millis`. */
-  cursor_format?: 'iso' | 'iso_millis' | 'seconds' | 'millis'
-  /** Fields of a tombstone besides the key and cursor (others are null). */
-  tombstone_fields?: string[]
-  /**
-   * Records of other corpora that an insert or update of a record here also updates, as
-   * the source does (on GitHub, submitting a review updates its pull request's
-   * `updated_at`): each rule names the corpus and how to find the records, target field →
-   * field of this record. The found records' cursor moves to the clock's now. Test-side
-   * mutations only; the corpus files are as given.
-   * @example [{ corpus: 'pull_requests', match: { number: 'pull_number' } }]
-   */
-  touches?: { corpus: string; match: Record<string, string> }[]
-}
+export type CorpusSpec = Static<typeof CorpusSchema>
 
-/** A whole source: endpoints plus corpus settings. Loaded from `endpoints.yaml`. */
-export interface SourceSpec {
-  /** Endpoints in match order: the first whose method and path match serves a request. */
-  endpoints: EndpointSpec[]
-  /** Settings per corpus table (primary key, cursor). @default none: mutations need them */
-  corpora?: Record<string, CorpusSpec>
-}
+/** A whole source: endpoints (in match order) plus corpus settings. Loaded from `endpoints.yaml`. */
+export type SourceSpec = Static<typeof SourceSpecSchema>
 
 /** A scripted or random fault. */
 export type Fault =
@@ -186,6 +92,14 @@ export interface SimulatorOptions {
   seed?: number
   /** Port to listen on; 0 picks a free one. @default 0 */
   port?: number
+  /**
+   * Accept what the Python simulator accepts, so its spec files load unchanged: a corpus an
+   * endpoint names but the corpus lacks is served empty (`[]`, or `{}` for a single entity),
+   * and an endpoint shadowed by an earlier one with the same method and path is kept (it is
+   * never used). Each such problem becomes an entry of `simulator.warnings` instead of an error.
+   * @default false
+   */
+  lenient?: boolean
 }
 
 /** A request the simulator saw. */
@@ -196,6 +110,8 @@ export interface LoggedRequest {
   path: string
   /** Query parameters (the last value of a repeated one). */
   query: Record<string, string>
+  /** The request body as text, when there was one (at most 1 MiB is read). */
+  body?: string
   /** Request headers, lower-case names (credentials included: the log is for tests only). */
   headers: Record<string, string>
   /** Status sent back (a fault's status when one applied). */
@@ -212,6 +128,11 @@ export interface LoggedRequest {
 export interface CoverageReport {
   /** Requests that matched no endpoint (each got a 404). A suite should fail on any. */
   unmatched: LoggedRequest[]
+  /**
+   * Requests that reached an endpoint served by a Python `handler` (each got a 501 naming the
+   * endpoint). A suite should fail on any, as on `unmatched`.
+   */
+  unsupported: LoggedRequest[]
   /** Endpoints never requested, as `METHOD path`. */
   unused: string[]
   /** Requests per endpoint, as `METHOD path`. */
@@ -272,4 +193,6 @@ export interface Simulator {
   coverage(): CoverageReport
   /** Restores the corpus, clock, faults and log to their initial state. */
   reset(): void
+  /** What `lenient` loading accepted (an empty corpus served, a shadowed endpoint), one line each. */
+  readonly warnings: readonly string[]
 }

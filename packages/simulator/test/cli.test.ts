@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { spawnSimulator } from '../src/index.ts'
@@ -44,6 +47,32 @@ describe('lakeflow-simulator CLI', () => {
     expect(badErr).toContain(
       `${TICKETS_CORPUS}/tickets.json: expected a mapping with an "endpoints" list at the top level`,
     )
+  })
+
+  it('--lenient serves a missing corpus empty and prints the warning on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulator-cli-'))
+    writeFileSync(
+      join(dir, 'endpoints.yaml'),
+      'endpoints:\n  - path: /holidays\n    method: GET\n    corpus: holidays\n',
+    )
+    mkdirSync(join(dir, 'corpus'))
+    const strict = run(['--spec', join(dir, 'endpoints.yaml'), '--corpus', join(dir, 'corpus')])
+    expect((await once(strict, 'exit'))[0]).toBe(1)
+    const child = run(['--spec', join(dir, 'endpoints.yaml'), '--corpus', join(dir, 'corpus'), '--lenient'])
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    try {
+      const [chunk] = (await once(child.stdout, 'data')) as [Buffer]
+      const url = chunk.toString().split('\n')[0]!
+      expect(await (await fetch(`${url}/holidays`)).json()).toEqual([])
+      expect(stderr).toMatch(
+        /^lakeflow-simulator: warning: .*endpoints\[0\]\.corpus \(GET \/holidays\): corpus "holidays" not found: .*; served empty\n/,
+      )
+      process.kill(child.pid!, 'SIGTERM')
+      expect((await once(child, 'exit'))[0]).toBe(0)
+    } finally {
+      child.kill('SIGKILL')
+    }
   })
 
   it('spawnSimulator() starts it as a child process and stops it by pid', async () => {

@@ -326,7 +326,7 @@ describe('touches: a mutation that also updates related records, as the source d
     ])
     expect(problems([{ corpus: 'pulls', match: {}, when: 'always' }])).toEqual([
       'corpora.reviews.touches[0].when: unknown key "when"; expected one of corpus, match',
-      'corpora.reviews.touches[0].match: expected a mapping of pulls field to a field of reviews, such as {number: pull_number}, got {}',
+      'corpora.reviews.touches[0].match: expected a mapping of target field to a field of this corpus, such as {number: pull_number}, got {}',
     ])
     expect(problems({ corpus: 'pulls' })).toEqual([
       'corpora.reviews.touches: expected a list of {corpus, match}, got {"corpus":"pulls"}',

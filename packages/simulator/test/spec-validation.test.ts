@@ -48,8 +48,8 @@ describe('spec validation names the file, endpoint and key', () => {
     expect(error.message.split('\n')).toEqual([
       `${error.file}: 4 problems`,
       `${error.file}: version: unknown key "version"; expected one of endpoints, corpora`,
-      `${error.file}: endpoints[0].pagination (GET /items): unknown key "pagination"; expected one of path, method, corpus, response, params, path_filters, deleted, auth, strict_params, synthesize_future_records`,
-      `${error.file}: endpoints[0].response.wraper (GET /items): unknown key "wraper"; expected one of pagination_style, default_sort, single_entity, wrapper, headers, expected_status_codes`,
+      `${error.file}: endpoints[0].pagination (GET /items): unknown key "pagination"; expected one of path, method, corpus, deleted, strict_params, response, params, body, path_filters, auth, synthesize_future_records, handler`,
+      `${error.file}: endpoints[0].response.wraper (GET /items): unknown key "wraper"; expected one of pagination_style, default_sort, single_entity, wrapper, headers, expected_status_codes, format, csv, encoding, archive`,
       `${error.file}: endpoints[0].params.page.default (GET /items): unknown key "default" for role page; expected one of role`,
     ])
   })
@@ -65,14 +65,14 @@ describe('spec validation names the file, endpoint and key', () => {
     [
       `endpoints:\n${ENDPOINT}    response: {pagination_style: pages}\n`,
       [
-        'endpoints[0].response.pagination_style (GET /items): unknown pagination_style "pages"; expected one of none, page_number, page_number_with_link_header, page_number_in_body, offset_limit, cursor_token, next_url',
+        'endpoints[0].response.pagination_style (GET /items): unknown pagination_style "pages"; expected one of none, page_number, page_number_with_link_header, page_number_in_body, offset_limit, cursor_token, next_url, link_header_cursor, incremental_export',
       ],
     ],
     [
       `endpoints:\n${ENDPOINT}    params:\n      p: {role: page}\n      q: {role: page}\n      r: {role: pager}\n`,
       [
+        'endpoints[0].params.r.role (GET /items): unknown role "pager"; expected one of filter, since, sort_by, sort_order, page, per_page, offset, limit, cursor, filter_groups, sorts, ignore',
         'endpoints[0].params.q (GET /items): a second page param (the first is "p"); at most one per endpoint',
-        'endpoints[0].params.r.role (GET /items): unknown role "pager"; expected one of filter, sort_by, sort_order, page, per_page, offset, limit, cursor, ignore',
       ],
     ],
     [
@@ -82,14 +82,14 @@ describe('spec validation names the file, endpoint and key', () => {
     [
       `endpoints:\n${ENDPOINT}    response: {pagination_style: cursor_token}\n`,
       [
-        'endpoints[0].params (GET /items): pagination_style cursor_token needs a query param with role "cursor" (the token the client sends back)',
+        'endpoints[0].params (GET /items): pagination_style cursor_token needs a param with role "cursor" (the token the client sends back)',
         'endpoints[0].response.wrapper (GET /items): pagination_style cursor_token puts the next page in the body, so it needs a wrapper with records_key',
       ],
     ],
     [
-      `endpoints:\n${ENDPOINT}    path_filters: {id: id}\n    handler: pkg:fn\n`,
+      `endpoints:\n${ENDPOINT}    path_filters: {id: id}\n    handler: 7\n`,
       [
-        'endpoints[0].handler (GET /items): unknown key "handler"; custom handlers are not supported; describe the endpoint with params and response instead',
+        'endpoints[0].handler (GET /items): expected a "python.module:function" name, got 7',
         'endpoints[0].path_filters.id (GET /items): "id" is not a placeholder of the path; placeholders: (none)',
       ],
     ],
@@ -124,8 +124,32 @@ describe('spec validation names the file, endpoint and key', () => {
     [
       `endpoints:\n${ENDPOINT}    params:\n      sort: {role: sort_by, options: {updated: updated_at, created: 3}}\n      dir: {role: sort_order, options: {asc: up}}\n`,
       [
-        'endpoints[0].params.sort.options.created (GET /items): expected the dotted record field "created" sorts by, got 3',
+        'endpoints[0].params.sort.options.created (GET /items): expected the dotted record field the value sorts by, got 3',
         'endpoints[0].params.dir.options (GET /items): expected a list of strings, got {"asc":"up"}',
+      ],
+    ],
+    [
+      `endpoints:\n${ENDPOINT}    response: {pagination_style: incremental_export, wrapper: {records_key: items}}\n    params:\n      q: {role: filter_groups}\n      since: {role: since, field: updated_at, format: hours}\n`,
+      [
+        'endpoints[0].params.since.format (GET /items): unknown format "hours"; expected one of seconds, millis',
+        'endpoints[0].params.q.role (GET /items): role filter_groups reads a JSON request body; declare it under body instead of params',
+        'endpoints[0].params (GET /items): pagination_style incremental_export needs a query param with role "since" (the export position)',
+      ],
+    ],
+    [
+      `endpoints:\n${ENDPOINT}    response: {pagination_style: link_header_cursor, archive: {type: gzip, data_descriptor: true}}\n    params:\n      since: {role: since, field: updated_at}\n    body:\n      page_info: {role: cursor}\n      limit: {role: limit, max: 0}\n`,
+      [
+        'endpoints[0].body.limit.max (GET /items): expected a positive integer, got 0',
+        'endpoints[0].params.since.role (GET /items): role since drives pagination_style incremental_export, not link_header_cursor',
+        'endpoints[0].body.page_info (GET /items): pagination_style link_header_cursor hands out next-page URLs, which cannot carry a request body; declare the cursor param under params',
+        'endpoints[0].response.archive.data_descriptor (GET /items): data descriptors exist only in zip archives',
+      ],
+    ],
+    [
+      `endpoints:\n${ENDPOINT}    auth: {query: ""}\n  - path: /b\n    method: GET\n    auth: {header: X-Key, query: key}\n`,
+      [
+        'endpoints[0].auth.query (GET /items): expected a query parameter name such as "api_key", got ""',
+        'endpoints[1].auth (GET /b): expected a mapping with header (and optional prefix, value) or query (and optional value), got {"header":"X-Key","query":"key"}',
       ],
     ],
     [`endpoints: {path: /x}\n`, ['endpoints: expected a list of endpoints, got {"path":"/x"}']],
@@ -178,7 +202,7 @@ describe('spec validation names the file, endpoint and key', () => {
         corpus: {},
       }),
     ).toThrow(
-      '<inline spec>: endpoints[0].params.a.role (GET /x): unknown role "nope"; expected one of filter, sort_by, sort_order, page, per_page, offset, limit, cursor, ignore',
+      '<inline spec>: endpoints[0].params.a.role (GET /x): unknown role "nope"; expected one of filter, since, sort_by, sort_order, page, per_page, offset, limit, cursor, filter_groups, sorts, ignore',
     )
   })
 })

@@ -14,7 +14,6 @@ export {
 } from './arrow/batch-builder.ts'
 export { ArrowValueError, type ColumnBuilder, createColumnBuilder } from './arrow/columns.ts'
 export { type EncodedVariant, encodeVariant } from './arrow/variant.ts'
-export { loadConnector, resolveSpecifier } from './bridge/load-connector.ts'
 export { FRAMEWORK_OPTION_KEYS, type SplitOptions, splitOptions, tableOptionsOf } from './bridge/options.ts'
 export { type BridgeServerSettings, type FrameSink, serveBridge } from './bridge/server.ts'
 export { type ServeStdioSettings, serveStdio } from './bridge/stdio.ts'

@@ -7,13 +7,28 @@ import { Spark } from '@lakeflow/core/schema'
 import type { GithubTable } from '../github-context.ts'
 import { RepositoriesTableOptions } from '../github-options.ts'
 import { readListing } from '../github-reads.ts'
-import { repositoryColumns, repositoryFields } from './github-shapes.ts'
+import { repository, repositoryColumns, repositoryFields, repositoryUrlTemplateFields } from './github-shapes.ts'
 
-/** Spark schema of the `repositories` table (GitHub's `minimal-repository`). */
+/**
+ * Spark schema of the `repositories` table: GitHub's `minimal-repository`, then the columns
+ * added since the first release (appended, so existing tables only gain columns): the URI
+ * templates, the merge settings, the template, the clone token and the counts of GitHub's
+ * full `repository` object.
+ */
 export const repositoriesSchema = Spark.table({
   ...repositoryFields,
   id: Spark.long({ nullable: false }),
   ...repositoryColumns,
+  ...repositoryUrlTemplateFields,
+  allow_merge_commit: Spark.boolean({ description: 'Whether pull requests may be merged with a merge commit' }),
+  allow_rebase_merge: Spark.boolean({ description: 'Whether pull requests may be rebase-merged' }),
+  allow_squash_merge: Spark.boolean({ description: 'Whether pull requests may be squash-merged' }),
+  template_repository: repository(),
+  temp_clone_token: Spark.string({
+    description: 'Short-lived token GitHub gives callers who may clone a private repository; empty or null otherwise',
+  }),
+  subscribers_count: Spark.long({ description: 'Accounts watching the repository' }),
+  network_count: Spark.long({ description: 'Repositories in its fork network' }),
 })
 
 /** The `repositories` table: `GET /users/{owner}/repos` or `GET /orgs/{org}/repos`. */

@@ -140,7 +140,8 @@ export const repositoryPermissions = () =>
 
 /**
  * Fields of a repository as lists return it (`minimal-repository`), without the URI
- * templates (`{/sha}`-style `*_url` fields), which carry no data.
+ * templates ({@link repositoryUrlTemplateFields}): the shape of a repository nested in
+ * another record (a pull request's `head.repo`, a repository's `template_repository`).
  */
 export const repositoryFields = {
   id: Spark.long(),
@@ -200,6 +201,37 @@ export const repositoryFields = {
   forks: Spark.long(),
   open_issues: Spark.long(),
   watchers: Spark.long(),
+}
+
+/**
+ * The URI templates GitHub sends with every repository (`.../git/blobs{/sha}`): API URLs
+ * with `{/placeholder}` parts. The `repositories` table keeps them as columns, as the Python
+ * connector did; nested repositories leave them out.
+ */
+export const repositoryUrlTemplateFields = {
+  archive_url: Spark.string(),
+  assignees_url: Spark.string(),
+  blobs_url: Spark.string(),
+  branches_url: Spark.string(),
+  collaborators_url: Spark.string(),
+  comments_url: Spark.string(),
+  commits_url: Spark.string(),
+  compare_url: Spark.string(),
+  contents_url: Spark.string(),
+  git_commits_url: Spark.string(),
+  git_refs_url: Spark.string(),
+  git_tags_url: Spark.string(),
+  issue_comment_url: Spark.string(),
+  issue_events_url: Spark.string(),
+  issues_url: Spark.string(),
+  keys_url: Spark.string(),
+  labels_url: Spark.string(),
+  milestones_url: Spark.string(),
+  notifications_url: Spark.string(),
+  pulls_url: Spark.string(),
+  releases_url: Spark.string(),
+  statuses_url: Spark.string(),
+  trees_url: Spark.string(),
 }
 
 /** A repository nested in another object (a pull request's head or base). */

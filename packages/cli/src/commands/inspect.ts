@@ -3,7 +3,7 @@ import { compileConverter } from '@lakeflow/core/convert'
 import { InvalidOffsetError } from '@lakeflow/core/errors'
 import { toDdl, toSparkJson } from '@lakeflow/core/schema'
 import { compileRecordJson } from '@lakeflow/pipeline'
-import { CONNECTOR_FLAGS, type ParsedArgs, parseCommandArgs, positiveInteger } from '../args.ts'
+import { CONNECTOR_FLAGS, integerFlag, type ParsedArgs, parseCommandArgs } from '../args.ts'
 import { resolveConnectorSetup, tableOptionsOf } from '../connector-setup.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import type { Output } from '../output.ts'
@@ -87,7 +87,12 @@ export async function readCommand(argv: string[], out: Output): Promise<number> 
     deletes: { type: 'boolean' },
   })
   const [name, table] = need(args, 2, 'lakeflow read <connector> <table>')
-  const limit = positiveInteger('limit', args.values.limit as string | undefined, Number.POSITIVE_INFINITY)
+  const limit = integerFlag(
+    'limit',
+    args.values.limit as string | undefined,
+    { min: 1, max: Number.MAX_SAFE_INTEGER },
+    Number.POSITIVE_INFINITY,
+  )
   const given = parseOffset(args.values.offset as string | undefined)
   const { connector } = await resolveConnectorSetup(name!, args)
   try {
@@ -103,6 +108,11 @@ export async function readCommand(argv: string[], out: Output): Promise<number> 
     if (!read) throw new UsageError(`table ${table} has no delete flow`)
     let count = 0
     for (;;) {
+      if (out.closed) {
+        // The reader went away (`| head`): what it wanted is written; stop reading.
+        await read.return(null)
+        return EXIT.ok
+      }
       if (count >= limit) {
         await read.return(null)
         out.stderr(`lakeflow: stopped after --limit ${limit} records (end offset not reached)`)

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { LakeflowError } from '@lakeflow/core/errors'
-import { loadConnections, loadConnector, loadPipelineSpec, resolveConnection } from '@lakeflow/pipeline'
+import { loadConnections, loadPipelineSpec, resolveConnection } from '@lakeflow/pipeline'
 import { type ParsedArgs, parseCommandArgs } from '../args.ts'
+import { loadCliConnector } from '../connector-setup.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import type { Output } from '../output.ts'
 
@@ -49,7 +50,7 @@ async function connectorFile(name: string | undefined, args: ParsedArgs, cwd: st
   }
   const connections = await loadConnections(args.values.connections as string | undefined, cwd)
   const resolved = resolveConnection(connector, connections ? { connections } : {})
-  const { file } = await loadConnector(resolved.connector, cwd, [import.meta.filename])
+  const { file } = await loadCliConnector(resolved.connector, cwd)
   return file
 }
 

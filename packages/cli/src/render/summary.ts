@@ -18,7 +18,10 @@ export function formatTable(header: string[], rows: string[][], rightAligned: Re
     .replace(/ +$/gm, '')
 }
 
-/** The end-of-run summary: one row per table with ingestion type, counts, duration and status. */
+/**
+ * The end-of-run summary: one row per table with ingestion type, counts, duration and status,
+ * then the run's warnings and failures.
+ */
 export function summaryTable(report: RunReport): string {
   const rows = report.tables.map((table) => [
     table.destination,
@@ -29,7 +32,7 @@ export function summaryTable(report: RunReport): string {
     number.format(table.deleted),
     number.format(table.batches),
     duration(table.durationMs),
-    table.status === 'succeeded' ? 'ok' : 'FAILED',
+    table.status === 'failed' ? 'FAILED' : table.complete ? 'ok' : 'ok, continues next run',
   ])
   const failures = report.tables
     .filter((table) => table.error)
@@ -40,9 +43,11 @@ export function summaryTable(report: RunReport): string {
     rows,
     new Set([2, 3, 4, 5, 6, 7]),
   )
+  const warnings = report.warnings.map((warning) => `  ${warning.table ? `${warning.table}: ` : ''}${warning.message}`)
   return [
     title,
     body,
+    ...(warnings.length ? ['Warnings:', ...warnings] : []),
     ...(failures.length ? ['Failures (committed offsets kept; rerun to resume):', ...failures] : []),
   ].join('\n')
 }

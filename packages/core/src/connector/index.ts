@@ -17,6 +17,12 @@ export {
 } from './offsets.ts'
 export { createTableConnector, type TableHandler, tableFactory, tableOptionKeysOf } from './table-connector.ts'
 export {
+  FRAMEWORK_OPTION_KEYS,
+  isFrameworkOptionKey,
+  parseTableOptions,
+  type TableOptionsScope,
+} from './table-options.ts'
+export {
   type ConnectorDefinition,
   INGESTION_TYPES,
   type IngestionType,

@@ -1,7 +1,7 @@
 import Type, { type Static, type TObject } from 'typebox'
 import { UnknownTableError, UnsupportedOperationError } from '../errors/errors.ts'
-import { parseOptions } from '../options/options.ts'
 import type { TableSchema } from '../schema/spark-types.ts'
+import { parseTableOptions } from './table-options.ts'
 import {
   type LakeflowConnector,
   type Offset,
@@ -19,7 +19,11 @@ const NO_TABLE_OPTIONS = Type.Object({}, { additionalProperties: false })
  */
 export interface TableHandler<Context, Options extends TObject = TObject> {
   readonly name: string
-  /** Table options schema; unknown keys are rejected. @default no options */
+  /**
+   * Table options schema. Keys of other tables of the connector and framework keys are
+   * accepted and ignored; keys no table knows are rejected (see `parseTableOptions`).
+   * @default no options
+   */
   readonly options?: Options
   /** The Spark schema, fixed or computed from table options (never from data). */
   readonly schema: TableSchema | ((options: Static<Options>) => TableSchema)
@@ -46,7 +50,8 @@ export function tableOptionKeysOf(tables: readonly TableHandler<never, TObject>[
 /**
  * Builds a {@link LakeflowConnector} from table handlers: dispatch by name,
  * `UnknownTableError` for unknown names from every method, table options validated per
- * table, `UnsupportedOperationError` for deletes on tables without them.
+ * table with `parseTableOptions` (another table's keys are ignored, unknown keys rejected),
+ * `UnsupportedOperationError` for deletes on tables without them.
  */
 export function createTableConnector<Context>(settings: {
   name: string
@@ -63,8 +68,13 @@ export function createTableConnector<Context>(settings: {
     if (!table) throw new UnknownTableError(tableName, names, settings.name)
     return table
   }
+  const connectorKeys = tableOptionKeysOf(settings.tables)
   const tableOptions = (table: AnyHandler, raw: TableOptions): any =>
-    parseOptions(table.options ?? NO_TABLE_OPTIONS, raw, `table ${table.name} of connector ${settings.name}`)
+    parseTableOptions(table.options ?? NO_TABLE_OPTIONS, raw, {
+      table: table.name,
+      connector: settings.name,
+      connectorKeys,
+    })
   return {
     specificationVersion: SPECIFICATION_VERSION,
     name: settings.name,

@@ -20,10 +20,11 @@ export type Offset = { readonly [key: string]: OffsetValue }
 export type RawRecord = Record<string, unknown>
 
 /**
- * Per-table options (upstream `table_options`): flat strings, as Spark passes them. They
- * contain only table options: the framework strips its own keys (`tableName`,
- * `isDeleteFlow`, ...) and the pipeline's reserved keys (`scd_type`, `primary_keys`,
- * `sequence_by`, `cluster_by`) before calling a connector.
+ * Per-table options (upstream `table_options`): flat strings, as Spark passes them. Runners
+ * strip the framework's own keys (`tableName`, `isDeleteFlow`, ...) and the pipeline's
+ * reserved keys (`scd_type`, `primary_keys`, `sequence_by`, `cluster_by`) before calling a
+ * connector. They may hold keys meant for another table of the connector (a pipeline spec
+ * that gives every table the same configuration): `parseTableOptions` ignores those.
  */
 export type TableOptions = Readonly<Record<string, string>>
 
@@ -136,8 +137,9 @@ export interface ConnectorDefinition<Options extends TObject = TObject> {
   /** Connection options schema (secrets marked). */
   readonly options: Options
   /**
-   * Table option keys the connector understands (upstream `external_options_allowlist`).
-   * Tables reject keys outside this list.
+   * Table option keys the connector understands (upstream `external_options_allowlist`): the
+   * union over its tables. A table ignores a key of this list it does not take itself and
+   * rejects keys outside it (see `parseTableOptions`).
    */
   readonly tableOptionKeys: readonly string[]
   /** Validates raw options (throwing `InvalidOptionsError`) and creates a connector. */

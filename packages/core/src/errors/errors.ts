@@ -9,6 +9,9 @@ const SCHEMA_CONVERSION_ERROR = Symbol.for('lakeflow.error.SchemaConversionError
 const SPEC_VERSION_ERROR = Symbol.for('lakeflow.error.SpecVersionError')
 const UNSUPPORTED_OPERATION_ERROR = Symbol.for('lakeflow.error.UnsupportedOperationError')
 const INVALID_OFFSET_ERROR = Symbol.for('lakeflow.error.InvalidOffsetError')
+const INVALID_DOCUMENT_ERROR = Symbol.for('lakeflow.error.InvalidDocumentError')
+const DATA_FORMAT_ERROR = Symbol.for('lakeflow.error.DataFormatError')
+const INVALID_RESPONSE_ERROR = Symbol.for('lakeflow.error.InvalidResponseError')
 
 /** What {@link ApiCallError} carries. */
 export interface ApiCallErrorDetails {
@@ -232,5 +235,106 @@ export class InvalidOffsetError extends LakeflowError {
 
   static override isInstance(value: unknown): value is InvalidOffsetError {
     return hasMarker(value, INVALID_OFFSET_ERROR)
+  }
+}
+
+/** One problem of an {@link InvalidDocumentError}: the key path inside the document and what is wrong. */
+export interface DocumentProblem {
+  /** Key path such as `endpoints[3].params.since.op`; `''` is the document itself. */
+  readonly path: string
+  /** What was expected and what arrived. */
+  readonly message: string
+}
+
+/**
+ * A document (a spec or connections file, a response body checked against a schema) does not
+ * fit its schema. The message names the document, then each problem on its own line with
+ * its key path; `problems` has them as data.
+ */
+export class InvalidDocumentError extends LakeflowError {
+  readonly [INVALID_DOCUMENT_ERROR] = true
+  /** What was checked, e.g. a file path or `pipeline spec`. */
+  readonly document: string
+  readonly problems: readonly DocumentProblem[]
+
+  constructor(document: string, problems: readonly DocumentProblem[], options: LakeflowErrorOptions = {}) {
+    const lines = problems.map((problem) => `${document}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`)
+    const heading = problems.length === 1 ? '' : `${document}: ${problems.length} problems\n`
+    super(`${heading}${lines.join('\n')}`, { category: 'config', ...options })
+    this.name = 'InvalidDocumentError'
+    this.document = document
+    this.problems = problems.map((problem) => ({ path: problem.path, message: problem.message }))
+  }
+
+  static override isInstance(value: unknown): value is InvalidDocumentError {
+    return hasMarker(value, INVALID_DOCUMENT_ERROR)
+  }
+}
+
+/** A data format the streaming decoders read. */
+export type DataFormat = 'ndjson' | 'csv' | 'gzip' | 'zip' | 'json'
+
+/**
+ * Bytes that do not decode as the format they claim: a bad NDJSON line, a CSV row with the
+ * wrong number of fields, a corrupt gzip stream, a ZIP entry that cannot be streamed.
+ * Names the format and where (`line 12`, `row 3`, `entry orders.csv`), with a short
+ * redacted excerpt of the offending text.
+ */
+export class DataFormatError extends LakeflowError {
+  readonly [DATA_FORMAT_ERROR] = true
+  readonly format: DataFormat
+  /** Where in the data, e.g. `line 12` or `entry orders.csv, line 3`. */
+  readonly location: string
+
+  constructor(format: DataFormat, location: string, problem: string, options: LakeflowErrorOptions = {}) {
+    super(`Malformed ${format.toUpperCase()} at ${location}: ${problem}`, { category: 'source', ...options })
+    this.name = 'DataFormatError'
+    this.format = format
+    this.location = location
+  }
+
+  static override isInstance(value: unknown): value is DataFormatError {
+    return hasMarker(value, DATA_FORMAT_ERROR)
+  }
+}
+
+/** Shown in an {@link InvalidResponseError}'s message; the rest are in `problems`. */
+const SHOWN_PROBLEMS = 5
+
+/**
+ * A response body (or a streamed record) does not match the schema the caller asked it to
+ * be checked against. Names each JSON path with what was expected and what arrived
+ * (redacted), the request (method, redacted URL, status) and, for streams, the record.
+ * Not retryable: the same request returns the same body. Category `source`.
+ */
+export class InvalidResponseError extends ApiCallError {
+  readonly [INVALID_RESPONSE_ERROR] = true
+  /** Every mismatch, with its JSON path inside the body (or record). */
+  readonly problems: readonly DocumentProblem[]
+
+  constructor(
+    details: Omit<ApiCallErrorDetails, 'isRetryable' | 'category'> & {
+      problems: readonly DocumentProblem[]
+      /** For a streamed body: which record, e.g. `record 12`. */
+      record?: string
+    },
+  ) {
+    const shown = details.problems
+      .slice(0, SHOWN_PROBLEMS)
+      .map((problem) => `${problem.path || '(the body)'}: ${problem.message}`)
+    const more =
+      details.problems.length > SHOWN_PROBLEMS ? `; and ${details.problems.length - SHOWN_PROBLEMS} more` : ''
+    const subject = details.record ? `Response ${details.record}` : 'Response body'
+    super(`${subject} does not match the expected schema (${shown.join('; ')}${more})`, {
+      ...details,
+      isRetryable: false,
+      category: 'source',
+    })
+    this.name = 'InvalidResponseError'
+    this.problems = details.problems.map((problem) => ({ path: problem.path, message: problem.message }))
+  }
+
+  static override isInstance(value: unknown): value is InvalidResponseError {
+    return hasMarker(value, INVALID_RESPONSE_ERROR)
   }
 }

@@ -1,8 +1,15 @@
+export { type DebugSink, debugFromEnvironment, debugLog, debugOnce, setDebugSink } from './debug-log.ts'
+export { closestMatch, didYouMean, editDistance } from './did-you-mean.ts'
 export {
   ApiCallError,
   type ApiCallErrorDetails,
+  type DataFormat,
+  DataFormatError,
+  type DocumentProblem,
+  InvalidDocumentError,
   InvalidOffsetError,
   InvalidOptionsError,
+  InvalidResponseError,
   SchemaConversionError,
   SpecVersionError,
   UnknownTableError,

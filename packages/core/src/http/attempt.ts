@@ -4,6 +4,7 @@ import { redact } from '../errors/redact.ts'
 import { discardBody, HOOK_BODY_CHARS, InvalidJsonBody, parseJsonBody, readErrorBody } from './json.ts'
 import type { RateLimitRules, RateLimitWait } from './rate-limit.ts'
 import { estimateServerTime, type RetryPolicy } from './retry.ts'
+import { streamBody } from './stream-body.ts'
 import type { ApiErrorHook, AuthContext, HttpAuth, HttpResponse, ResponseMeta, RetryReason } from './types.ts'
 
 /** Everything one request needs, fixed before its first attempt. */
@@ -14,7 +15,7 @@ export interface RequestPlan {
   readonly headers: Headers
   readonly json: unknown
   readonly body: string | Uint8Array | URLSearchParams | undefined
-  readonly responseType: 'json' | 'text' | 'none'
+  readonly responseType: 'json' | 'text' | 'none' | 'stream'
   readonly allowStatuses: ReadonlySet<number>
   readonly timeoutMs: number
   readonly policy: RetryPolicy
@@ -154,6 +155,20 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
     const serverNow = estimateServerTime(response.headers.get('date'))
     if (response.ok || allowed) {
       const rateLimit = plan.rateLimit?.waitFor(meta, serverNow)
+      if (plan.responseType === 'stream') {
+        if (!response.ok) await discardBody(response)
+        const data = response.ok
+          ? streamBody(response, {
+              url: plan.url,
+              method: plan.method,
+              status: response.status,
+              idleTimeoutMs: plan.timeoutMs,
+              abortForTimeout: () => timer.abort(TIMEOUT),
+              signal: plan.signal,
+            })
+          : undefined
+        return { ok: true, response: { ...meta, data }, rateLimit }
+      }
       let data: unknown
       try {
         if (plan.responseType === 'none') await discardBody(response)

@@ -10,14 +10,33 @@ function requireText(helper: string, name: string, value: unknown): string {
   return value
 }
 
+/** An HTTP auth scheme is a token (RFC 9110 §11.1): no spaces or separators. */
+export function requireScheme(helper: string, scheme: string): string {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(scheme))
+    throw new TypeError(`${helper}: scheme must be an HTTP auth scheme such as "Bearer", got ${JSON.stringify(scheme)}`)
+  return scheme
+}
+
+/** Options of {@link bearerAuth}. */
+export interface BearerAuthOptions {
+  /**
+   * The scheme word before the token, for APIs that want another one than `Bearer`.
+   * @default 'Bearer'
+   * @example 'Zoho-oauthtoken'
+   */
+  scheme?: string
+}
+
 /**
- * `Authorization: Bearer <token>`. The token is registered for redaction.
+ * `Authorization: Bearer <token>` (or another scheme). The token is registered for redaction.
  * @example createHttpClient({ baseUrl, auth: bearerAuth(options.token) })
+ * @example bearerAuth(options.access_token, { scheme: 'Zoho-oauthtoken' })
  */
-export function bearerAuth(token: string): HttpAuth {
+export function bearerAuth(token: string, options: BearerAuthOptions = {}): HttpAuth {
   requireText('bearerAuth', 'token', token)
+  const scheme = requireScheme('bearerAuth', options.scheme ?? 'Bearer')
   registerSecret(token)
-  const header = `Bearer ${token}`
+  const header = `${scheme} ${token}`
   return {
     kind: 'bearer',
     apply(target) {

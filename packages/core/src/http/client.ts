@@ -18,8 +18,10 @@ import type {
   HttpResponse,
   RequestOptions,
   SearchParams,
+  StreamRecordsOptions,
 } from './types.ts'
 import { buildUrl, originOf, userAgentFor } from './url.ts'
+import { checkResponseBody, streamedRecords } from './validate-body.ts'
 
 const DEFAULT_TIMEOUT_MS = 30_000
 const CORE_USER_AGENT = { packageName: corePackage.name, version: corePackage.version }
@@ -240,7 +242,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           notBefore = Date.now() + wait.waitMs
           gateLimit = wait
         }
-        return outcome.response as HttpResponse<T>
+        const response = outcome.response
+        if (request.schema && responseType === 'json' && response.status < 300)
+          checkResponseBody(request.schema, response.data, response)
+        return response as HttpResponse<T>
       }
       const failure = outcome.failure
       if (failure.reason === 'unauthorized' && !refreshed && plan.auth?.refresh) {
@@ -337,18 +342,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   }
 
-  return {
+  const client: HttpClient = {
     request<T = unknown>(path: string, request: RequestOptions = {}): Promise<HttpResponse<T>> {
       return execute<T>(path, request)
     },
-    getJson<T = unknown>(path: string, request: RequestOptions = {}): Promise<HttpResponse<T>> {
-      return execute<T>(path, { ...request, method: 'GET', responseType: 'json' })
+    getJson(path: string, request: RequestOptions = {}) {
+      return execute(path, { ...request, method: 'GET', responseType: 'json' })
     },
-    postJson<T = unknown>(path: string, json: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
-      return execute<T>(path, { ...request, method: 'POST', responseType: 'json', json })
+    postJson(path: string, json: unknown, request: RequestOptions = {}) {
+      return execute(path, { ...request, method: 'POST', responseType: 'json', json })
+    },
+    async streamRecords<T = unknown>(path: string, options: StreamRecordsOptions) {
+      const { format, csv, compression, archive, entries, schema, ...request } = options
+      const response = await execute<AsyncIterable<Uint8Array> | undefined>(path, {
+        ...request,
+        responseType: 'stream',
+      })
+      const data = streamedRecords(response.data, { format, csv, compression, archive, entries }, schema, response)
+      return { ...response, data: data as AsyncIterable<T> }
     },
     resolveUrl(path: string, searchParams?: SearchParams): string {
       return buildUrl(options.baseUrl, path, searchParams)
     },
   }
+  return client
 }

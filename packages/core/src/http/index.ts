@@ -6,8 +6,16 @@
 
 export { currentHttpScope, type HttpScopeSettings, withHttpScope } from './ambient.ts'
 export { fhirOperationOutcomeApiError, type GraphqlApiErrorOptions, graphqlApiError } from './api-errors.ts'
-export { type ApiKeyPlacement, apiKeyAuth, basicAuth, bearerAuth } from './auth.ts'
+export { type ApiKeyPlacement, apiKeyAuth, type BearerAuthOptions, basicAuth, bearerAuth } from './auth.ts'
 export { createHttpClient } from './client.ts'
+export { type JwtAlgorithm, type SignJwtOptions, signJwt } from './jwt.ts'
+export {
+  type GoogleServiceAccountKey,
+  type GoogleServiceAccountOptions,
+  googleServiceAccount,
+  type PrivateKeyJwtOptions,
+  privateKeyJwt,
+} from './jwt-auth.ts'
 export {
   type OAuth2ClientCredentialsOptions,
   type OAuth2RefreshTokenOptions,
@@ -66,6 +74,7 @@ export type {
   RetryReason,
   SearchParams,
   SearchParamValue,
+  StreamRecordsOptions,
   UserAgentOptions,
 } from './types.ts'
 export { userAgentFor } from './url.ts'

@@ -1,6 +1,6 @@
-import { ApiCallError } from '../errors/errors.ts'
 import { registerSecret } from '../errors/redact.ts'
-import type { AuthContext, HttpAuth } from './types.ts'
+import { tokenAuth } from './token-auth.ts'
+import type { HttpAuth } from './types.ts'
 
 /** Settings shared by the OAuth2 helpers. */
 interface OAuth2Common {
@@ -21,6 +21,13 @@ interface OAuth2Common {
    * @default 60000
    */
   expiryMarginMs?: number
+  /**
+   * The scheme of the `Authorization` header, for APIs that want another word than the
+   * `token_type` they return (Zoho answers `Bearer` but reads `Zoho-oauthtoken <token>`).
+   * @default the response's token_type (`Bearer`)
+   * @example 'Zoho-oauthtoken'
+   */
+  scheme?: string
 }
 
 /** Options of {@link oauth2ClientCredentials}. */
@@ -37,30 +44,11 @@ export interface OAuth2RefreshTokenOptions extends OAuth2Common {
   onRefreshToken?: (refreshToken: string) => void
 }
 
-interface CachedToken {
-  readonly header: string
-  /** Epoch ms after which the token is renewed before use. */
-  readonly renewAt: number
-}
-
-const DEFAULT_LIFETIME_MS = 3600_000
-
-/** Which failure ends a token request: a 4xx from the token endpoint is an auth problem. */
-function tokenError(url: string, problem: string, status?: number): ApiCallError {
-  return new ApiCallError(`OAuth2 token endpoint answered without a usable token (${problem})`, {
-    url,
-    method: 'POST',
-    status,
-    isRetryable: false,
-    category: 'auth',
-  })
-}
-
 function createOAuth2Auth(
   kind: string,
   settings: OAuth2Common,
   grant: () => Record<string, string>,
-  onTokenResponse: (body: Record<string, unknown>) => void,
+  onTokenResponse?: (body: Record<string, unknown>) => void,
 ): HttpAuth {
   for (const name of ['tokenUrl', 'clientId', 'clientSecret'] as const) {
     if (typeof settings[name] !== 'string' || settings[name] === '') {
@@ -68,68 +56,26 @@ function createOAuth2Auth(
     }
   }
   registerSecret(settings.clientSecret)
-  const margin = settings.expiryMarginMs ?? 60_000
-  let cached: CachedToken | undefined
-  let pending: Promise<CachedToken> | undefined
-
-  async function fetchToken(context: AuthContext): Promise<CachedToken> {
-    const form: Record<string, string> = { ...grant() }
-    const headers: Record<string, string> = { accept: 'application/json' }
-    if (settings.clientAuth === 'basic') {
-      const pair = `${encodeURIComponent(settings.clientId)}:${encodeURIComponent(settings.clientSecret)}`
-      const encoded = Buffer.from(pair, 'utf8').toString('base64')
-      registerSecret(pair)
-      registerSecret(encoded)
-      headers.authorization = `Basic ${encoded}`
-    } else {
-      form.client_id = settings.clientId
-      form.client_secret = settings.clientSecret
-    }
-    if (settings.scope) form.scope = settings.scope
-    const response = await context.postForm(settings.tokenUrl, form, headers)
-    const body = response.data
-    if (typeof body !== 'object' || body === null) throw tokenError(response.url, 'the body is not a JSON object')
-    const record = body as Record<string, unknown>
-    const token = record.access_token
-    if (typeof token !== 'string' || token === '') throw tokenError(response.url, 'no access_token in the response')
-    registerSecret(token)
-    onTokenResponse(record)
-    const type = typeof record.token_type === 'string' && record.token_type !== '' ? record.token_type : 'Bearer'
-    const scheme = type.toLowerCase() === 'bearer' ? 'Bearer' : type
-    const expiresIn = Number(record.expires_in)
-    const lifetime = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : DEFAULT_LIFETIME_MS
-    return { header: `${scheme} ${token}`, renewAt: Date.now() + lifetime - Math.min(margin, lifetime / 2) }
+  const basic = settings.clientAuth === 'basic'
+  const pair = `${encodeURIComponent(settings.clientId)}:${encodeURIComponent(settings.clientSecret)}`
+  const encoded = Buffer.from(pair, 'utf8').toString('base64')
+  if (basic) {
+    registerSecret(pair)
+    registerSecret(encoded)
   }
-
-  // Concurrent requests share one token request.
-  function renew(context: AuthContext): Promise<CachedToken> {
-    if (!pending) {
-      pending = fetchToken(context).then(
-        (token) => {
-          cached = token
-          pending = undefined
-          return token
-        },
-        (error: unknown) => {
-          pending = undefined
-          throw error
-        },
-      )
-    }
-    return pending
-  }
-
-  return {
+  return tokenAuth({
     kind,
-    async apply(target, context) {
-      const token = cached && Date.now() < cached.renewAt ? cached : await renew(context)
-      target.headers.set('authorization', token.header)
-    },
-    async refresh(context) {
-      cached = undefined
-      await renew(context)
-    },
-  }
+    tokenUrl: settings.tokenUrl,
+    scheme: settings.scheme,
+    expiryMarginMs: settings.expiryMarginMs,
+    onTokenResponse,
+    headers: (): Record<string, string> => (basic ? { authorization: `Basic ${encoded}` } : {}),
+    form: () => ({
+      ...grant(),
+      ...(basic ? {} : { client_id: settings.clientId, client_secret: settings.clientSecret }),
+      ...(settings.scope ? { scope: settings.scope } : {}),
+    }),
+  })
 }
 
 /**
@@ -138,12 +84,7 @@ function createOAuth2Auth(
  * @example oauth2ClientCredentials({ tokenUrl, clientId, clientSecret: options.client_secret, scope: 'read' })
  */
 export function oauth2ClientCredentials(options: OAuth2ClientCredentialsOptions): HttpAuth {
-  return createOAuth2Auth(
-    'oauth2-client-credentials',
-    options,
-    () => ({ grant_type: 'client_credentials' }),
-    () => {},
-  )
+  return createOAuth2Auth('oauth2-client-credentials', options, () => ({ grant_type: 'client_credentials' }))
 }
 
 /**
@@ -151,6 +92,7 @@ export function oauth2ClientCredentials(options: OAuth2ClientCredentialsOptions)
  * before they expire and renewed once after a 401. A rotated refresh token replaces the old
  * one (see `onRefreshToken`). Every token is registered for redaction.
  * @example oauth2RefreshToken({ tokenUrl, clientId, clientSecret, refreshToken: options.refresh_token })
+ * @example oauth2RefreshToken({ tokenUrl, clientId, clientSecret, refreshToken, scheme: 'Zoho-oauthtoken' })
  */
 export function oauth2RefreshToken(options: OAuth2RefreshTokenOptions): HttpAuth {
   if (typeof options.refreshToken !== 'string' || options.refreshToken === '') {

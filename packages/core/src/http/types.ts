@@ -1,4 +1,6 @@
+import type { Static, TSchema } from 'typebox'
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
+import type { RecordStreamOptions } from '../formats/records.ts'
 import type { RateBudget } from './rate-budget.ts'
 import type { BodyRateLimit, QuotaHeaderOptions, RetryAfterLimitOptions } from './rate-limit.ts'
 
@@ -330,10 +332,20 @@ export interface RequestOptions {
   /** A raw request body. */
   body?: string | Uint8Array | URLSearchParams
   /**
-   * How to decode the body: parsed JSON, text, or discarded.
+   * How to decode the body: parsed JSON, text, discarded, or `stream`: `data` is then an
+   * `AsyncIterable<Uint8Array>` read as the caller iterates (a body of any size in bounded
+   * memory; `timeoutMs` applies to each wait for data). Iterate it to the end or break off,
+   * which cancels the rest. For records, prefer {@link HttpClient.streamRecords}.
    * @default 'json'
    */
-  responseType?: 'json' | 'text' | 'none'
+  responseType?: 'json' | 'text' | 'none' | 'stream'
+  /**
+   * A typebox schema the parsed JSON body must match (only what the connector uses; extra
+   * fields are fine unless the schema forbids them). A mismatch throws `InvalidResponseError`
+   * naming every JSON path, what was expected and what arrived (redacted), and the request.
+   * @example { schema: Type.Object({ items: Type.Array(Type.Object({ id: Type.Integer() })) }) }
+   */
+  schema?: TSchema
   /**
    * Non-2xx statuses returned as responses instead of errors (a 304 of a conditional
    * request, a 404 that means "none"). Their JSON body is `undefined` when it does not parse.
@@ -353,6 +365,12 @@ export interface RequestOptions {
 /** Options of {@link HttpClient.getJson}. */
 export type GetJsonOptions = Omit<RequestOptions, 'method' | 'responseType' | 'json' | 'body'>
 
+/**
+ * Options of {@link HttpClient.streamRecords}: the request, how the body is packed (format,
+ * gzip, ZIP entries) and an optional schema every record must match.
+ */
+export type StreamRecordsOptions = Omit<RequestOptions, 'responseType'> & RecordStreamOptions
+
 /** The client: a thin, retrying, redacting JSON-over-HTTP layer. */
 export interface HttpClient {
   /** Any request. Resolves with the decoded body, or rejects with an `ApiCallError`. */
@@ -361,9 +379,31 @@ export interface HttpClient {
    * GETs a JSON document.
    * @example const { data } = await client.getJson<Issue[]>('/repos/o/r/issues', { searchParams: { per_page: 100 } })
    */
+  getJson<Schema extends TSchema>(
+    path: string,
+    options: GetJsonOptions & { schema: Schema },
+  ): Promise<HttpResponse<Static<Schema>>>
   getJson<T = unknown>(path: string, options?: GetJsonOptions): Promise<HttpResponse<T>>
   /** POSTs a JSON body and parses the JSON answer (GraphQL, search endpoints). */
+  postJson<Schema extends TSchema>(
+    path: string,
+    json: unknown,
+    options: GetJsonOptions & { schema: Schema },
+  ): Promise<HttpResponse<Static<Schema>>>
   postJson<T = unknown>(path: string, json: unknown, options?: GetJsonOptions): Promise<HttpResponse<T>>
+  /**
+   * Sends a request whose answer is a stream of records rather than one JSON document:
+   * NDJSON lines or CSV rows (header row → records), possibly gzipped (`Content-Encoding` or
+   * a `.gz` body) or packed in a ZIP archive. Resolves once the headers arrive (retried like
+   * any request); `data` then yields records as the body arrives, in bounded memory. With a
+   * `schema`, each record is checked (an `InvalidResponseError` names the record and path);
+   * malformed data is an `ApiCallError` naming the request and the line or entry. Breaking
+   * off the iteration cancels the rest of the body.
+   * @example
+   * const { data: events } = await client.streamRecords('/export', { format: 'ndjson', searchParams: { from } })
+   * for await (const event of events) yield event
+   */
+  streamRecords<T = unknown>(path: string, options: StreamRecordsOptions): Promise<HttpResponse<AsyncIterable<T>>>
   /** The absolute URL a path resolves to, with query parameters (before auth). */
   resolveUrl(path: string, searchParams?: SearchParams): string
 }

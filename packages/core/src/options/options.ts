@@ -1,5 +1,6 @@
 import Type, { type Static, type TObject, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
+import { didYouMean } from '../errors/did-you-mean.ts'
 import { InvalidOptionsError } from '../errors/errors.ts'
 import { excerpt, REDACTED, registerSecret } from '../errors/redact.ts'
 
@@ -130,31 +131,10 @@ export function parseOptions<Schema extends TObject>(
   return values as Static<Schema>
 }
 
-function unknownKeyProblem(key: string, known: string[]): string {
-  const closest = known
-    .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
-    .filter((entry) => entry.distance <= Math.max(2, Math.floor(key.length / 4)))
-    .sort((left, right) => left.distance - right.distance)[0]
-  const hint = closest ? `; did you mean "${closest.candidate}"?` : ''
-  return `unknown option${hint} Known options: ${known.join(', ') || '(none)'}`
-}
-
-function editDistance(left: string, right: string): number {
-  const previous = Array.from({ length: right.length + 1 }, (_, index) => index)
-  for (let row = 1; row <= left.length; row++) {
-    let diagonal = previous[0]!
-    previous[0] = row
-    for (let column = 1; column <= right.length; column++) {
-      const above = previous[column]!
-      previous[column] = Math.min(
-        previous[column]! + 1,
-        previous[column - 1]! + 1,
-        diagonal + (left[row - 1] === right[column - 1] ? 0 : 1),
-      )
-      diagonal = above
-    }
-  }
-  return previous[right.length]!
+function unknownKeyProblem(key: string, known: readonly string[]): string {
+  const hint = didYouMean(key, known)
+  const list = known.join(', ') || '(none)'
+  return hint ? `unknown option${hint} Known options: ${list}` : `unknown option. Known options: ${list}`
 }
 
 function schemaTypes(schema: TSchema): string[] {

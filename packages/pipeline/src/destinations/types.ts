@@ -62,6 +62,8 @@ export interface StateEntry extends CommittedState {
   readonly table: string
   readonly flow: Flow
   readonly sourceTable: string
+  /** The saved offset as stored, when it is not an offset (the destination was edited or damaged). */
+  readonly unreadableOffset?: string
 }
 
 /**
@@ -73,6 +75,13 @@ export interface BatchWriter {
   add(row: Row): void | Promise<void>
   /** Applies the batch and stores `endOffset` as the flow's offset, all or nothing. */
   commit(endOffset: Offset | null): Promise<BatchCounts>
+  /**
+   * Snapshot flows read in several calls: keeps the rows of the calls so far durably but out of
+   * sight, with the offset the snapshot continues from (the flow's state, so the next run resumes
+   * there). The final `commit(null)` applies every staged row with its own as one snapshot.
+   * Destinations without it keep a snapshot in one batch and start it over after a failure.
+   */
+  stage?(continueFrom: Offset): Promise<BatchCounts>
   /** Discards the batch; the table and its offset stay as they were. Safe after a failed commit. */
   abort(): Promise<void>
   /** Rows added so far. */
@@ -95,7 +104,24 @@ export interface TableWriter {
   state(flow: Flow): Promise<CommittedState | undefined>
   /** Starts a batch of a flow that began reading at `startOffset`. One batch at a time per table. */
   beginBatch(flow: Flow, startOffset: Offset | null): Promise<BatchWriter>
+  /**
+   * Called once every flow of the table has read to its end. A full refresh swaps the rebuilt
+   * table and its state in here, in one transaction; otherwise there is nothing left to do.
+   */
+  complete(): Promise<void>
+  /** Releases the table; a full refresh that did not complete is discarded (nothing changed). */
   close(): Promise<void>
+}
+
+/** How a table is opened for a run. */
+export interface OpenTableOptions {
+  /**
+   * Rebuild the table from scratch: every flow reads from the start into a new table, which
+   * replaces the old table and its state in one transaction when {@link TableWriter.complete}
+   * runs. Until then nothing visible changes; a refresh that fails leaves both untouched.
+   * @default false
+   */
+  readonly fullRefresh?: boolean
 }
 
 /** A run's outcome, as stored in the destination's run log. */
@@ -123,19 +149,22 @@ export interface Destination {
   readonly location: string
   /** Opens (and locks) the destination, creating its state tables or files. */
   open(): Promise<void>
-  /** Prepares a table (creating or checking it) and returns its writer. */
-  openTable(plan: TablePlan): Promise<TableWriter>
+  /**
+   * Prepares a table (creating it, adding the schema's new columns) and returns its writer.
+   * Throws a `DestinationError` when the table drifted from what was committed into it (dropped,
+   * or columns dropped, outside the pipeline), unless it is opened for a full refresh.
+   */
+  openTable(plan: TablePlan, options?: OpenTableOptions): Promise<TableWriter>
   /** Appends a run to the run log. */
   recordRun(run: RunRecord): Promise<void>
-  /** Committed state, optionally of one pipeline. */
+  /** Committed state (and snapshots in progress), optionally of one pipeline. */
   listState(pipeline?: string): Promise<StateEntry[]>
-  /** Forgets committed offsets (the next run starts over); returns how many entries were removed. */
-  resetState(pipeline: string, table?: string): Promise<number>
   /**
-   * Closes the destination and removes it if this run created it and committed nothing
-   * (so a run that could not read anything leaves nothing behind). Returns whether it did.
+   * Forgets the offsets of a pipeline, or of one of its tables (named by destination or source
+   * table), so the next run reads those tables from the start; returns the entries removed. An
+   * unknown pipeline or table is a configuration error naming the closest known one.
    */
-  discardIfUnused(): Promise<boolean>
+  resetState(pipeline: string, table?: string): Promise<StateEntry[]>
   close(): Promise<void>
 }
 

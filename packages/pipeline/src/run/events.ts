@@ -23,6 +23,13 @@ export interface TableReport {
   readonly ingestionType: IngestionType
   readonly scdType: 1 | 2
   readonly status: 'succeeded' | 'failed'
+  /** The table was rebuilt from scratch (`--full-refresh`). */
+  readonly fullRefresh?: boolean
+  /**
+   * False when a flow stopped at the read-call cap: its finished calls are committed and the
+   * next run continues from there (a warning says so).
+   */
+  readonly complete: boolean
   /** Records read (and committed). */
   readonly rows: number
   readonly inserted: number
@@ -31,6 +38,12 @@ export interface TableReport {
   readonly batches: number
   readonly durationMs: number
   readonly error?: ErrorSummary
+}
+
+/** Something a run noticed that did not fail it. */
+export interface RunWarning {
+  readonly table?: string
+  readonly message: string
 }
 
 /** The outcome of a run: what `lakeflow sync` prints and stores in `_lakeflow_runs`. */
@@ -44,6 +57,8 @@ export interface RunReport {
   readonly finishedAt: string
   readonly durationMs: number
   readonly tables: readonly TableReport[]
+  /** Every warning of the run (read-call caps, dropped source fields, discarded records), in order. */
+  readonly warnings: readonly RunWarning[]
 }
 
 /** Progress events of a run, in order per table. Every string is redacted. */
@@ -60,7 +75,12 @@ export type PipelineEvent =
       readonly destination: string
       readonly ingestionType: IngestionType
       readonly scdType: 1 | 2
-      /** The offset each flow resumes from (`{}` for a fresh stream, `null` for snapshots). */
+      /** The table is being rebuilt from scratch (`--full-refresh`). */
+      readonly fullRefresh?: boolean
+      /**
+       * The offset each flow resumes from (`{}` for a fresh stream, `null` for snapshots; a
+       * snapshot interrupted earlier resumes from its last staged call's offset).
+       */
       readonly resumeFrom: Readonly<Partial<Record<Flow, Offset | null>>>
     }
   | {
@@ -81,6 +101,11 @@ export type PipelineEvent =
       readonly updated: number
       readonly deleted: number
       readonly offset: Offset | null
+      /**
+       * A snapshot's finished calls were staged out of sight (the visible table is unchanged
+       * until the snapshot is complete); `offset` is where it continues.
+       */
+      readonly staged?: boolean
     }
   | {
       readonly type: 'retry'

@@ -5,10 +5,21 @@ import { withHttpScope } from '@lakeflow/core/http'
 import { type Destination, deleteSchemaOf, qualifiedName } from '../destinations/types.ts'
 import type { PipelineSpec } from '../spec/pipeline-spec.ts'
 import { compileRowConverter } from './converter.ts'
-import type { ErrorSummary, PipelineEvent, PipelineEventListener, RunReport, TableReport } from './events.ts'
+import type {
+  ErrorSummary,
+  PipelineEvent,
+  PipelineEventListener,
+  RunReport,
+  RunWarning,
+  TableReport,
+} from './events.ts'
 import { mapLimit } from './limit.ts'
 import { createConnector, type PlannedTable, planPipeline } from './plan.ts'
 import { readTableIntoDestination } from './read-table.ts'
+import { refreshedTables } from './refresh-tables.ts'
+import { UnknownFields } from './unknown-fields.ts'
+
+const DEFAULT_MAX_CALLS = 10_000
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -23,8 +34,21 @@ export interface RunPipelineOptions {
   readonly concurrency?: number
   /** Partitions of one table read at once. @default 4 */
   readonly partitionConcurrency?: number
-  /** Cap on read calls per table flow and run; reaching it fails that table. @default 10000 */
+  /**
+   * Cap on read calls per table flow and run. A flow that reaches it commits the calls it read
+   * and stops with a warning; the next run continues from there (a full refresh that reaches it
+   * fails, changing nothing).
+   * @default 10000
+   */
   readonly maxCalls?: number
+  /**
+   * Rebuild tables from scratch: `true` for every table, or the tables named (source or
+   * destination names). Each table's flows read from the start into a new table that replaces
+   * the old one and its state in one transaction once complete; a refresh that fails changes
+   * nothing. Also the way past a drift error (a table or column dropped by hand).
+   * @default false
+   */
+  readonly fullRefresh?: boolean | readonly string[]
   /** Table options added to every table's configuration (`--table-option`). */
   readonly tableOptions?: TableOptions
   readonly onEvent?: PipelineEventListener
@@ -65,12 +89,12 @@ export function summarizeError(error: unknown, debug = false): ErrorSummary {
  * that fails), then reads the tables concurrently into the destination, each batch
  * committed with its offset. A failing table keeps its committed offset and the others go
  * on; the report says which failed. Throws only for problems before any table ran
- * (configuration, an unreachable source, a destination that cannot be opened).
+ * (configuration, a destination that cannot be opened). Never deletes a destination.
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<RunReport> {
   const startedAt = new Date()
   const runId = randomUUID()
-  const emit = (event: PipelineEvent) => {
+  const notify = (event: PipelineEvent) => {
     try {
       options.onEvent?.(event)
     } catch {
@@ -84,14 +108,20 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunRepor
       runStartedAt: startedAt,
       ...(options.tableOptions ? { extraTableOptions: options.tableOptions } : {}),
     })
+    const refresh = refreshedTables(planned, options.fullRefresh ?? false)
     await options.destination.open()
+    const warnings: RunWarning[] = []
+    const emit = (event: PipelineEvent) => {
+      if (event.type === 'warning')
+        warnings.push({ ...(event.table ? { table: event.table } : {}), message: event.message })
+      notify(event)
+    }
     emit({
       type: 'run-started',
       runId,
       pipeline: options.pipeline,
       tables: planned.map((table) => table.plan.sourceTable),
     })
-    const failures = new Map<string, unknown>()
     // Each table runs in its own HTTP scope, so retries of its requests become its events.
     const reports = await mapLimit(planned, options.concurrency ?? 3, (table) =>
       withHttpScope(
@@ -111,16 +141,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunRepor
             })
           },
         },
-        () => runTable(options, connector, table, emit, failures),
+        () => runTable(options, connector, table, emit, refresh.has(table)),
       ),
     )
-    // Nothing could be read at all (the source is unreachable or refuses us): if this run
-    // created the destination, remove it and fail the run as a whole, so nothing is written.
-    const first = failures.get(reports[0]?.sourceTable ?? '')
-    if (reports.every((table) => table.status === 'failed' && table.batches === 0) && first !== undefined) {
-      const category = LakeflowError.isInstance(first) ? first.category : 'internal'
-      if (category !== 'schema' && (await options.destination.discardIfUnused())) throw first
-    }
     const finishedAt = new Date()
     const report: RunReport = {
       runId,
@@ -132,6 +155,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunRepor
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       tables: reports,
+      warnings,
     }
     await options.destination.recordRun({
       runId,
@@ -153,7 +177,7 @@ async function runTable(
   connector: LakeflowConnector,
   table: PlannedTable,
   emit: (event: PipelineEvent) => void,
-  failures: Map<string, unknown>,
+  fullRefresh: boolean,
 ): Promise<TableReport> {
   const { plan } = table
   const started = Date.now()
@@ -162,10 +186,13 @@ async function runTable(
     destination: qualifiedName(plan.destination),
     ingestionType: plan.ingestionType,
     scdType: plan.scdType,
+    ...(fullRefresh ? { fullRefresh } : {}),
   }
   const totals = { read: 0, rows: 0, inserted: 0, updated: 0, deleted: 0, batches: 0 }
+  const unknownFields = new UnknownFields(plan.schema)
   try {
-    const writer = await options.destination.openTable(plan)
+    const writer = await options.destination.openTable(plan, { fullRefresh })
+    let complete: boolean
     try {
       const flows = await Promise.all(
         (['upsert', 'deletes', 'append', 'snapshot'] as const).map(
@@ -178,11 +205,12 @@ async function runTable(
         destination: base.destination,
         ingestionType: plan.ingestionType,
         scdType: plan.scdType,
+        ...(fullRefresh ? { fullRefresh } : {}),
         resumeFrom: Object.fromEntries(flows.filter(([, offset]) => offset !== undefined)),
       })
       const convert = compileRowConverter(plan.schema, plan.sourceTable)
       const convertDeleted = compileRowConverter(deleteSchemaOf(plan), plan.sourceTable)
-      await readTableIntoDestination(
+      complete = await readTableIntoDestination(
         {
           plan,
           connector,
@@ -190,26 +218,36 @@ async function runTable(
           writer,
           convert,
           convertDeleted,
+          unknownFields,
           emit,
-          maxCalls: options.maxCalls ?? 10_000,
+          maxCalls: options.maxCalls ?? DEFAULT_MAX_CALLS,
           partitionConcurrency: options.partitionConcurrency ?? 4,
           groupCommitRows: options.destination.groupCommitRows,
           ...(options.signal ? { signal: options.signal } : {}),
         },
         totals,
       )
+      if (complete) await writer.complete()
+      else if (fullRefresh) {
+        throw new LakeflowError(
+          `Table ${plan.sourceTable}: the full refresh stopped at the read-call cap (--max-calls ${options.maxCalls ?? DEFAULT_MAX_CALLS}) before it was complete, so the table and its state are unchanged; raise --max-calls`,
+          { category: 'config' },
+        )
+      }
     } finally {
       await writer.close()
+      const dropped = unknownFields.warning()
+      if (dropped) emit({ type: 'warning', table: plan.sourceTable, message: dropped })
     }
     const { read: _read, ...counts } = totals
-    const report: TableReport = { ...base, status: 'succeeded', ...counts, durationMs: Date.now() - started }
+    const report: TableReport = { ...base, status: 'succeeded', complete, ...counts, durationMs: Date.now() - started }
     emit({ type: 'table-finished', report })
     return report
   } catch (error) {
-    failures.set(plan.sourceTable, error)
     const report: TableReport = {
       ...base,
       status: 'failed',
+      complete: false,
       rows: totals.rows,
       inserted: totals.inserted,
       updated: totals.updated,

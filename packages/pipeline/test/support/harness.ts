@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import {
   DuckDbDestination,
   type PipelineEvent,
@@ -10,12 +11,50 @@ import {
   runPipeline,
 } from '../../src/index.ts'
 import { connector } from './shop-connector.ts'
-import type { ShopServer } from './shop-server.ts'
+import { type ShopServer, seedShop, startShopServer } from './shop-server.ts'
 
 /** A temp directory removed by the returned function. */
 export function tempDir(prefix = 'lakeflow-pipeline-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix))
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * Registers hooks giving every test of the file a fresh shop server seeded with `size` records
+ * per table, and DuckDB file names in a temp directory removed after the file's tests.
+ */
+export function shopPerTest(size = 30): { readonly shop: ShopServer; file(name?: string): string } {
+  let temp: ReturnType<typeof tempDir> | undefined
+  let shop: ShopServer | undefined
+  beforeAll(() => {
+    temp = tempDir()
+  })
+  afterAll(() => temp?.remove())
+  beforeEach(async () => {
+    shop = await startShopServer()
+    seedShop(shop, size)
+  })
+  afterEach(async () => {
+    await shop?.stop()
+  })
+  return {
+    get shop() {
+      return shop!
+    },
+    file: (name = 'db') => path.join(temp!.dir, `${name}-${Math.random().toString(36).slice(2)}.duckdb`),
+  }
+}
+
+/** Runs one SQL statement on a DuckDB file (opened and closed), as a user editing it by hand would. */
+export async function runSql(file: string, sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(file)
+  try {
+    const connection = await instance.connect()
+    await connection.run(sql)
+    connection.closeSync()
+  } finally {
+    instance.closeSync()
+  }
 }
 
 /** Runs the shop pipeline once into a DuckDB file. */
@@ -29,6 +68,10 @@ export async function syncShop(
     pipeline?: string
     retryLimit?: number
     groupCommitRows?: number
+    maxCalls?: number
+    fullRefresh?: boolean | string[]
+    /** Called with the open destination on every event (to look at the visible tables mid-run). */
+    onEvent?: (event: PipelineEvent, destination: DuckDbDestination) => void
   } = {},
 ): Promise<RunReport> {
   const spec = parsePipelineSpec({ connection_name: 'shop', objects })
@@ -50,7 +93,12 @@ export async function syncShop(
       },
       destination,
       concurrency: settings.concurrency ?? 3,
-      onEvent: (event) => settings.events?.push(event),
+      ...(settings.maxCalls === undefined ? {} : { maxCalls: settings.maxCalls }),
+      ...(settings.fullRefresh === undefined ? {} : { fullRefresh: settings.fullRefresh }),
+      onEvent: (event) => {
+        settings.events?.push(event)
+        settings.onEvent?.(event, destination)
+      },
     })
   } finally {
     await destination.close()

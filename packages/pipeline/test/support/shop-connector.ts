@@ -56,9 +56,36 @@ async function* cursorRead(
   return since === '' ? (start ?? {}) : { cursor: since }
 }
 
+const ProductOptions = Type.Object(
+  {
+    page_size: Type.Integer({ default: 10, minimum: 1 }),
+    /** 0: the whole snapshot in one call; else calls of about this many records, continuing by `after_id`. */
+    records_per_call: Type.Integer({ default: 0, minimum: 0 }),
+  },
+  { additionalProperties: false },
+)
+
+/** A snapshot read in several calls: keyset pages after `start.after_id`, until `records_per_call`. */
+async function* productsAfter(
+  client: HttpClient,
+  start: Offset | null,
+  options: { page_size: number; records_per_call: number },
+): AsyncGenerator<RawRecord, Offset | null, undefined> {
+  let after = typeof start?.after_id === 'number' ? start.after_id : 0
+  let count = 0
+  while (count < options.records_per_call) {
+    const records = await page(client, '/products', { after_id: after, limit: options.page_size })
+    yield* records
+    count += records.length
+    if (records.length < options.page_size) return null
+    after = Number(records.at(-1)!.id)
+  }
+  return { after_id: after }
+}
+
 const products = table({
   name: 'products',
-  options: PageOptions,
+  options: ProductOptions,
   schema: Spark.table({
     id: Spark.long({ nullable: false }),
     name: Spark.string(),
@@ -69,7 +96,8 @@ const products = table({
     image: Spark.binary(),
   }),
   metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
-  async *read(context, _start, options) {
+  async *read(context, start, options) {
+    if (options.records_per_call > 0) return yield* productsAfter(context.client, start, options)
     for (let number = 1; ; number++) {
       const records = await page(context.client, '/products', { page: number, limit: options.page_size })
       yield* records
@@ -139,7 +167,7 @@ export const connector = defineConnector({
   version: '0.0.0',
   description: 'Test source for the pipeline',
   options: ShopOptions,
-  tableOptionKeys: ['page_size', 'max_records_per_batch'],
+  tableOptionKeys: ['page_size', 'max_records_per_batch', 'records_per_call'],
   create(options) {
     const client = createHttpClient({
       baseUrl: options.base_url,

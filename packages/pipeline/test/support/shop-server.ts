@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 
 /**
- * A tiny real HTTP source for pipeline tests ("shop"): products (snapshot, paged), users
+ * A tiny real HTTP source for pipeline tests ("shop"): products (snapshot, paged by page
+ * number or by `after_id`), users
  * (cursor-based cdc), orders (cdc plus tombstones), events (append by sequence number).
  * Mutations move a clock one second each, so cursors are unique and ordered. Faults
  * (error statuses, connection resets) can be scripted for the next N requests.
@@ -13,8 +14,8 @@ export interface ShopServer {
   /** Live records of a table, by key. */
   readonly tables: Record<ShopTable, Map<number, Record<string, unknown>>>
   readonly tombstones: Record<string, unknown>[]
-  /** Requests served (including failed ones). */
-  readonly requests: { path: string; status: number }[]
+  /** Requests served (including failed ones), with their query string (`?after_id=8&limit=4`). */
+  readonly requests: { path: string; query: string; status: number }[]
   upsert(table: 'users' | 'orders' | 'products', record: Record<string, unknown>): void
   remove(table: 'orders' | 'products' | 'users', id: number): void
   appendEvent(event: Record<string, unknown>): void
@@ -107,29 +108,34 @@ export async function startShopServer(options: { token?: string } = {}): Promise
     const picked = pickFault(url.pathname)
     const fault = picked?.fault
     if (fault === 'reset') {
-      requests.push({ path: url.pathname, status: 0 })
+      requests.push({ path: url.pathname, query: url.search, status: 0 })
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
       response.write('{"records":[{"id":')
       setTimeout(() => request.socket.destroy(), 5)
       return
     }
     if (fault !== undefined) {
-      requests.push({ path: url.pathname, status: fault })
+      requests.push({ path: url.pathname, query: url.search, status: fault })
       response.setHeader('retry-after', '0')
       return send(response, fault, picked?.body ?? { error: 'injected fault' })
     }
     if (request.headers.authorization !== `Bearer ${token}`) {
-      requests.push({ path: url.pathname, status: 401 })
+      requests.push({ path: url.pathname, query: url.search, status: 401 })
       return send(response, 401, { error: 'bad credentials' })
     }
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 100)
     const since = url.searchParams.get('since') ?? ''
     const parts = url.pathname.split('/').filter(Boolean)
     const table = parts[0] as ShopTable
-    requests.push({ path: url.pathname, status: 200 })
+    requests.push({ path: url.pathname, query: url.search, status: 200 })
     if (parts.length === 1 && table === 'products') {
-      const page = Number(url.searchParams.get('page') ?? 1)
       const all = [...tables.products.values()].sort((left, right) => Number(left.id) - Number(right.id))
+      const afterId = url.searchParams.get('after_id')
+      if (afterId !== null) {
+        // keyset pages: the records after an id (stable while other records change)
+        return send(response, 200, { records: all.filter((row) => Number(row.id) > Number(afterId)).slice(0, limit) })
+      }
+      const page = Number(url.searchParams.get('page') ?? 1)
       return send(response, 200, { records: all.slice((page - 1) * limit, page * limit) })
     }
     if (parts.length === 1 && (table === 'users' || table === 'orders')) {

@@ -5,8 +5,14 @@ import { isoInstant } from '../util/compare.ts'
 /** One filter to apply: the record field, the op and the raw query-string value. */
 export interface FilterClause {
   field: string
-  op: FilterOp
+  /** A spec op, or `exists` / `missing` (search bodies' has-property tests; the value is ignored). */
+  op: FilterOp | 'exists' | 'missing'
   value: string
+  /**
+   * The value is an epoch instant in this unit when it is a number: it is then compared with
+   * ISO-8601 record fields as an instant (and with numeric fields as a number).
+   */
+  format?: 'seconds' | 'millis'
 }
 
 export type RecordPredicate = (record: Record<string, unknown>) => boolean
@@ -14,14 +20,22 @@ export type RecordPredicate = (record: Record<string, unknown>) => boolean
 const TRUE_WORDS = new Set(['true', '1', 'yes'])
 
 /**
- * Compiles a filter (upstream §5.4 step 4, plus `contains` and `starts_with`):
+ * Compiles a filter (the Python simulator's filter step, plus `contains` and `starts_with`):
  * a null or missing field matches only `ne`; `in` compares the text of the value with each
  * comma-separated item; otherwise the query text is coerced to the record value's type
  * (number, boolean `true/1/yes`, string). Two ISO timestamps compare as instants, other
- * strings by code units. A failed coercion or a type mismatch is no match.
+ * strings by code units; with a `format`, an epoch value compares with an ISO field as an
+ * instant. A failed coercion or a type mismatch is no match.
  */
 export function compileFilter(clause: FilterClause): RecordPredicate {
   const { field, op, value: text } = clause
+  if (op === 'exists' || op === 'missing') {
+    const wanted = op === 'exists'
+    return (record) => {
+      const value = getPath(record, field)
+      return (value !== null && value !== undefined && value !== '') === wanted
+    }
+  }
   if (op === 'in') {
     const items = new Set(text.split(',').map((item) => item.trim()))
     return (record) => {
@@ -46,7 +60,8 @@ export function compileFilter(clause: FilterClause): RecordPredicate {
   const test = OUTCOME[op]
   const number = text.trim() === '' ? Number.NaN : Number(text)
   const bool = TRUE_WORDS.has(text.toLowerCase())
-  const instant = isoInstant(text)
+  const epoch = clause.format && Number.isFinite(number) ? number * (clause.format === 'seconds' ? 1000 : 1) : undefined
+  const instant = epoch ?? isoInstant(text)
   return (record) => {
     const value = getPath(record, field)
     if (value === null || value === undefined) return op === 'ne'
@@ -78,4 +93,10 @@ const OUTCOME: Record<'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte', (order: number)
 
 function textOf(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value)
+}
+
+/** A predicate for `Query.anyOf`: some group whose clauses all match. */
+export function compileGroups(groups: readonly FilterClause[][]): RecordPredicate {
+  const compiled = groups.map((group) => group.map(compileFilter))
+  return (record) => compiled.some((group) => group.every((predicate) => predicate(record)))
 }

@@ -1,6 +1,6 @@
 import { SimulatorError } from '../errors.ts'
 import type { GeneratedCorpusOptions } from '../types.ts'
-import { compileFilter, type FilterClause, type RecordPredicate } from './filter.ts'
+import { compileFilter, compileGroups, type FilterClause, type RecordPredicate } from './filter.ts'
 import type { Table, TableSettings } from './table.ts'
 import { comparePositionKeys, positionKeys, type Query, type Rec, type RecordView, ViewCache } from './view.ts'
 
@@ -64,6 +64,7 @@ export class GeneratedTable implements Table {
       if (this.#ordered.has(clause.field) && RANGE_OPS.has(clause.op)) [low, high] = this.#narrow(clause, low, high)
       else residual.push(compileFilter(clause))
     }
+    if (query.anyOf) residual.push(compileGroups(query.anyOf))
     const template = this.#template
     const sort = query.sort
     const keysOrdered = this.settings.primaryKey.every((field) => this.#ordered.has(field))

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { SimulatorSpecError, type SpecIssue } from '../errors.ts'
+import { formatIssue, SimulatorSpecError, type SpecIssue } from '../errors.ts'
 import type { SourceSpec } from '../types.ts'
 import { getPath } from '../util/dotted.ts'
 import { GeneratedTable, isGeneratedCorpus } from './generated-table.ts'
@@ -38,14 +38,18 @@ export function readCorpusDir(dir: string, spec: SourceSpec, specFile: string): 
 
 function corpusNames(spec: SourceSpec): Set<string> {
   const names = new Set(Object.keys(spec.corpora ?? {}))
-  for (const endpoint of spec.endpoints) if (endpoint.corpus) names.add(endpoint.corpus)
+  // A handler endpoint is never served here, so its corpus is neither needed nor checked.
+  for (const endpoint of spec.endpoints) if (endpoint.corpus && endpoint.handler === undefined) names.add(endpoint.corpus)
   return names
 }
 
-/** Tables and single-entity objects built from a spec and corpus input. */
+/** Tables and single-entity values built from a spec and corpus input. */
 export interface Corpus {
   tables: Map<string, Table>
-  singles: Map<string, Rec>
+  /** Single-entity corpora: an object served as JSON, or text (a string, number or boolean) served as it is. */
+  singles: Map<string, Rec | string | number | boolean>
+  /** What lenient loading accepted, one line each. */
+  warnings: string[]
 }
 
 /**
@@ -53,21 +57,41 @@ export interface Corpus {
  * objects, primary keys are unique, single-entity endpoints get an object (or a list with
  * path filters), list endpoints get a list.
  */
-export function buildCorpus(spec: SourceSpec, specFile: string, input: CorpusInput, where: string, nowMs: number): Corpus {
+export function buildCorpus(
+  spec: SourceSpec,
+  specFile: string,
+  input: CorpusInput,
+  where: string,
+  nowMs: number,
+  lenient = false,
+): Corpus {
   const issues: SpecIssue[] = []
+  const warnings: string[] = []
   const tables = new Map<string, Table>()
-  const singles = new Map<string, Rec>()
+  const singles: Corpus['singles'] = new Map()
   const names = new Set([...Object.keys(input).filter((name) => !name.endsWith(TOMBSTONES)), ...corpusNames(spec)])
   for (const name of names) {
     const value = input[name]
     const declared = spec.corpora?.[name]
     if (value === undefined) {
-      const user = spec.endpoints.findIndex((endpoint) => endpoint.corpus === name)
+      const user = spec.endpoints.findIndex((endpoint) => endpoint.corpus === name && endpoint.handler === undefined)
       const expected = where.startsWith('/') ? `expected ${join(where, `${name}.json`)}` : `not in ${where}`
-      if (user >= 0) {
-        const endpoint = spec.endpoints[user]!
-        issues.push({ path: `endpoints[${user}].corpus`, endpoint: `${endpoint.method} ${endpoint.path}`, message: `corpus "${name}" not found: ${expected}` })
-      } else issues.push({ path: `corpora.${name}`, message: `corpus "${name}" not found: ${expected}` })
+      const issue: SpecIssue =
+        user >= 0
+          ? {
+              path: `endpoints[${user}].corpus`,
+              endpoint: `${spec.endpoints[user]!.method} ${spec.endpoints[user]!.path}`,
+              message: `corpus "${name}" not found: ${expected}`,
+            }
+          : { path: `corpora.${name}`, message: `corpus "${name}" not found: ${expected}` }
+      if (!lenient) {
+        issues.push(issue)
+        continue
+      }
+      warnings.push(`${specFile}: ${formatIssue(issue)}; served empty`)
+      const single = user >= 0 && spec.endpoints[user]!.response?.single_entity
+      if (single) singles.set(name, {})
+      else tables.set(name, new MemoryTable({ name, primaryKey: declared?.primary_key ?? [], cursorFormat: 'iso', tombstoneFields: [] }, []))
       continue
     }
     const settings: TableSettings = {
@@ -84,21 +108,20 @@ export function buildCorpus(spec: SourceSpec, specFile: string, input: CorpusInp
       if (problems.length > 0) issues.push(...problems)
       else tables.set(name, new MemoryTable(settings, value as Rec[], tombstones as Rec[]))
     } else if (value !== null && typeof value === 'object') singles.set(name, value as Rec)
-    else issues.push({ path: `corpus ${name}`, message: `expected a list of records or one object, got ${typeof value}` })
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') singles.set(name, value)
+    else issues.push({ path: `corpus ${name}`, message: `expected a list of records, one object or text, got ${value === null ? 'null' : typeof value}` })
   }
   spec.endpoints.forEach((endpoint, index) => {
-    if (!endpoint.corpus) return
+    if (!endpoint.corpus || endpoint.handler !== undefined) return
     const label = `${endpoint.method} ${endpoint.path}`
     const at = `endpoints[${index}].corpus`
     const table = tables.get(endpoint.corpus)
-    if (endpoint.response?.single_entity) {
-      if (table && Object.keys(endpoint.path_filters ?? {}).length === 0)
-        issues.push({ path: at, endpoint: label, message: `corpus "${endpoint.corpus}" is a list, so a single_entity endpoint needs path_filters to pick the record` })
-    } else if (singles.has(endpoint.corpus)) {
-      issues.push({ path: at, endpoint: label, message: `corpus "${endpoint.corpus}" is one object, but the endpoint serves a list; set response.single_entity: true` })
+    if (!endpoint.response?.single_entity && singles.has(endpoint.corpus) && endpoint.handler === undefined) {
+      const kind = typeof singles.get(endpoint.corpus) === 'object' ? 'one object' : 'text'
+      issues.push({ path: at, endpoint: label, message: `corpus "${endpoint.corpus}" is ${kind}, but the endpoint serves a list; set response.single_entity: true` })
     }
     const style = endpoint.response?.pagination_style
-    if (table && (style === 'cursor_token' || style === 'next_url') && table.settings.primaryKey.length === 0)
+    if (table && (style === 'cursor_token' || style === 'next_url' || style === 'link_header_cursor') && table.settings.primaryKey.length === 0)
       issues.push({ path: at, endpoint: label, message: `${style} pagination breaks ties by primary key: declare corpora.${endpoint.corpus}.primary_key` })
     const synthesis = endpoint.synthesize_future_records
     if (synthesis && table) {
@@ -107,7 +130,7 @@ export function buildCorpus(spec: SourceSpec, specFile: string, input: CorpusInp
     }
   })
   if (issues.length > 0) throw new SimulatorSpecError(specFile, issues)
-  return { tables, singles }
+  return { tables, singles, warnings }
 }
 
 function inferKey(value: unknown): string[] {

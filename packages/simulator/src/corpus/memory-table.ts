@@ -1,8 +1,8 @@
 import { SimulatorError } from '../errors.ts'
-import { describe } from '../spec/validate-spec.ts'
+import { excerpt } from '@lakeflow/core/errors'
 import { getPath, setPath } from '../util/dotted.ts'
 import { compareValues } from '../util/compare.ts'
-import { compileFilter } from './filter.ts'
+import { compileFilter, compileGroups } from './filter.ts'
 import { formatCursor, type Table, type TableSettings } from './table.ts'
 import { arrayView, type Query, type Rec, type RecordView, sortRecords, ViewCache } from './view.ts'
 
@@ -32,6 +32,7 @@ export class MemoryTable implements Table {
     return this.#cache.get(key, () => {
       let records = [...(source === 'live' ? this.#live : this.#dead).values()]
       for (const clause of query.filters) records = records.filter(compileFilter(clause))
+      if (query.anyOf) records = records.filter(compileGroups(query.anyOf))
       if (query.sort) records = sortRecords(records, query.sort, this.settings.primaryKey)
       return arrayView(records)
     })
@@ -89,7 +90,7 @@ export class MemoryTable implements Table {
   }
 
   /**
-   * Upstream §5.5: unless a record already has a future cursor, appends `count` clones of the
+   * As the Python simulator does: unless a record already has a future cursor, appends `count` clones of the
    * last record with the cursor at now + 1 h, + 2 h, ... Unlike upstream the clones get fresh
    * primary keys (numeric: max + k; text: `<key>-future-<k>`), so keys stay unique.
    */
@@ -143,7 +144,7 @@ export class MemoryTable implements Table {
     const values = fields.map((field) => (field in key ? key[field] : getPath(key, field)))
     const missing = fields.filter((_, index) => values[index] === undefined || values[index] === null)
     if (missing.length > 0)
-      throw new SimulatorError(`${action} on "${this.settings.name}": key ${describe(key)} lacks primary key field(s) ${missing.join(', ')}`)
+      throw new SimulatorError(`${action} on "${this.settings.name}": key ${excerpt(key, 60)} lacks primary key field(s) ${missing.join(', ')}`)
     return JSON.stringify(values)
   }
 }

@@ -19,6 +19,8 @@ export interface SortSpec {
 /** What a request asks of a table. `sort` undefined means storage (file) order. */
 export interface Query {
   filters: FilterClause[]
+  /** Besides `filters`: records matching every clause of at least one group (a search body's filter groups). */
+  anyOf?: FilterClause[][]
   sort?: SortSpec
 }
 
@@ -54,17 +56,25 @@ export function sortRecords(records: readonly Rec[], sort: SortSpec, primaryKey:
 }
 
 /**
- * Index of the first record strictly after `position` in a view sorted by `sort` + primary key.
- * Cursor tokens resume here, so inserts and deletes before the position never shift a page.
+ * Index of the first record strictly after `position` (with `atOrAfter`, at or after it) in a
+ * view sorted by `sort` + primary key. Cursor tokens resume here, so inserts and deletes
+ * before the position never shift a page.
  */
-export function indexAfter(view: RecordView, position: unknown[], sort: SortSpec, primaryKey: readonly string[]): number {
+export function indexAfter(
+  view: RecordView,
+  position: unknown[],
+  sort: SortSpec,
+  primaryKey: readonly string[],
+  atOrAfter = false,
+): number {
   const target = position.map(sortKeyOf)
   let low = 0
   let high = view.length
   while (low < high) {
     const middle = (low + high) >>> 1
     const keys = positionKeys(view.at(middle), sort, primaryKey)
-    if (comparePositionKeys(keys, target, sort.direction) <= 0) low = middle + 1
+    const order = comparePositionKeys(keys, target, sort.direction)
+    if (order < 0 || (order === 0 && !atOrAfter)) low = middle + 1
     else high = middle
   }
   return low

@@ -1,3 +1,4 @@
+import { editDistance } from '@lakeflow/core/errors'
 import type { EndpointSpec } from '../types.ts'
 
 /** An endpoint compiled for matching. */
@@ -76,17 +77,4 @@ function comparable(endpoint: CompiledEndpoint, path: string): string {
   if (template.length !== actual.length) return endpoint.label
   const filled = template.map((part, index) => (part.startsWith('{') ? actual[index] : part)).join('/')
   return `${endpoint.spec.method} ${filled}`
-}
-
-function editDistance(left: string, right: string): number {
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index)
-  for (let row = 1; row <= left.length; row++) {
-    const current = [row]
-    for (let column = 1; column <= right.length; column++) {
-      const cost = left[row - 1] === right[column - 1] ? 0 : 1
-      current[column] = Math.min(previous[column]! + 1, current[column - 1]! + 1, previous[column - 1]! + cost)
-    }
-    previous = current
-  }
-  return previous[right.length]!
 }

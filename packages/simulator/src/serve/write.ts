@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { Fault } from '../types.ts'
-import type { Served } from './serve-endpoint.ts'
+import type { Served } from './encode.ts'
 
 /** Writes a response, whole. */
 export function writeServed(response: ServerResponse, served: Served): void {
@@ -26,7 +26,7 @@ export function faultResponse(fault: Extract<Fault, { kind: 'status' }>): Served
  */
 export function writeReset(response: ServerResponse, served: Served): void {
   if (response.destroyed) return
-  const body = Buffer.from(served.body, 'utf8')
+  const body = typeof served.body === 'string' ? Buffer.from(served.body, 'utf8') : served.body
   response.writeHead(served.status, { ...served.headers, 'content-length': body.length })
   response.flushHeaders()
   response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.socket?.destroy())
@@ -38,7 +38,7 @@ export function writeReset(response: ServerResponse, served: Served): void {
  */
 export function writeTruncated(response: ServerResponse, served: Served): void {
   if (response.destroyed) return
-  const body = Buffer.from(served.body, 'utf8')
+  const body = typeof served.body === 'string' ? Buffer.from(served.body, 'utf8') : served.body
   const cut = body.subarray(0, Math.max(1, Math.floor(body.length / 2)))
   response.writeHead(served.status, { ...served.headers, 'content-length': cut.length, connection: 'close' })
   response.end(cut)

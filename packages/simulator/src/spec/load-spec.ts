@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse } from 'yaml'
-import { SimulatorSpecError } from '../errors.ts'
+import { formatIssue, SimulatorSpecError } from '../errors.ts'
 import type { SourceSpec } from '../types.ts'
-import { validateSpec } from './validate-spec.ts'
+import { checkSpec } from './check-spec.ts'
 
 /** The name used in messages for a spec given as an object. */
 const INLINE_SPEC = '<inline spec>'
@@ -14,14 +14,22 @@ export interface LoadedSpec {
   spec: SourceSpec
   /** The absolute path it was read from, or `<inline spec>`. */
   file: string
+  /** Problems `lenient` loading accepted (shadowed endpoints), as `file: path (endpoint): message` lines. */
+  warnings: string[]
+}
+
+/** How {@link loadSpec} treats what the Python simulator accepts but this one rejects by default. */
+export interface LoadSpecOptions {
+  /** Shadowed endpoints (same method and path as an earlier one) become warnings. @default false */
+  lenient?: boolean
 }
 
 /**
  * Loads and validates a spec: a path to `endpoints.yaml` (YAML or JSON) or an object.
- * Throws {@link SimulatorSpecError} naming the file and every bad key.
+ * Throws {@link SimulatorSpecError} naming the file and every bad key (see `checkSpec`).
  */
-export function loadSpec(input: SourceSpec | string): LoadedSpec {
-  if (typeof input !== 'string') return { spec: checked(input, INLINE_SPEC), file: INLINE_SPEC }
+export function loadSpec(input: SourceSpec | string, options: LoadSpecOptions = {}): LoadedSpec {
+  if (typeof input !== 'string') return checked(input, INLINE_SPEC, options)
   const file = resolve(input)
   let text: string
   try {
@@ -37,11 +45,13 @@ export function loadSpec(input: SourceSpec | string): LoadedSpec {
   } catch (error) {
     throw new SimulatorSpecError(file, [{ path: '', message: `not valid YAML: ${(error as Error).message}` }])
   }
-  return { spec: checked(raw, file), file }
+  return checked(raw, file, options)
 }
 
-function checked(raw: unknown, file: string): SourceSpec {
-  const { spec, issues } = validateSpec(raw)
+function checked(raw: unknown, file: string, options: LoadSpecOptions): LoadedSpec {
+  const { spec, issues, tolerable } = checkSpec(raw)
+  if (!options.lenient) issues.push(...tolerable)
   if (issues.length > 0) throw new SimulatorSpecError(file, issues)
-  return spec
+  const warnings = options.lenient ? tolerable.map((issue) => `${file}: ${formatIssue(issue)}`) : []
+  return { spec, file, warnings }
 }

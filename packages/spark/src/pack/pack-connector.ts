@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { isAbsolute, join, resolve } from 'node:path'
-import { loadConnector } from '../bridge/load-connector.ts'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { loadConnector } from '@lakeflow/core/resolve'
 import { BRIDGE_VERSION } from '../version.ts'
 import { bundleConnector } from './bundle.ts'
 import { packageInit, packageSource } from './package-files.ts'
@@ -10,7 +10,10 @@ import type { ZipEntry } from './zip.ts'
 
 /** Options of {@link packConnector} (`lakeflow pack <connector>`). */
 export interface PackConnectorOptions {
-  /** The connector: a short name (`github`), a package name, or a module path. */
+  /**
+   * The connector, resolved by `@lakeflow/core/resolve` like every runner does: a short name
+   * (`github`, `azure_devops`), a package name, a package directory or a module file.
+   */
   connector: string
   /** Where package names and relative paths resolve from. @default process.cwd() */
   cwd?: string
@@ -48,17 +51,6 @@ export function pythonPackageName(connector: string): string {
   return `lakeflow_connector_${connector.replace(/[^0-9a-zA-Z_]/g, '_').toLowerCase()}`
 }
 
-function moduleSpecifier(connector: string, cwd: string): string {
-  if (connector.startsWith('.') || isAbsolute(connector)) return resolve(cwd, connector)
-  if (/^[a-z0-9][a-z0-9._-]*$/.test(connector)) {
-    try {
-      if (statSync(resolve(cwd, connector)).isFile()) return resolve(cwd, connector)
-    } catch {}
-    return `@lakeflow/connector-${connector}`
-  }
-  return connector
-}
-
 function hostPlatformTag(): string {
   const tags: Record<string, string> = {
     'linux-x64': 'manylinux_2_28_x86_64',
@@ -82,10 +74,9 @@ function hostPlatformTag(): string {
  */
 export async function packConnector(options: PackConnectorOptions): Promise<PackResult> {
   const cwd = options.cwd ?? process.cwd()
-  const specifier = moduleSpecifier(options.connector, cwd)
-  const definition = await loadConnector(specifier, cwd)
+  const { definition, file } = await loadConnector(options.connector, cwd, [import.meta.filename])
   const pythonPackage = pythonPackageName(definition.name)
-  const bundle = await bundleConnector({ connectorModule: specifier, cwd })
+  const bundle = await bundleConnector({ connectorModule: file, cwd })
   const pythonRoot = join(sparkPackageRoot(), 'python', 'lakeflow_spark')
   const files: ZipEntry[] = readdirSync(pythonRoot)
     .filter((name) => name.endsWith('.py'))

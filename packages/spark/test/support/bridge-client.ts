@@ -19,9 +19,14 @@ export class BridgeClient {
   private nextId = 1
   readonly exited: Promise<number | null>
 
-  constructor(connectorModule: string) {
-    const [command, ...args] = bridgeCommand(connectorModule)
-    this.child = spawn(command!, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  /** `connector`: what `--connector` gets; `cwd`: where the bridge runs (and resolves it from). */
+  constructor(connector: string, settings: { env?: Record<string, string>; cwd?: string } = {}) {
+    const [command, ...args] = bridgeCommand(connector)
+    this.child = spawn(command!, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...settings.env },
+      ...(settings.cwd ? { cwd: settings.cwd } : {}),
+    })
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString('utf8')
     })
@@ -38,6 +43,19 @@ export class BridgeClient {
       }
     })
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)))
+  }
+
+  /** Resolves once `ready()` holds, checked after each stderr chunk (stderr is a pipe of its own). */
+  stderrUntil(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve()
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!ready()) return
+        this.child.stderr!.off('data', check)
+        resolve()
+      }
+      this.child.stderr!.on('data', check)
+    })
   }
 
   /** Sends a request line as is (for protocol error tests). */

@@ -1,25 +1,30 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api'
-import type { Offset } from '@lakeflow/core/connector'
 import { LakeflowError, redact } from '@lakeflow/core/errors'
 import { resolveField } from '@lakeflow/core/schema'
 import { SerialQueue } from '../serial-queue.ts'
+import { selectStateEntries } from '../state-selection.ts'
+import type { Destination, OpenTableOptions, RunRecord, StateEntry, TablePlan, TableWriter } from '../types.ts'
+import { TOMBSTONE_SEQ } from './apply-sql.ts'
+import { checkColumns, tableColumns, wantedColumns } from './duckdb-columns.ts'
+import { checkDrift, recordColumns } from './duckdb-drift.ts'
+import { DestinationError, destinationFailure, openFailure } from './duckdb-errors.ts'
+import { checkAttached, checkDestinationFile } from './duckdb-file-check.ts'
 import {
-  type CommittedState,
-  type Destination,
-  deleteSchemaOf,
-  type Flow,
-  qualifiedName,
-  type RunRecord,
-  type StateEntry,
-  type TablePlan,
-  type TableWriter,
-} from '../types.ts'
-import { END_AT, START_AT, TOMBSTONE_SEQ } from './apply-sql.ts'
-import { DestinationError, openFailure } from './duckdb-errors.ts'
-import { checkColumns, DuckDbTableWriter, offsetText } from './duckdb-table.ts'
+  createStateTables,
+  flowsOf,
+  listStateRows,
+  RUNS_TABLE,
+  readState,
+  STATE_TABLE,
+  saveStateSql,
+} from './duckdb-state.ts'
+import { DuckDbTableWriter } from './duckdb-table.ts'
+import { isRebuild, qualify, snapshotTableOf, type TableNames, tableNames } from './duckdb-table-names.ts'
 import { duckDbType, quoteId, quoteString } from './duckdb-types.ts'
+import { checkMemoryLimit } from './memory-limit.ts'
+import { DEFAULT_OBJECT_BYTES } from './staging.ts'
 
 /** The name the destination file is attached under. */
 const CATALOG = 'lakeflow_destination'
@@ -31,10 +36,7 @@ const CATALOG = 'lakeflow_destination'
  */
 const DEFAULT_ROW_GROUP_SIZE = 32_768
 
-/** The state table: one row per pipeline, destination table and flow. */
-export const STATE_TABLE = '_lakeflow_state'
-/** The run log: one row per run with its JSON report. */
-export const RUNS_TABLE = '_lakeflow_runs'
+export { RUNS_TABLE, STATE_TABLE }
 
 /** DuckDB destination settings. */
 export interface DuckDbDestinationOptions {
@@ -44,7 +46,8 @@ export interface DuckDbDestinationOptions {
    * DuckDB's buffer-manager limit, which bounds the process's memory whatever the table size
    * (DuckDB spills to `<file>.tmp` beyond it). A batch apply needs about 100 MB that cannot be
    * spilled (the JSON reader's two 32 MiB buffers, the row groups being built), per thread, so
-   * batches are applied one at a time.
+   * batches are applied one at a time. At least 64MB. A batch holding a record larger than
+   * 16 MiB raises it for its apply to about three times the record's size.
    * @default 128MB per thread
    */
   readonly memoryLimit?: string
@@ -75,6 +78,8 @@ export class DuckDbDestination implements Destination {
   readonly groupCommitRows: number
   readonly location: string
   private readonly options: DuckDbDestinationOptions
+  private readonly memoryLimit: string
+  private readonly memoryLimitBytes: number
   private instance: DuckDBInstance | undefined
   private admin: DuckDBConnection | undefined
   /** Serialises catalog changes: concurrent DDL from several connections would conflict. */
@@ -85,12 +90,13 @@ export class DuckDbDestination implements Destination {
    */
   private readonly applies = new SerialQueue()
   private stages = 0
-  private created = false
 
   constructor(options: DuckDbDestinationOptions) {
     this.options = options
     this.location = path.resolve(options.file)
     this.groupCommitRows = options.groupCommitRows ?? 100_000
+    this.memoryLimit = options.memoryLimit ?? `${128 * (options.threads ?? 1)}MB`
+    this.memoryLimitBytes = checkMemoryLimit(this.memoryLimit, 'memoryLimit')
   }
 
   /** Where batches are staged as NDJSON before DuckDB reads them (removed on close). */
@@ -100,7 +106,8 @@ export class DuckDbDestination implements Destination {
 
   async open(): Promise<void> {
     if (this.instance) return
-    this.created = !existsSync(this.location)
+    // Before DuckDB sees it: DuckDB attaches some files that are not databases as empty in-memory ones.
+    checkDestinationFile(this.location)
     const threads = this.options.threads ?? 1
     const rowGroupSize = this.options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE
     try {
@@ -109,7 +116,7 @@ export class DuckDbDestination implements Destination {
       this.instance = await DuckDBInstance.create(':memory:', {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
-        memory_limit: this.options.memoryLimit ?? `${128 * threads}MB`,
+        memory_limit: this.memoryLimit,
         threads: String(threads),
         preserve_insertion_order: 'false',
         temp_directory: `${this.location}.tmp`,
@@ -120,24 +127,27 @@ export class DuckDbDestination implements Destination {
       const setup = await this.instance.connect()
       try {
         await setup.run(`ATTACH ${quoteString(this.location)} AS ${CATALOG} (ROW_GROUP_SIZE ${rowGroupSize})`)
+        await checkAttached(setup, CATALOG, this.location)
       } finally {
         setup.closeSync()
       }
     } catch (error) {
       this.instance?.closeSync()
       this.instance = undefined
-      throw openFailure(this.location, error)
+      throw DestinationError.isInstance(error) ? error : openFailure(this.location, error)
     }
     this.admin = await this.connect()
     // Leftovers of a killed run (this process now holds the lock) would collide with new batch names.
     rmSync(this.stagingDirectory, { recursive: true, force: true })
     mkdirSync(this.stagingDirectory, { recursive: true })
-    // Timestamps render in UTC whatever the machine's zone (ICU is built in; no download).
-    await this.admin.run(`SET GLOBAL TimeZone = 'UTC'`)
-    await this.admin.run(`CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (pipeline VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
-      flow VARCHAR NOT NULL, source_table VARCHAR, offset_json VARCHAR, batches BIGINT NOT NULL, updated_at TIMESTAMPTZ)`)
-    await this.admin.run(`CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (run_id VARCHAR NOT NULL, pipeline VARCHAR NOT NULL,
-      started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, status VARCHAR, report JSON)`)
+    try {
+      // Timestamps render in UTC whatever the machine's zone (ICU is built in; no download).
+      await this.admin.run(`SET GLOBAL TimeZone = 'UTC'`)
+      await createStateTables(this.admin)
+    } catch (error) {
+      await this.close()
+      throw destinationFailure(this.location, error)
+    }
   }
 
   /** A connection whose default catalog is the destination file. */
@@ -152,147 +162,188 @@ export class DuckDbDestination implements Destination {
     return this.admin
   }
 
-  async openTable(plan: TablePlan): Promise<TableWriter> {
+  async openTable(plan: TablePlan, options: OpenTableOptions = {}): Promise<TableWriter> {
     const problem = checkColumns(plan)
     if (problem) throw new LakeflowError(`Table ${plan.sourceTable}: ${problem}`, { category: 'config' })
-    const admin = this.connectionOrThrow()
-    const schemaName = plan.destination.schema ?? 'main'
-    const target = `${quoteId(schemaName)}.${quoteId(plan.destination.table)}`
-    const name = qualifiedName(plan.destination)
-    const tombstoneTable = `_lakeflow_deleted__${plan.destination.table}`
-    const tombstones =
-      plan.ingestionType === 'cdc_with_deletes' ? `${quoteId(schemaName)}.${quoteId(tombstoneTable)}` : undefined
+    const names = tableNames(plan, options.fullRefresh)
     const connection = await this.connect()
+    try {
+      await this.ddl.run(() => this.prepareTable(plan, names))
+    } catch (error) {
+      connection.closeSync()
+      throw destinationFailure(this.location, error)
+    }
     const stageId = ++this.stages
-    const deleteSchema = deleteSchemaOf(plan)
-    await this.ddl.run(async () => {
-      await admin.run(`CREATE SCHEMA IF NOT EXISTS ${quoteId(schemaName)}`)
-      await this.ensureTable(plan, target, schemaName)
-      if (tombstones) {
-        const keyColumns = plan.primaryKeys.map(
-          (key) => `${quoteId(key)} ${duckDbType(resolveField(plan.schema, key)!)}`,
-        )
-        const seqType = duckDbType(resolveField(plan.schema, plan.sequenceBy!)!)
-        await admin.run(
-          `CREATE TABLE IF NOT EXISTS ${tombstones} (${keyColumns.join(', ')}, ${TOMBSTONE_SEQ} ${seqType})`,
-        )
-      }
-      for (const flow of flowsOf(plan)) {
-        await admin.run(
-          `INSERT INTO ${STATE_TABLE} (pipeline, table_name, flow, source_table, batches)
-           SELECT $1, $2, $3, $4, 0 WHERE NOT EXISTS (SELECT 1 FROM ${STATE_TABLE} WHERE pipeline = $1 AND table_name = $2 AND flow = $3)`,
-          [plan.pipeline, name, flow, plan.sourceTable],
-        )
-      }
-    })
+    const stateKey = (flow: string) => ({ file: this.location, pipeline: plan.pipeline, table: names.stateName, flow })
     return new DuckDbTableWriter({
       connection,
       plan,
-      target,
-      ...(tombstones === undefined ? {} : { tombstones }),
-      name,
+      names,
+      location: this.location,
       stagingDirectory: this.stagingDirectory,
       stagingPrefix: `t${stageId}`,
-      deleteSchema,
-      readState: (flow) => this.readState(plan.pipeline, name, flow),
-      saveStateSql: (flow, offset) => saveStateSql(plan.pipeline, name, flow, offset),
-      exclusive: (task) => this.applies.run(task),
+      readState: (flow) => readState(this.connectionOrThrow(), stateKey(flow)),
+      saveStateSql: (flow, offset, staged) => saveStateSql(plan.pipeline, names.stateName, flow, offset, { staged }),
+      exclusive: (task, settings) =>
+        settings.ddl
+          ? this.ddl.run(() => this.applies.run(() => this.withReaderMemory(settings.longestLine, task)))
+          : this.applies.run(() => this.withReaderMemory(settings.longestLine, task)),
+      discardRebuild: () => this.ddl.run(() => this.dropRebuild(plan.pipeline, names)),
       release: () => connection.closeSync(),
     })
   }
 
-  /** Creates the target table, or adds columns the schema gained since it was created. */
-  private async ensureTable(plan: TablePlan, target: string, schemaName: string): Promise<void> {
+  /**
+   * Before a table's first batch: drift check (or, for a full refresh, a fresh rebuild table),
+   * the table created or given the schema's new columns, tombstones, state rows.
+   */
+  private async prepareTable(plan: TablePlan, names: TableNames): Promise<void> {
     const admin = this.connectionOrThrow()
-    const wanted = Object.entries(plan.schema.fields).map(([column, type]) => [column, duckDbType(type)] as const)
-    if (plan.scdType === 2 && plan.ingestionType !== 'append') {
-      const historyType =
-        plan.ingestionType === 'snapshot' ? 'TIMESTAMPTZ' : duckDbType(resolveField(plan.schema, plan.sequenceBy!)!)
-      wanted.push([START_AT, historyType], [END_AT, historyType])
+    await admin.run(`CREATE SCHEMA IF NOT EXISTS ${quoteId(names.schema)}`)
+    if (names.refresh) await this.dropRebuild(plan.pipeline, names)
+    const wanted = wantedColumns(plan)
+    const existing = await tableColumns(admin, names.schema, names.targetTable)
+    if (!names.refresh) {
+      await checkDrift(admin, {
+        file: this.location,
+        pipeline: plan.pipeline,
+        name: names.name,
+        columns: existing,
+        expected: wanted.map(([column]) => column),
+      })
     }
-    const existing = await admin.runAndReadAll(
-      `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2`,
-      [schemaName, plan.destination.table],
-    )
-    const have = new Map(existing.getRows().map(([column, type]) => [String(column), String(type)]))
-    if (have.size === 0) {
+    if (existing.size === 0) {
       await admin.run(
-        `CREATE TABLE ${target} (${wanted.map(([column, type]) => `${quoteId(column)} ${type}`).join(', ')})`,
+        `CREATE TABLE ${names.target} (${wanted.map(([column, type]) => `${quoteId(column)} ${type}`).join(', ')})`,
+      )
+    } else {
+      for (const [column, type] of wanted) {
+        if (!existing.has(column)) await admin.run(`ALTER TABLE ${names.target} ADD COLUMN ${quoteId(column)} ${type}`)
+      }
+    }
+    if (names.tombstoneTable) {
+      const keyColumns = plan.primaryKeys.map((key) => `${quoteId(key)} ${duckDbType(resolveField(plan.schema, key)!)}`)
+      const seqType = duckDbType(resolveField(plan.schema, plan.sequenceBy!)!)
+      await admin.run(
+        `CREATE TABLE IF NOT EXISTS ${qualify(names.schema, names.tombstoneTable)} (${keyColumns.join(', ')}, ${TOMBSTONE_SEQ} ${seqType})`,
+      )
+    }
+    for (const flow of flowsOf(plan)) {
+      await admin.run(
+        `INSERT INTO ${STATE_TABLE} (pipeline, table_name, flow, source_table, batches)
+         SELECT $1, $2, $3, $4, 0 WHERE NOT EXISTS (SELECT 1 FROM ${STATE_TABLE} WHERE pipeline = $1 AND table_name = $2 AND flow = $3)`,
+        [plan.pipeline, names.stateName, flow, plan.sourceTable],
+      )
+    }
+    await recordColumns(
+      admin,
+      plan.pipeline,
+      names.stateName,
+      wanted.map(([column]) => column),
+    )
+    if (plan.ingestionType === 'snapshot') await this.settleSnapshotStaging(plan.pipeline, names)
+  }
+
+  /**
+   * A snapshot in progress needs its staged calls: without them (the staging table was dropped)
+   * it starts over; staged calls without a snapshot in progress (its state was reset) go.
+   */
+  private async settleSnapshotStaging(pipeline: string, names: TableNames): Promise<void> {
+    const admin = this.connectionOrThrow()
+    const staging = await tableColumns(admin, names.schema, names.snapshotTable)
+    if (staging.size === 0) {
+      await admin.run(
+        `UPDATE ${STATE_TABLE} SET offset_json = NULL WHERE pipeline = $1 AND table_name = $2 AND flow = 'snapshot'`,
+        [pipeline, names.stateName],
       )
       return
     }
-    for (const [column, type] of wanted) {
-      if (!have.has(column)) await admin.run(`ALTER TABLE ${target} ADD COLUMN ${quoteId(column)} ${type}`)
-    }
+    const state = await admin.runAndReadAll(
+      `SELECT count(*) FROM ${STATE_TABLE} WHERE pipeline = $1 AND table_name = $2 AND flow = 'snapshot' AND offset_json IS NOT NULL`,
+      [pipeline, names.stateName],
+    )
+    if (Number(state.getRows()[0]![0]) === 0)
+      await admin.run(`DROP TABLE ${qualify(names.schema, names.snapshotTable)}`)
   }
 
-  private async readState(pipeline: string, table: string, flow: Flow): Promise<CommittedState | undefined> {
-    const result = await this.connectionOrThrow().runAndReadAll(
-      `SELECT offset_json, batches, CAST(updated_at AS VARCHAR) FROM ${STATE_TABLE} WHERE pipeline = $1 AND table_name = $2 AND flow = $3`,
-      [pipeline, table, flow],
-    )
-    const row = result.getRows()[0]
-    if (!row || Number(row[1]) === 0) return undefined
-    return {
-      offset: row[0] === null ? null : (JSON.parse(String(row[0])) as Offset),
-      batches: Number(row[1]),
-      ...(row[2] === null ? {} : { updatedAt: String(row[2]) }),
+  /** Drops a full refresh's rebuild tables and state rows (before it starts, or after it failed). */
+  private async dropRebuild(pipeline: string, names: TableNames): Promise<void> {
+    if (!names.refresh) return
+    const admin = this.connectionOrThrow()
+    for (const table of [names.targetTable, names.tombstoneTable, names.snapshotTable]) {
+      if (table) await admin.run(`DROP TABLE IF EXISTS ${qualify(names.schema, table)}`)
+    }
+    await admin.run(`DELETE FROM ${STATE_TABLE} WHERE pipeline = $1 AND table_name = $2`, [pipeline, names.stateName])
+  }
+
+  /**
+   * Runs an apply whose staged lines may exceed DuckDB's default object size: its JSON reader
+   * then holds about two buffers of the line's size plus the value, so the memory limit is
+   * raised for this apply alone (applies run one at a time) and restored after.
+   */
+  private async withReaderMemory<T>(longestLine: number, task: () => Promise<T>): Promise<T> {
+    const needed = 3 * Math.max(longestLine, DEFAULT_OBJECT_BYTES) + 64 * 2 ** 20
+    if (longestLine <= DEFAULT_OBJECT_BYTES || needed <= this.memoryLimitBytes) return task()
+    const admin = this.connectionOrThrow()
+    await admin.run(`SET GLOBAL memory_limit = '${needed}B'`)
+    try {
+      return await task()
+    } finally {
+      await admin.run(`SET GLOBAL memory_limit = ${quoteString(this.memoryLimit)}`)
     }
   }
 
   async recordRun(run: RunRecord): Promise<void> {
-    await this.connectionOrThrow().run(
-      `INSERT INTO ${RUNS_TABLE} VALUES ($1, $2, make_timestamptz($3::BIGINT * 1000), make_timestamptz($4::BIGINT * 1000), $5, $6)`,
-      [
-        run.runId,
-        run.pipeline,
-        run.startedAt.getTime(),
-        run.finishedAt.getTime(),
-        run.status,
-        redact(JSON.stringify(run.report)),
-      ],
-    )
+    try {
+      await this.connectionOrThrow().run(
+        `INSERT INTO ${RUNS_TABLE} VALUES ($1, $2, make_timestamptz($3::BIGINT * 1000), make_timestamptz($4::BIGINT * 1000), $5, $6)`,
+        [
+          run.runId,
+          run.pipeline,
+          run.startedAt.getTime(),
+          run.finishedAt.getTime(),
+          run.status,
+          redact(JSON.stringify(run.report)),
+        ],
+      )
+    } catch (error) {
+      throw destinationFailure(this.location, error)
+    }
   }
 
   async listState(pipeline?: string): Promise<StateEntry[]> {
-    const result = await this.connectionOrThrow().runAndReadAll(
-      `SELECT pipeline, table_name, flow, source_table, offset_json, batches, CAST(updated_at AS VARCHAR) FROM ${STATE_TABLE}
-       WHERE ($1::VARCHAR IS NULL OR pipeline = $1) AND batches > 0 ORDER BY pipeline, table_name, flow`,
-      [pipeline ?? null],
-    )
-    return result.getRows().map((row) => ({
-      pipeline: String(row[0]),
-      table: String(row[1]),
-      flow: String(row[2]) as Flow,
-      sourceTable: String(row[3]),
-      offset: row[4] === null ? null : (JSON.parse(String(row[4])) as Offset),
-      batches: Number(row[5]),
-      ...(row[6] === null ? {} : { updatedAt: String(row[6]) }),
-    }))
+    const entries = await listStateRows(this.connectionOrThrow(), this.location, pipeline)
+    return entries.filter((entry) => !isRebuild(entry.table) && (entry.batches > 0 || entry.offset !== null))
   }
 
-  async resetState(pipeline: string, table?: string): Promise<number> {
-    const result = await this.connectionOrThrow().run(
-      `DELETE FROM ${STATE_TABLE} WHERE pipeline = $1 AND ($2::VARCHAR IS NULL OR table_name = $2 OR table_name = 'main.' || $2)`,
-      [pipeline, table ?? null],
-    )
-    return result.rowsChanged
+  async resetState(pipeline: string, table?: string): Promise<StateEntry[]> {
+    const admin = this.connectionOrThrow()
+    const all = (await listStateRows(admin, this.location)).filter((entry) => !isRebuild(entry.table))
+    const selected = selectStateEntries(all, pipeline, table, this.location)
+    await this.ddl.run(async () => {
+      await admin.run('BEGIN TRANSACTION')
+      try {
+        for (const entry of selected) {
+          await admin.run(`DELETE FROM ${STATE_TABLE} WHERE pipeline = $1 AND table_name = $2 AND flow = $3`, [
+            entry.pipeline,
+            entry.table,
+            entry.flow,
+          ])
+          if (entry.flow === 'snapshot') await admin.run(`DROP TABLE IF EXISTS ${snapshotTableOf(entry.table)}`)
+        }
+        await admin.run('COMMIT')
+      } catch (error) {
+        await admin.run('ROLLBACK').catch(() => {})
+        throw destinationFailure(this.location, error)
+      }
+    })
+    return selected
   }
 
   /** Runs a query on the destination (for `lakeflow demo` and tests). */
   async query(sql: string, values: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
     const reader = await this.connectionOrThrow().runAndReadAll(sql, values)
     return reader.getRowObjectsJson() as Record<string, unknown>[]
-  }
-
-  async discardIfUnused(): Promise<boolean> {
-    if (!this.created || !this.admin) return false
-    const [row] = (await this.admin.runAndReadAll(`SELECT count(*) FROM ${STATE_TABLE} WHERE batches > 0`)).getRows()
-    if (Number(row![0]) > 0) return false
-    await this.close()
-    for (const suffix of ['', '.wal', '.tmp', '.stage'])
-      rmSync(`${this.location}${suffix}`, { recursive: true, force: true })
-    return true
   }
 
   async close(): Promise<void> {
@@ -302,33 +353,5 @@ export class DuckDbDestination implements Destination {
     if (this.instance) rmSync(this.stagingDirectory, { recursive: true, force: true })
     this.admin = undefined
     this.instance = undefined
-  }
-}
-
-function flowsOf(plan: TablePlan): Flow[] {
-  switch (plan.ingestionType) {
-    case 'snapshot':
-      return ['snapshot']
-    case 'append':
-      return ['append']
-    case 'cdc':
-      return ['upsert']
-    case 'cdc_with_deletes':
-      return ['upsert', 'deletes']
-  }
-}
-
-function saveStateSql(pipeline: string, table: string, flow: Flow, offset: Offset | null) {
-  const text = offsetText(offset)
-  if (text !== null && redact(text) !== text) {
-    throw new DestinationError(
-      table,
-      `The offset of table ${table} contains a secret; refusing to store it (fix the connector)`,
-    )
-  }
-  return {
-    sql: `UPDATE ${STATE_TABLE} SET offset_json = $4, batches = batches + 1, updated_at = now()
-      WHERE pipeline = $1 AND table_name = $2 AND flow = $3`,
-    values: [pipeline, table, flow, text] as DuckDBValue[],
   }
 }

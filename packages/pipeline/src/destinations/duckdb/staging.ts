@@ -16,8 +16,11 @@ const BUFFER_BYTES = 1 << 20
  * resident memory small (measured: 29 MB less for a 220 MB batch in 4 MiB parts).
  */
 export const PART_BYTES = 4 << 20
-/** Longest staged line DuckDB's JSON reader accepts (one record): its minimum `maximum_object_size`. */
-const MAX_RECORD_BYTES = 16 * 1024 * 1024
+/**
+ * DuckDB's default `maximum_object_size`: the longest line (one record) its JSON reader accepts
+ * unless told otherwise. Batches with longer lines raise it to fit (see {@link readerBytes}).
+ */
+export const DEFAULT_OBJECT_BYTES = 16 * 1024 * 1024
 
 /** A position in a {@link NdjsonParts}: everything before it is kept by {@link NdjsonParts.truncate}. */
 interface PartsMark {
@@ -40,6 +43,8 @@ class NdjsonParts {
   private partBytes = 0
   /** Bytes of the current part on disk (writes go to explicit positions, so a truncation never leaves a hole). */
   private written = 0
+  /** Bytes of the longest line written. */
+  longest = 0
 
   constructor(base: string) {
     this.base = base
@@ -54,8 +59,11 @@ class NdjsonParts {
     this.written = 0
   }
 
-  /** Appends `prefix + text.slice(from) + '\n'` (both parts ASCII-safe or UTF-16, encoded as UTF-8). */
-  write(prefix: string, text: string, from: number): void {
+  /**
+   * Appends `prefix + text.slice(from) + '\n'` (both parts ASCII-safe or UTF-16, encoded as
+   * UTF-8) and returns the line's length in bytes.
+   */
+  write(prefix: string, text: string, from: number): number {
     if (this.partBytes >= PART_BYTES) {
       this.flush()
       closeSync(this.descriptor!)
@@ -64,18 +72,22 @@ class NdjsonParts {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const worst = (prefix.length + text.length) * 3 + 1
     if (this.used + worst > BUFFER_BYTES) this.flush()
+    let bytes: number
     if (worst > BUFFER_BYTES) {
-      // A huge record: write it directly (rare; DuckDB reads lines up to 16 MiB).
+      // A huge record: write it directly (rare).
       const line = Buffer.from(`${prefix}${text.slice(from)}\n`)
       this.writeOut(line, line.length)
-      this.partBytes += line.length
-      return
+      bytes = line.length
+    } else {
+      const start = this.used
+      this.used += this.buffer.write(prefix, this.used, 'latin1')
+      this.used += this.buffer.write(from === 0 ? text : text.slice(from), this.used)
+      this.buffer[this.used++] = 10
+      bytes = this.used - start
     }
-    const start = this.used
-    this.used += this.buffer.write(prefix, this.used, 'latin1')
-    this.used += this.buffer.write(from === 0 ? text : text.slice(from), this.used)
-    this.buffer[this.used++] = 10
-    this.partBytes += this.used - start
+    this.partBytes += bytes
+    if (bytes > this.longest) this.longest = bytes
+    return bytes
   }
 
   /** Writes the buffered bytes to the current part. */
@@ -86,10 +98,16 @@ class NdjsonParts {
 
   private writeOut(bytes: Uint8Array, length: number): void {
     let at = 0
-    while (at < length) {
-      const count = writeSync(this.descriptor!, bytes, at, length - at, this.written)
-      at += count
-      this.written += count
+    try {
+      while (at < length) {
+        const count = writeSync(this.descriptor!, bytes, at, length - at, this.written)
+        at += count
+        this.written += count
+      }
+    } catch (error) {
+      // Node's write errors carry no path: name the staging file (a full disk must say where).
+      ;(error as NodeJS.ErrnoException).path ??= this.files.at(-1)
+      throw error
     }
   }
 
@@ -160,17 +178,23 @@ export class StagingFile {
     this.marked = { rows: 0, parts: { part: 0, bytes: 0 }, keys: this.keysOut && { part: 0, bytes: 0 } }
   }
 
-  /** Appends one row. */
-  add(row: Row): void {
+  /** Appends one row; returns its staged size in bytes. */
+  add(row: Row): number {
     // The arrival order goes first: `{"__lakeflow_ord":7,` + the record's fields.
     const prefix = `{"${ORDER_COLUMN}":${this.rows},`
-    this.rowsOut.write(prefix, this.render(row), 1)
+    const bytes = this.rowsOut.write(prefix, this.render(row), 1)
     if (this.renderKeys) this.keysOut!.write(prefix, this.renderKeys(row), 1)
     this.rows++
+    return bytes
   }
 
   get count(): number {
     return this.rows
+  }
+
+  /** Bytes of the longest staged line (what DuckDB's JSON reader must accept). */
+  get longestLine(): number {
+    return this.rowsOut.longest
   }
 
   /** Remembers the current end, so what follows can be dropped. */
@@ -199,10 +223,24 @@ export class StagingFile {
 }
 
 /**
+ * The `maximum_object_size` for staged lines of up to `longestLine` bytes: DuckDB's default, or
+ * the line's size rounded up to a MiB. DuckDB's reader then holds about two buffers of this size.
+ */
+export function readerBytes(longestLine: number): number {
+  return Math.max(DEFAULT_OBJECT_BYTES, Math.ceil((longestLine + 1) / 2 ** 20) * 2 ** 20)
+}
+
+/**
  * A subquery reading staged NDJSON (one file or a list of parts) as the schema's columns (plus
  * the arrival order), binary decoded from base64: `(SELECT ... FROM read_json(...))`.
+ * `longestLine` is the longest line's size in bytes, when it may exceed DuckDB's default limit.
  */
-export function stagedSource(files: string | readonly string[], schema: TableSchema, withOrder = true): string {
+export function stagedSource(
+  files: string | readonly string[],
+  schema: TableSchema,
+  options: { withOrder?: boolean; longestLine?: number } = {},
+): string {
+  const withOrder = options.withOrder ?? true
   const entries = Object.entries(schema.fields)
   const columns = [
     ...entries.map(([name, type]) => `${quoteString(name)}: ${quoteString(jsonReadType(type))}`),
@@ -213,5 +251,5 @@ export function stagedSource(files: string | readonly string[], schema: TableSch
     ...(withOrder ? [quoteId(ORDER_COLUMN)] : []),
   ]
   const source = typeof files === 'string' ? quoteString(files) : `[${files.map(quoteString).join(', ')}]`
-  return `(SELECT ${projection.join(', ')} FROM read_json(${source}, format = 'newline_delimited', columns = {${columns.join(', ')}}, maximum_object_size = ${MAX_RECORD_BYTES}))`
+  return `(SELECT ${projection.join(', ')} FROM read_json(${source}, format = 'newline_delimited', columns = {${columns.join(', ')}}, maximum_object_size = ${readerBytes(options.longestLine ?? 0)}))`
 }

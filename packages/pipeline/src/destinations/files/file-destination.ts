@@ -4,11 +4,12 @@ import { appendFile, open, rename } from 'node:fs/promises'
 import path from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { canonicalOffset, type Offset } from '@lakeflow/core/connector'
-import { redact } from '@lakeflow/core/errors'
+import { LakeflowError, redact } from '@lakeflow/core/errors'
 import { compileRecordJson } from '../../render/record-json.ts'
 import { DestinationError } from '../duckdb/duckdb-errors.ts'
 import { quoteString } from '../duckdb/duckdb-types.ts'
 import { stagedSource } from '../duckdb/staging.ts'
+import { selectStateEntries } from '../state-selection.ts'
 import {
   type BatchCounts,
   type BatchWriter,
@@ -16,6 +17,7 @@ import {
   type Destination,
   deleteSchemaOf,
   type Flow,
+  type OpenTableOptions,
   qualifiedName,
   type Row,
   type RunRecord,
@@ -60,8 +62,13 @@ export class FileDestination implements Destination {
     this.state = new StateFile(path.join(this.location, FILE_STATE))
   }
 
-  /** Converts a staged NDJSON file into Parquet (for the parquet format). */
-  private async toParquet(source: string, target: string, schema: TablePlan['schema']): Promise<void> {
+  /** Converts a staged NDJSON file (lines of up to `longestLine` bytes) into Parquet (for the parquet format). */
+  private async toParquet(
+    source: string,
+    target: string,
+    schema: TablePlan['schema'],
+    longestLine: number,
+  ): Promise<void> {
     this.converter ??= DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
@@ -71,17 +78,14 @@ export class FileDestination implements Destination {
     const connection = await (await this.converter).connect()
     try {
       await connection.run(
-        `COPY ${stagedSource(source, schema, false)} TO ${quoteString(target)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY ${stagedSource(source, schema, { withOrder: false, longestLine })} TO ${quoteString(target)} (FORMAT parquet, COMPRESSION zstd)`,
       )
     } finally {
       connection.closeSync()
     }
   }
 
-  private created = false
-
   async open(): Promise<void> {
-    this.created = !existsSync(this.location)
     try {
       mkdirSync(this.location, { recursive: true })
       const probe = path.join(this.location, '.lakeflow-write-probe')
@@ -97,7 +101,13 @@ export class FileDestination implements Destination {
     this.state.load()
   }
 
-  async openTable(plan: TablePlan): Promise<TableWriter> {
+  async openTable(plan: TablePlan, options: OpenTableOptions = {}): Promise<TableWriter> {
+    if (options.fullRefresh) {
+      throw new LakeflowError(
+        `A full refresh replaces a table in place, which landed files cannot do (they are a change log Auto Loader has read); to land table ${plan.sourceTable} again, move its folder away and reset its state (lakeflow state reset --dest-type files --dest ${this.location} --pipeline ${plan.pipeline} --table ${plan.destination.table})`,
+        { category: 'config' },
+      )
+    }
     const name = qualifiedName(plan.destination)
     const tableDir = path.join(
       this.location,
@@ -110,7 +120,8 @@ export class FileDestination implements Destination {
     }
     const convert =
       this.format === 'parquet'
-        ? (source: string, target: string, schema: TablePlan['schema']) => this.toParquet(source, target, schema)
+        ? (source: string, target: string, schema: TablePlan['schema'], longestLine: number) =>
+            this.toParquet(source, target, schema, longestLine)
         : undefined
     return new FileTableWriter(this.state, plan, name, tableDir, convert)
   }
@@ -140,41 +151,31 @@ export class FileDestination implements Destination {
     await appendFile(path.join(this.location, FILE_RUNS), `${redact(JSON.stringify({ ...run }))}\n`)
   }
 
+  /** Every state entry, as `StateEntry` values. */
+  private entries(): StateEntry[] {
+    return this.state.all().map((entry) => ({
+      pipeline: entry.pipeline,
+      table: entry.table,
+      flow: entry.flow as Flow,
+      sourceTable: entry.sourceTable,
+      offset: entry.offset,
+      batches: entry.batches,
+      ...(entry.updatedAt ? { updatedAt: entry.updatedAt } : {}),
+    }))
+  }
+
   async listState(pipeline?: string): Promise<StateEntry[]> {
-    return this.state
-      .all()
-      .filter((entry) => entry.batches > 0 && (pipeline === undefined || entry.pipeline === pipeline))
-      .map((entry) => ({
-        pipeline: entry.pipeline,
-        table: entry.table,
-        flow: entry.flow as Flow,
-        sourceTable: entry.sourceTable,
-        offset: entry.offset,
-        batches: entry.batches,
-        ...(entry.updatedAt ? { updatedAt: entry.updatedAt } : {}),
-      }))
+    return this.entries().filter(
+      (entry) => entry.batches > 0 && (pipeline === undefined || entry.pipeline === pipeline),
+    )
   }
 
-  async resetState(pipeline: string, table?: string): Promise<number> {
-    let removed = 0
+  async resetState(pipeline: string, table?: string): Promise<StateEntry[]> {
+    const selected = selectStateEntries(this.entries(), pipeline, table, this.location)
     await this.state.update((entries) => {
-      for (const [key, entry] of Object.entries(entries)) {
-        if (
-          entry.pipeline === pipeline &&
-          (table === undefined || entry.table === table || entry.table === `main.${table}`)
-        ) {
-          delete entries[key]
-          removed++
-        }
-      }
+      for (const entry of selected) delete entries[StateFile.key(entry.pipeline, entry.table, entry.flow)]
     })
-    return removed
-  }
-
-  async discardIfUnused(): Promise<boolean> {
-    if (!this.created || this.state.all().some((entry) => entry.batches > 0)) return false
-    rmSync(this.location, { recursive: true, force: true })
-    return true
+    return selected
   }
 
   async close(): Promise<void> {
@@ -183,7 +184,7 @@ export class FileDestination implements Destination {
   }
 }
 
-type Convert = (source: string, target: string, schema: TablePlan['schema']) => Promise<void>
+type Convert = (source: string, target: string, schema: TablePlan['schema'], longestLine: number) => Promise<void>
 
 class FileTableWriter implements TableWriter {
   readonly name: string
@@ -237,9 +238,16 @@ class FileTableWriter implements TableWriter {
       final: path.join(directory, base),
       render: compileRecordJson(schema),
       counts: flow === 'deletes' ? 'deleted' : 'inserted',
-      ...(this.convert ? { convert: (source: string, target: string) => this.convert!(source, target, schema) } : {}),
+      ...(this.convert
+        ? {
+            convert: (source: string, target: string, longestLine: number) =>
+              this.convert!(source, target, schema, longestLine),
+          }
+        : {}),
     })
   }
+
+  async complete(): Promise<void> {}
 
   async close(): Promise<void> {}
 }
@@ -253,13 +261,15 @@ class FileBatch implements BatchWriter {
     final: string
     render: (row: Row) => string
     counts: 'inserted' | 'deleted'
-    /** Turns the staged NDJSON into the landed format (Parquet), written to `target`. */
-    convert?: (source: string, target: string) => Promise<void>
+    /** Turns the staged NDJSON (lines of up to `longestLine` bytes) into the landed format (Parquet). */
+    convert?: (source: string, target: string, longestLine: number) => Promise<void>
   }
   private readonly stream: WriteStream
   /** Where rows are written: the temp file itself (NDJSON), or a staging file to convert. */
   private readonly staging: string
   private rows = 0
+  /** An upper bound of the longest line's bytes (UTF-8 takes at most 3 bytes per UTF-16 unit). */
+  private longest = 0
   private failed: Error | undefined
 
   constructor(settings: FileBatch['settings']) {
@@ -278,7 +288,9 @@ class FileBatch implements BatchWriter {
   add(row: Row): void | Promise<void> {
     if (this.failed) throw this.failed
     this.rows++
-    if (!this.stream.write(`${this.settings.render(row)}\n`)) {
+    const line = this.settings.render(row)
+    if (line.length * 3 > this.longest) this.longest = line.length * 3
+    if (!this.stream.write(`${line}\n`)) {
       return new Promise((resolve) => this.stream.once('drain', resolve))
     }
   }
@@ -294,7 +306,7 @@ class FileBatch implements BatchWriter {
       throw new DestinationError(final, 'The offset contains a secret; refusing to store it (fix the connector)')
     if (this.rows > 0) {
       if (this.settings.convert) {
-        await this.settings.convert(this.staging, temp)
+        await this.settings.convert(this.staging, temp, this.longest)
         rmSync(this.staging, { force: true })
       }
       const handle = await open(temp, 'r+')

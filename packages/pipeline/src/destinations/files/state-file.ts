@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { open, rename } from 'node:fs/promises'
 import path from 'node:path'
 import type { Offset } from '@lakeflow/core/connector'
+import { DestinationError } from '../duckdb/duckdb-errors.ts'
 
 /** A batch whose file is complete and about to become visible (write-ahead intent). */
 export interface PendingBatch {
@@ -63,9 +64,20 @@ export class StateFile {
   }
 
   load(): void {
-    this.entries = existsSync(this.file)
-      ? ((JSON.parse(readFileSync(this.file, 'utf8')) as { entries: Record<string, FileStateEntry> }).entries ?? {})
-      : {}
+    if (!existsSync(this.file)) {
+      this.entries = {}
+      return
+    }
+    const text = readFileSync(this.file, 'utf8')
+    try {
+      this.entries = (JSON.parse(text) as { entries: Record<string, FileStateEntry> }).entries ?? {}
+    } catch (error) {
+      throw new DestinationError(
+        this.file,
+        `The state file ${this.file} is not valid JSON (${(error as Error).message}); restore it from a backup, or move it away to land every table again from the start`,
+        error,
+      )
+    }
   }
 
   get(key: string): FileStateEntry | undefined {
