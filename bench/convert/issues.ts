@@ -1,5 +1,6 @@
 // GitHub-issue-shaped records (as the REST API returns them, ~2 KB each) and their schema,
 // generated deterministically from a seed. Synthetic data: no real people or secrets.
+import { seededRandom } from '../../packages/core/src/internal/index.ts'
 import { Spark } from '../../packages/core/src/schema/index.ts'
 
 const user = Spark.struct({
@@ -75,18 +76,6 @@ export const issueSchema = Spark.table({
   closed_at: Spark.timestamp(),
 })
 
-/** A small deterministic PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const WORDS =
   'the a fix bug when on of in crash error add support for option table read offset page retry schema null value record sync'.split(
     ' ',
@@ -118,7 +107,7 @@ function makeUser(next: () => number): Record<string, unknown> {
 
 /** `count` issue records, about 2 KB of JSON each. */
 export function makeIssues(count: number, seed = 1): Record<string, unknown>[] {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const records: Record<string, unknown>[] = []
   for (let index = 0; index < count; index++) {
     const number = index + 1

@@ -13,13 +13,7 @@ import {
   missingError,
 } from '../../packages/core/src/convert/failure.ts'
 import { toBoolean, toDecimal, toDouble, toIntegral, toLong, toText } from '../../packages/core/src/convert/numbers.ts'
-import type {
-  AnySparkNode,
-  SparkArray,
-  SparkDecimal,
-  SparkMap,
-  SparkStruct,
-} from '../../packages/core/src/schema/index.ts'
+import type { AnySparkNode, SparkStruct } from '../../packages/core/src/schema/index.ts'
 
 const RANGES: Record<string, [number, number]> = {
   integer: [-2147483648, 2147483647],
@@ -45,8 +39,7 @@ function convertPrimitive(type: AnySparkNode, value: unknown): unknown {
     case 'boolean':
       return toBoolean(value)
     case 'decimal': {
-      const decimal = type as SparkDecimal
-      return toDecimal(value, decimal.precision, decimal.scale)
+      return toDecimal(value, type.precision, type.scale)
     }
     case 'date':
       return toDate(value)
@@ -71,7 +64,7 @@ function plainConvertValue(table: string, type: AnySparkNode, value: unknown, pa
   }
   switch (type['x-spark']) {
     case 'struct': {
-      const fields = (type as SparkStruct).fields
+      const fields = type.fields
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw conversionError(table, path, 'struct', value, 'expected an object')
       }
@@ -91,7 +84,7 @@ function plainConvertValue(table: string, type: AnySparkNode, value: unknown, pa
       return out
     }
     case 'array': {
-      const element = (type as SparkArray).element
+      const element = type.element
       let list = value
       if (!Array.isArray(list)) {
         if (!element.nullable) throw conversionError(table, path, 'array', value, 'expected a list')
@@ -100,7 +93,7 @@ function plainConvertValue(table: string, type: AnySparkNode, value: unknown, pa
       return (list as unknown[]).map((item, index) => plainConvertValue(table, element, item, `${path}[${index}]`))
     }
     case 'map': {
-      const mapType = type as SparkMap
+      const mapType = type
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw conversionError(table, path, 'map', value, 'expected an object')
       }

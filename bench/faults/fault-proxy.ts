@@ -11,7 +11,7 @@
 // faults it injected, as JSON (`{"requests": N, "faults": {"500": n, ...}}`), to stdout and exits.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { seededRandom } from '../../packages/testkit/src/random.ts'
+import { seededRandom } from '../../packages/core/src/internal/index.ts'
 
 /** The faults, injected in equal parts. */
 export const FAULT_KINDS = [

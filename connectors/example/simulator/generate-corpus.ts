@@ -1,11 +1,12 @@
 /**
  * Generates the example API's corpus (`simulator/corpus/*.json`) from a fixed seed, so the
- * committed JSON is reproducible: `node simulator/generate-corpus.ts` rewrites identical files.
- * Records are shaped exactly like the example API's responses (upstream-spec §8.2, plus a few
+ * committed JSON is reproducible: `pnpm generate-corpus` rewrites identical files.
+ * Records are shaped exactly like the example API's responses (plus a few
  * nested and typed fields so the converter sees every kind of value). No real people: names
  * come from word lists and e-mail addresses use the reserved `example.com` domain.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { seededRandom } from '@lakeflow/core/internal'
 
 const SEED = 42
 /** Share of nullable, non-key, non-cursor fields left null. */
@@ -13,18 +14,7 @@ const NULL_RATE = 0.15
 /** Every cursor lies in May 2024, long before any test's clock. */
 const BASE = Date.UTC(2024, 4, 1)
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let value = state
-    value = Math.imul(value ^ (value >>> 15), value | 1)
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61)
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const random = mulberry32(SEED)
+const random = seededRandom(SEED)
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
 const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1))
 const money = (min: number, max: number): number => Math.round((min + random() * (max - min)) * 100) / 100

@@ -3,23 +3,16 @@
  * fictional accounts (generated `adjective-animal` logins, no real people), labels,
  * milestones, reactions, apps and repositories, shaped like GitHub's REST responses.
  */
+import { seededRandom } from '@lakeflow/core/internal'
 import { repositorySettings, repositoryUrlTemplates } from './corpus-repository-details.ts'
 
 /** A seeded pseudo-random source (mulberry32): the same seed gives the same corpus. */
 export class Random {
-  #state: number
+  /** A float in [0, 1). */
+  readonly next: () => number
 
   constructor(seed: number) {
-    this.#state = seed >>> 0
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0
-    let value = this.#state
-    value = Math.imul(value ^ (value >>> 15), value | 1)
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61)
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296
+    this.next = seededRandom(seed)
   }
 
   /** An integer in [min, max]. */

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { seededRandom } from '@lakeflow/core/internal'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryFile } from '../../pipeline/test/support/harness.ts'
-import { type ShopServer, seededRandom, seedShop, startShopServer } from '../../pipeline/test/support/shop-server.ts'
+import { type ShopServer, seedShop, startShopServer } from '../../pipeline/test/support/shop-server.ts'
 import { runCli, startCli, writeShopProject } from './support.ts'
 
 // Kills a real `lakeflow sync` child with SIGKILL at seeded random points of its work,

@@ -1,6 +1,7 @@
 // Boundaries: 64-bit integers around 2^53 and 2^63, decimal precision and scale, and
 // timestamp forms (Z, offsets, fractions, epoch seconds, date-only, fallbacks, range).
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../src/internal/index.ts'
 import { Spark } from '../src/schema/index.ts'
 import { conversionFailure, convertValue, label, utcMicros } from './convert-helpers.ts'
 
@@ -186,7 +187,7 @@ describe('timestamp: microseconds since the epoch, UTC', () => {
 
   it('the hand-parsed fast path (…Z with 0 to 9 fraction digits) agrees with the general parser', () => {
     // `…Z` takes the fast path; the same instant written `…+00:00` takes the regex.
-    const random = seeded(7)
+    const random = seededRandom(7)
     for (let index = 0; index < 3000; index++) {
       const seconds = Math.floor((random() - 0.5) * 2 * 1e10)
       const whole = new Date(seconds * 1000).toISOString().slice(0, 19)
@@ -228,11 +229,3 @@ describe('timestamp: microseconds since the epoch, UTC', () => {
     expect(conversionFailure(() => convertValue(timestampNtz, true)).expected).toBe('timestamp_ntz')
   })
 })
-
-function seeded(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648
-    return state / 2147483648
-  }
-}

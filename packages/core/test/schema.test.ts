@@ -1,8 +1,11 @@
 // Schema builders: static row types, builder validation, fromSparkJson errors, DDL, lint.
 import { describe, expect, expectTypeOf, it } from 'vitest'
+import { LakeflowError } from '../src/errors/index.ts'
 import {
+  type AnySparkNode,
   fromSparkJson,
   lintSchema,
+  matchSpark,
   type Row,
   resolveField,
   Spark,
@@ -87,6 +90,64 @@ describe('builders', () => {
     expect(resolveField(schema, 'user.missing')).toBeUndefined()
     expect(resolveField(schema, 'tags.element')).toBeUndefined()
     expect(resolveField(schema, 'constructor')).toBeUndefined()
+  })
+})
+
+describe('matchSpark', () => {
+  const kindOf = (type: AnySparkNode): string =>
+    matchSpark(type, {
+      long: (long) => `long:${long.nullable}`,
+      scalar: (scalar) => `scalar:${scalar['x-spark']}`,
+      decimal: (decimal) => `decimal:${decimal.precision},${decimal.scale}`,
+      array: (array) => `array:${kindOf(array.element)}`,
+      map: (map) => `map:${kindOf(map.key)}->${kindOf(map.value)}`,
+      struct: (struct) => `struct:${Object.keys(struct.fields).join('+')}`,
+    })
+
+  it('calls the handler of the node kind with the narrowed node; `scalar` takes the kinds without their own', () => {
+    expect(kindOf(Spark.long({ nullable: false }))).toBe('long:false')
+    expect(kindOf(Spark.timestampNtz())).toBe('scalar:timestamp_ntz')
+    expect(kindOf(Spark.decimal(12, 3))).toBe('decimal:12,3')
+    expect(kindOf(Spark.array(Spark.map(Spark.string(), Spark.long())))).toBe('array:map:scalar:string->long:true')
+    expect(kindOf(Spark.table({ a: Spark.string(), b: Spark.long() }))).toBe('struct:a+b')
+  })
+
+  it('throws a LakeflowError for a node of an unknown kind, even with a scalar handler', () => {
+    for (const kind of ['interval', 'scalar', 'constructor']) {
+      const node = { 'x-spark': kind, nullable: true } as unknown as AnySparkNode
+      expect(() => kindOf(node)).toThrow(LakeflowError)
+      expect(() => kindOf(node)).toThrow(`Unknown Spark type node ${JSON.stringify(kind)}`)
+    }
+  })
+
+  it('needs a handler for every kind (checked by the compiler)', () => {
+    // @ts-expect-error: no `struct` handler
+    const missingStruct: Parameters<typeof matchSpark<string>>[1] = {
+      scalar: () => '',
+      decimal: () => '',
+      array: () => '',
+      map: () => '',
+    }
+    // @ts-expect-error: neither a `scalar` handler nor one for each scalar kind (`variant` is missing)
+    const missingScalar: Parameters<typeof matchSpark<string>>[1] = {
+      string: () => '',
+      long: () => '',
+      integer: () => '',
+      short: () => '',
+      byte: () => '',
+      double: () => '',
+      float: () => '',
+      boolean: () => '',
+      date: () => '',
+      timestamp: () => '',
+      timestamp_ntz: () => '',
+      binary: () => '',
+      decimal: () => '',
+      array: () => '',
+      map: () => '',
+      struct: () => '',
+    }
+    expect([missingStruct, missingScalar]).toHaveLength(2)
   })
 })
 

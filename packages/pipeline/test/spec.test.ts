@@ -90,22 +90,22 @@ objects:
       'objects[2].table.table_configuration.scd_type: expected one of SCD_TYPE_1, SCD_TYPE_2, APPEND_ONLY, got "scd3"',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [{ table: { source_table: 42 } }] })).toEqual([
-      'objects[0].table.source_table: expected a string, got 42',
+      'objects[0].table.source_table: expected a non-empty string, got 42',
     ])
     expect(issuesOf({ connection_name: '  ', objects: [] })).toEqual([
-      'connection_name: expected a non-empty string, got ""',
-      'objects: expected a non-empty list of { table: ... } entries, got a list',
+      'connection_name: expected a non-empty string, got "  "',
+      'objects: expected a non-empty list of { table: ... } entries, got []',
     ])
-    expect(issuesOf({ objects: [table({})] })).toEqual(['connection_name: required, expected a non-empty string'])
+    expect(issuesOf({ objects: [table({})] })).toEqual(['connection_name: expected a non-empty string, got nothing'])
     expect(issuesOf({ connection_name: 'c' })).toEqual([
       'objects: expected a non-empty list of { table: ... } entries, got nothing',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [table({ destination: 'x' })], extra: 1 })).toEqual([
-      'extra: unknown key; expected one of connection_name, objects',
-      'objects[0].table.destination: unknown key; expected one of source_table, destination_catalog, destination_schema, destination_table, table_configuration',
+      'extra: unknown key "extra"; expected one of connection_name, objects',
+      'objects[0].table.destination: unknown key "destination"; expected one of source_table, destination_catalog, destination_schema, destination_table, table_configuration',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [{ table: { source_table: 'a' }, view: 1 }] })).toEqual([
-      'objects[0].view: unknown key; expected one of table',
+      'objects[0].view: unknown key "view"; expected one of table',
     ])
     expect(issuesOf({ connection_name: 'c', objects: ['issues'] })).toEqual([
       'objects[0]: expected a mapping with the key table, got "issues"',
@@ -114,10 +114,10 @@ objects:
       'objects[0].table: expected a mapping with source_table, got null',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [table({ table_configuration: ['a'] })] })).toEqual([
-      'objects[0].table.table_configuration: expected a mapping of option names to values, got a list',
+      'objects[0].table.table_configuration: expected a mapping of option names to values, got ["a"]',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [table({ table_configuration: { limit: null } })] })).toEqual([
-      'objects[0].table.table_configuration.limit: expected a value, got null (remove the key to leave it unset)',
+      'objects[0].table.table_configuration.limit: expected a value (remove the key to leave it unset), got null',
     ])
     expect(
       issuesOf({ connection_name: 'c', objects: [table({ table_configuration: { primary_keys: '[1, 2]' } })] }),
@@ -131,12 +131,35 @@ objects:
       'objects[0].table.table_configuration.sequence_by: expected a column name, got ""',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [table({ destination_schema: 5 })] })).toEqual([
-      'objects[0].table.destination_schema: expected a string, got 5',
+      'objects[0].table.destination_schema: expected a non-empty string, got 5',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [table({}), table({})] })).toEqual([
       'objects[1].table: writes the same destination table as objects[0]; set destination_table to tell them apart',
     ])
-    expect(issuesOf(['a'])).toEqual(['(root): expected a mapping with connection_name and objects, got a list'])
+    expect(issuesOf(['a'])).toEqual(['(root): expected a mapping with connection_name and objects, got ["a"]'])
+    expect(issuesOf(null)).toEqual(['(root): expected a mapping with connection_name and objects, got null'])
+  })
+
+  it("reports shape problems, reserved-key problems and duplicates together, at the entries' own positions", () => {
+    expect(
+      issuesOf({
+        connection_name: 'c',
+        objects: [
+          { table: 5 },
+          table({}),
+          table({ table_configuration: { scd_type: 'x', primary_keys: '' } }),
+          table({}),
+        ],
+      }),
+    ).toEqual([
+      'objects[0].table: expected a mapping with source_table, got 5',
+      'objects[2].table.table_configuration.scd_type: expected one of SCD_TYPE_1, SCD_TYPE_2, APPEND_ONLY, got "x"',
+      'objects[2].table.table_configuration.primary_keys: expected a column name or a list of them, got ""',
+      'objects[3].table: writes the same destination table as objects[1]; set destination_table to tell them apart',
+    ])
+    expect(issuesOf({ connection_name: 'c', objects: [table({ table_configuration: { 'a.b': null } })] })).toEqual([
+      'objects[0].table.table_configuration["a.b"]: expected a value (remove the key to leave it unset), got null',
+    ])
   })
 
   it('gives one readable message naming the file', () => {
@@ -208,7 +231,27 @@ describe('connections', () => {
     expect(() => parseConnections({ connections: { a: { connector: '', options: [] } } }, 'c.yaml')).toThrow(
       'Invalid connections file c.yaml: connections.a.connector: expected a connector name such as github, got ""',
     )
-    expect(() => parseConnections({ conections: {} }, 'c.yaml')).toThrow(/connections: expected a mapping/)
+    expect(() => parseConnections({ connections: { a: { connector: '', options: [] } } }, 'c.yaml')).toThrow(
+      'connections.a.options: expected a mapping of option names to values, got []',
+    )
+    expect(() => parseConnections({ conections: {} }, 'c.yaml')).toThrow(
+      'Invalid connections file c.yaml: conections: unknown key "conections"; expected one of connections; connections: expected a mapping of connection names to { connector, options }, got nothing',
+    )
+    expect(() => parseConnections(null, 'c.yaml')).toThrow(
+      'Invalid connections file c.yaml: (root): expected a mapping with the key connections, got null',
+    )
+    expect(() =>
+      parseConnections({ connections: { 'my.conn': { connector: 'x', extra: 1 }, b: 'str' } }, 'c.yaml'),
+    ).toThrow(
+      'connections["my.conn"].extra: unknown key "extra"; expected one of connector, options; connections.b: expected a mapping with connector and options, got "str"',
+    )
+    expect(
+      parseConnections({ connections: { gh: { connector: ' github ' } } }, 'c.yaml').connections.get('gh'),
+    ).toEqual({
+      name: 'gh',
+      connector: 'github',
+      options: {},
+    })
     expect(envOptions({ LAKEFLOW_OPTION_: 'x', LAKEFLOW_OPTION_TOKEN: 't', OTHER: 'y' })).toEqual({ token: 't' })
     expect(expandEnv({ n: 5 }, {}, 'w')).toEqual({ n: 5 })
   })

@@ -1,5 +1,5 @@
+import { seededRandom } from '@lakeflow/core/internal'
 import type { Fault, FaultRule } from './types.ts'
-import { seededRandom } from './util/random.ts'
 
 interface ActiveRule {
   rule: FaultRule

@@ -5,6 +5,7 @@ import {
   sameOffset,
   type TableOptions,
 } from '@lakeflow/core/connector'
+import { describeKind } from '@lakeflow/core/internal'
 
 /** One call of `readTable` (or `readTableDeletes`) as the suite saw it. */
 export interface CallResult {
@@ -59,7 +60,7 @@ export async function readCall(
       : requireDeletes(connector).call(connector, table, start, tableOptions)
   if (!isAsyncRead(read)) {
     throw new TypeError(
-      `${flow === 'records' ? 'readTable' : 'readTableDeletes'}("${table}") returned ${describeValue(read)}, not an async generator; write it as \`async *readTable(...) { yield record; return offset }\``,
+      `${flow === 'records' ? 'readTable' : 'readTableDeletes'}("${table}") returned ${describeKind(read)}, not an async generator; write it as \`async *readTable(...) { yield record; return offset }\``,
     )
   }
   const records: RawRecord[] = []
@@ -151,11 +152,4 @@ export async function readUntilConverged(settings: ConvergeSettings): Promise<Co
 /** Every record of some calls, in order. */
 export function recordsOf(calls: readonly CallResult[]): RawRecord[] {
   return calls.flatMap((call) => call.records)
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (value instanceof Promise) return 'a Promise'
-  return typeof value === 'object' ? 'an object without next()' : typeof value
 }

@@ -1,5 +1,6 @@
 import type { RawRecord } from '@lakeflow/core/connector'
-import type { AnySparkNode, SparkStruct } from '@lakeflow/core/schema'
+import { isPlainObject } from '@lakeflow/core/internal'
+import type { SparkStruct } from '@lakeflow/core/schema'
 
 /** The value at a dotted path of a record (`user.id`); undefined when a segment is missing. */
 export function valueAt(record: unknown, path: string): unknown {
@@ -25,7 +26,7 @@ export function nonNullableViolations(record: RawRecord, schema: SparkStruct, pr
     if (value === null || value === undefined) {
       if (!field.nullable) found.push(path)
     } else if (field['x-spark'] === 'struct' && isPlainObject(value)) {
-      found.push(...nonNullableViolations(value, field as SparkStruct, path))
+      found.push(...nonNullableViolations(value, field, path))
     }
   }
   return found
@@ -37,7 +38,7 @@ export function isAllNull(record: RawRecord, schema: SparkStruct): boolean {
     const value = record[name]
     if (value === null || value === undefined) continue
     if (isPlainObject(value) && field['x-spark'] === 'struct') {
-      if (!isAllNull(value, field as SparkStruct)) return false
+      if (!isAllNull(value, field)) return false
       continue
     }
     if (isPlainObject(value)) continue
@@ -54,28 +55,9 @@ export function emptyStructs(record: RawRecord, schema: SparkStruct, prefix = ''
     const path = prefix ? `${prefix}.${name}` : name
     if (field['x-spark'] !== 'struct' || !isPlainObject(value)) continue
     if (Object.keys(value).length === 0) found.push(path)
-    else found.push(...emptyStructs(value, field as SparkStruct, path))
+    else found.push(...emptyStructs(value, field, path))
   }
   return found
-}
-
-/** Whether a dotted path resolves through nested structs of a schema. */
-export function fieldAt(schema: SparkStruct, path: string): AnySparkNode | undefined {
-  let current: AnySparkNode = schema
-  for (const segment of path.split('.')) {
-    if (current['x-spark'] !== 'struct') return undefined
-    const fields = (current as SparkStruct).fields
-    if (!Object.hasOwn(fields, segment)) return undefined
-    current = fields[segment]!
-  }
-  return current
-}
-
-/** A plain object (a JSON object), not an array, a class instance or null. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  const prototype = Object.getPrototypeOf(value)
-  return prototype === Object.prototype || prototype === null
 }
 
 /**

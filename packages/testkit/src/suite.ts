@@ -8,11 +8,12 @@ import {
   type TableOptions,
 } from '@lakeflow/core/connector'
 import { type RetryOptions, withHttpScope } from '@lakeflow/core/http'
+import { seededRandom } from '@lakeflow/core/internal'
 import type { TableSchema } from '@lakeflow/core/schema'
 import { createSimulator, loadSpec, type Simulator, type SourceSpec } from '@lakeflow/simulator'
 import { CheckSkip } from './check.ts'
 import { loadLiveConfig, resolveMode, resolveSeed } from './mode.ts'
-import { hashText, seededRandom } from './random.ts'
+import { hashText } from './random.ts'
 import type { Check, CheckContext, CheckResult, ConnectorTestConfig, TestMode } from './types.ts'
 
 /** Backoff used against the simulator: faults cost milliseconds; `Retry-After` still applies. */

@@ -1,8 +1,9 @@
 import type { RawRecord } from '@lakeflow/core/connector'
 import { compileConverter } from '@lakeflow/core/convert'
+import { isPlainObject } from '@lakeflow/core/internal'
 import type { TableSchema } from '@lakeflow/core/schema'
 import { type Findings, show } from './check.ts'
-import { emptyStructs, isAllNull, isPlainObject, nonNullableViolations, valueAt } from './records.ts'
+import { emptyStructs, isAllNull, nonNullableViolations, valueAt } from './records.ts'
 import type { CheckContext } from './types.ts'
 
 /** Which flow records came from; deletes (tombstones) are validated more loosely, as upstream does. */

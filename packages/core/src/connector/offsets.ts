@@ -1,4 +1,5 @@
 import { InvalidOffsetError } from '../errors/errors.ts'
+import { isPlainObject } from '../internal/values.ts'
 import type { Offset, RawRecord, TableRead } from './types.ts'
 
 /** Offsets larger than this (as JSON) are rejected: an offset is a position, not a data store. */
@@ -26,8 +27,7 @@ export function assertOffset(value: unknown, tableName: string): asserts value i
   if (typeof value !== 'object' || Array.isArray(value) || value === undefined) {
     throw new InvalidOffsetError(tableName, 'expected a JSON object of primitives or null', value)
   }
-  const prototype = Object.getPrototypeOf(value)
-  if (prototype !== Object.prototype && prototype !== null) {
+  if (!isPlainObject(value)) {
     throw new InvalidOffsetError(tableName, 'expected a plain object', value)
   }
   for (const [key, item] of Object.entries(value)) {

@@ -1,4 +1,5 @@
-import { describe, FAIL, type Fail, reject } from './failure.ts'
+import { describeKind } from '../internal/values.ts'
+import { FAIL, type Fail, reject } from './failure.ts'
 import { toText } from './numbers.ts'
 
 // Binary and variant rules.
@@ -99,7 +100,7 @@ export function toBinary(value: unknown): Uint8Array | Fail {
     for (let index = 0; index < value.length; index++) {
       const byte = value[index]
       if (typeof byte !== 'number' || !Number.isInteger(byte) || byte < 0 || byte > 255) {
-        return reject(`a list of bytes needs integers 0 to 255; item ${index} is ${describe(byte)}`)
+        return reject(`a list of bytes needs integers 0 to 255; item ${index} is ${describeKind(byte)}`)
       }
       out[index] = byte
     }

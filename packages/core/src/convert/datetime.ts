@@ -1,4 +1,5 @@
-import { describe, FAIL, type Fail, reject } from './failure.ts'
+import { describeKind } from '../internal/values.ts'
+import { FAIL, type Fail, reject } from './failure.ts'
 
 // Date and timestamp rules. Dates become days since 1970-01-01; timestamps microseconds
 // since the epoch (UTC); timestamp_ntz microseconds of wall-clock time. Years 1 to 9999,
@@ -168,7 +169,7 @@ export function toTimestamp(value: unknown): number | Fail {
   }
   if (typeof value === 'number') return fromEpochSeconds(value)
   if (value instanceof Date) return fromEpochSeconds(value.getTime() / 1000)
-  return reject(`expected an ISO 8601 string or epoch seconds, got ${describe(value)}`)
+  return reject(`expected an ISO 8601 string or epoch seconds, got ${describeKind(value)}`)
 }
 
 /**
@@ -180,7 +181,7 @@ export function toTimestampNtz(value: unknown): number | Fail {
   if (typeof value === 'string') return parseDateTime(value)
   if (typeof value === 'number') return fromEpochSeconds(value)
   if (value instanceof Date) return fromEpochSeconds(value.getTime() / 1000)
-  return reject(`expected an ISO 8601 string or epoch seconds, got ${describe(value)}`)
+  return reject(`expected an ISO 8601 string or epoch seconds, got ${describeKind(value)}`)
 }
 
 const DATE_FORMATS: readonly { pattern: RegExp; year: number; month: number; day: number }[] = [
@@ -216,5 +217,5 @@ export function toDate(value: unknown): number | Fail {
     const micros = inRange(millis * 1000)
     return micros === FAIL ? FAIL : Math.floor(micros / MICROS_PER_DAY)
   }
-  return reject(`expected a date string, got ${describe(value)}`)
+  return reject(`expected a date string, got ${describeKind(value)}`)
 }

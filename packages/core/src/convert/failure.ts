@@ -1,5 +1,6 @@
 import { SchemaConversionError } from '../errors/errors.ts'
-import type { AnySparkNode, SparkDecimal } from '../schema/spark-types.ts'
+import { toSqlType } from '../schema/ddl.ts'
+import type { AnySparkNode } from '../schema/spark-types.ts'
 
 /**
  * What a conversion rule returns when a value does not fit its type. Rules return this
@@ -21,26 +22,10 @@ export function reject(reason: string): Fail {
   return FAIL
 }
 
-/** The type name used in error messages: Spark SQL's name for primitives, the kind for nested types. */
+/** The type name used in error messages: Spark SQL's name for primitives (`bigint`, `decimal(10,2)`), the kind for nested types. */
 export function expectedName(type: AnySparkNode): string {
-  switch (type['x-spark']) {
-    case 'string':
-      return 'string'
-    case 'long':
-      return 'bigint'
-    case 'integer':
-      return 'int'
-    case 'short':
-      return 'smallint'
-    case 'byte':
-      return 'tinyint'
-    case 'decimal': {
-      const decimal = type as SparkDecimal
-      return `decimal(${decimal.precision},${decimal.scale})`
-    }
-    default:
-      return type['x-spark']
-  }
+  const kind = type['x-spark']
+  return kind === 'array' || kind === 'map' || kind === 'struct' ? kind : toSqlType(type).toLowerCase()
 }
 
 /** A map key as it appears in a field path: `props["k"]`. */
@@ -72,26 +57,4 @@ export function isEmptyObject(value: object): boolean {
     if (Object.hasOwn(value, key) && (value as Record<string, unknown>)[key] !== undefined) return false
   }
   return true
-}
-
-/** A short description of a value's JSON type for error reasons. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  if (value instanceof Uint8Array) return 'bytes'
-  if (value instanceof Date) return 'a Date'
-  switch (typeof value) {
-    case 'object':
-      return 'an object'
-    case 'string':
-      return 'a string'
-    case 'number':
-      return 'a number'
-    case 'boolean':
-      return 'a boolean'
-    case 'bigint':
-      return 'a bigint'
-    default:
-      return typeof value
-  }
 }

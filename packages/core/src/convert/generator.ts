@@ -1,4 +1,5 @@
-import type { AnySparkNode, SparkArray, SparkDecimal, SparkMap, SparkStruct } from '../schema/spark-types.ts'
+import { matchSpark } from '../schema/match.ts'
+import type { AnySparkNode, SparkArray, SparkMap, SparkStruct } from '../schema/spark-types.ts'
 import { expectedName } from './failure.ts'
 
 // Generates the JavaScript source of a converter for one schema. Every struct position
@@ -80,70 +81,41 @@ function emitValue(
   parts: readonly PathPart[],
   lines: string[],
 ): void {
-  switch (type['x-spark']) {
-    case 'array':
-      emitArray(state, type as SparkArray, input, output, parts, lines)
-      return
-    case 'map':
-      emitMap(state, type as SparkMap, input, output, parts, lines)
-      return
-    case 'struct': {
-      const name = emitStructFunction(state, type as SparkStruct, parts)
+  // `fast` accepts values that already have the expected JavaScript type inline (null: none); `rule` is the general case.
+  const primitive = (fast: string | null, rule: string): void => {
+    const expected = JSON.stringify(expectedName(type))
+    if (fast !== null) lines.push(`if (${fast}) ${output} = ${input}`)
+    lines.push(
+      `${fast !== null ? 'else ' : ''}if ((${output} = ${rule}) === FAIL) throw conversionError(table, ${pathExpression(parts)}, ${expected}, ${input})`,
+    )
+  }
+  const integral = (min: number, max: number): void =>
+    primitive(
+      `typeof ${input} === 'number' && isSafeInteger(${input}) && ${input} >= ${min} && ${input} <= ${max}`,
+      `toIntegral(${input}, ${min}, ${max})`,
+    )
+  matchSpark<void>(type, {
+    string: () => primitive(`typeof ${input} === 'string'`, `toText(${input})`),
+    long: () => primitive(`typeof ${input} === 'number' && isSafeInteger(${input})`, `toLong(${input})`),
+    integer: () => integral(-2147483648, 2147483647),
+    short: () => integral(-32768, 32767),
+    byte: () => integral(-128, 127),
+    double: () => primitive(`typeof ${input} === 'number'`, `toDouble(${input})`),
+    float: () => primitive(`typeof ${input} === 'number'`, `toDouble(${input})`),
+    boolean: () => primitive(`typeof ${input} === 'boolean'`, `toBoolean(${input})`),
+    decimal: (decimal) => primitive(null, `toDecimal(${input}, ${decimal.precision}, ${decimal.scale})`),
+    date: () => primitive(null, `toDate(${input})`),
+    timestamp: () => primitive(null, `toTimestamp(${input})`),
+    timestamp_ntz: () => primitive(null, `toTimestampNtz(${input})`),
+    binary: () => primitive(null, `toBinary(${input})`),
+    variant: () => primitive(`typeof ${input} !== 'string'`, `toVariant(${input})`),
+    array: (array) => emitArray(state, array, input, output, parts, lines),
+    map: (map) => emitMap(state, map, input, output, parts, lines),
+    struct: (struct) => {
+      const name = emitStructFunction(state, struct, parts)
       lines.push(`${output} = ${name}(${[input, ...dynamicVariables(parts)].join(', ')})`)
-      return
-    }
-  }
-  // `fast` accepts values that already have the expected JavaScript type inline; `rule` is the general case.
-  const [fast, rule] = primitiveCode(type, input)
-  const expected = JSON.stringify(expectedName(type))
-  if (fast !== null) lines.push(`if (${fast}) ${output} = ${input}`)
-  lines.push(
-    `${fast !== null ? 'else ' : ''}if ((${output} = ${rule}) === FAIL) throw conversionError(table, ${pathExpression(parts)}, ${expected}, ${input})`,
-  )
-}
-
-function integralCode(input: string, min: number, max: number): [string, string] {
-  return [
-    `typeof ${input} === 'number' && isSafeInteger(${input}) && ${input} >= ${min} && ${input} <= ${max}`,
-    `toIntegral(${input}, ${min}, ${max})`,
-  ]
-}
-
-/** The inline fast-path condition (or null) and the rule call for a primitive type. */
-function primitiveCode(type: AnySparkNode, input: string): [string | null, string] {
-  switch (type['x-spark']) {
-    case 'string':
-      return [`typeof ${input} === 'string'`, `toText(${input})`]
-    case 'long':
-      return [`typeof ${input} === 'number' && isSafeInteger(${input})`, `toLong(${input})`]
-    case 'integer':
-      return integralCode(input, -2147483648, 2147483647)
-    case 'short':
-      return integralCode(input, -32768, 32767)
-    case 'byte':
-      return integralCode(input, -128, 127)
-    case 'double':
-    case 'float':
-      return [`typeof ${input} === 'number'`, `toDouble(${input})`]
-    case 'boolean':
-      return [`typeof ${input} === 'boolean'`, `toBoolean(${input})`]
-    case 'decimal': {
-      const decimal = type as SparkDecimal
-      return [null, `toDecimal(${input}, ${decimal.precision}, ${decimal.scale})`]
-    }
-    case 'date':
-      return [null, `toDate(${input})`]
-    case 'timestamp':
-      return [null, `toTimestamp(${input})`]
-    case 'timestamp_ntz':
-      return [null, `toTimestampNtz(${input})`]
-    case 'binary':
-      return [null, `toBinary(${input})`]
-    case 'variant':
-      return [`typeof ${input} !== 'string'`, `toVariant(${input})`]
-    default:
-      throw new TypeError(`Cannot convert values of Spark type ${JSON.stringify(type['x-spark'])}`)
-  }
+    },
+  })
 }
 
 function emitArray(

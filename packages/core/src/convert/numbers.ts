@@ -1,4 +1,5 @@
-import { describe, FAIL, type Fail, reject } from './failure.ts'
+import { describeKind } from '../internal/values.ts'
+import { FAIL, type Fail, reject } from './failure.ts'
 
 // Conversion rules for string, integral, floating point, boolean and decimal columns.
 // Each takes a value that is neither null nor undefined and returns the converted value
@@ -90,7 +91,7 @@ export function toLong(value: unknown): number | bigint | Fail {
     case 'bigint':
       return longFromBigint(value)
     default:
-      return reject(`expected an integer, a numeric string or a boolean, got ${describe(value)}`)
+      return reject(`expected an integer, a numeric string or a boolean, got ${describeKind(value)}`)
   }
 }
 
@@ -130,7 +131,7 @@ export function toDouble(value: unknown): number | Fail {
       return special[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
     }
     default:
-      return reject(`expected a number or a numeric string, got ${describe(value)}`)
+      return reject(`expected a number or a numeric string, got ${describeKind(value)}`)
   }
 }
 
@@ -157,7 +158,7 @@ export function toBoolean(value: unknown): boolean | Fail {
     case 'bigint':
       return value !== 0n
     default:
-      return reject(`expected a boolean, a number or a boolean word, got ${describe(value)}`)
+      return reject(`expected a boolean, a number or a boolean word, got ${describeKind(value)}`)
   }
 }
 
@@ -184,7 +185,7 @@ export function toDecimal(value: unknown, precision: number, scale: number): str
       text = value.toString()
       break
     default:
-      return reject(`expected a number or a numeric string, got ${describe(value)}`)
+      return reject(`expected a number or a numeric string, got ${describeKind(value)}`)
   }
   const match = DECIMAL_TEXT.exec(text)
   if (match === null || (match[2] === '' && !match[3])) return reject('not a decimal number')

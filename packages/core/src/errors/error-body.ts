@@ -5,11 +5,7 @@
  * that describe the error, each truncated; the body itself is kept apart, for debug
  * logging only (`ApiCallError.responseBody`).
  */
-
-/** A JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+import { isPlainObject } from '../internal/values.ts'
 
 /**
  * Field names that describe an error in the JSON error bodies of common APIs (OAuth2's
@@ -56,7 +52,7 @@ function errorFields(value: unknown, depth: number): unknown {
       .filter((item) => item !== undefined)
     return items.length > 0 ? items : undefined
   }
-  if (!isJsonObject(value)) return undefined
+  if (!isPlainObject(value)) return undefined
   const out: Record<string, unknown> = {}
   for (const [key, field] of Object.entries(value)) {
     const name = normalise(key)

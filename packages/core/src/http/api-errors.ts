@@ -1,4 +1,4 @@
-import { isJsonObject as isRecord } from '../errors/error-body.ts'
+import { isPlainObject } from '../internal/values.ts'
 import type { ApiErrorHook, ApiErrorVerdict } from './types.ts'
 
 /** GraphQL error codes (`extensions.code` or `type`) that mean "try again later". */
@@ -33,11 +33,11 @@ export interface GraphqlApiErrorOptions {
 export function graphqlApiError(options: GraphqlApiErrorOptions = {}): ApiErrorHook {
   const retryable = new Set(options.retryableCodes ?? GRAPHQL_RETRYABLE)
   return (body) => {
-    if (!isRecord(body) || !Array.isArray(body.errors) || body.errors.length === 0) return undefined
+    if (!isPlainObject(body) || !Array.isArray(body.errors) || body.errors.length === 0) return undefined
     if (options.allowPartialData && body.data !== undefined && body.data !== null) return undefined
-    const errors = body.errors.filter(isRecord)
+    const errors = body.errors.filter(isPlainObject)
     const codes = errors.map((error) => {
-      const extensions = isRecord(error.extensions) ? error.extensions : {}
+      const extensions = isPlainObject(error.extensions) ? error.extensions : {}
       return String(extensions.code ?? error.type ?? '')
     })
     const messages = errors.map((error) => String(error.message ?? 'error')).slice(0, 3)
@@ -69,13 +69,13 @@ const FHIR_TRANSIENT = new Set([
  */
 export function fhirOperationOutcomeApiError(): ApiErrorHook {
   return (body) => {
-    if (!isRecord(body) || body.resourceType !== 'OperationOutcome' || !Array.isArray(body.issue)) return undefined
+    if (!isPlainObject(body) || body.resourceType !== 'OperationOutcome' || !Array.isArray(body.issue)) return undefined
     const issues = body.issue
-      .filter(isRecord)
+      .filter(isPlainObject)
       .filter((issue) => issue.severity === 'error' || issue.severity === 'fatal')
     if (issues.length === 0) return undefined
     const describe = (issue: Record<string, unknown>) => {
-      const details = isRecord(issue.details) ? issue.details.text : undefined
+      const details = isPlainObject(issue.details) ? issue.details.text : undefined
       return `${String(issue.code ?? 'unknown')}: ${String(issue.diagnostics ?? details ?? 'no diagnostics')}`
     }
     return {

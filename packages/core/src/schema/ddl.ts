@@ -1,20 +1,5 @@
-import type { AnySparkNode, SparkArray, SparkDecimal, SparkMap, SparkStruct } from './spark-types.ts'
-
-const SQL_NAMES: Record<string, string> = {
-  string: 'STRING',
-  long: 'BIGINT',
-  integer: 'INT',
-  short: 'SMALLINT',
-  byte: 'TINYINT',
-  double: 'DOUBLE',
-  float: 'FLOAT',
-  boolean: 'BOOLEAN',
-  date: 'DATE',
-  timestamp: 'TIMESTAMP',
-  timestamp_ntz: 'TIMESTAMP_NTZ',
-  binary: 'BINARY',
-  variant: 'VARIANT',
-}
+import { matchSpark } from './match.ts'
+import type { AnySparkNode, SparkStruct } from './spark-types.ts'
 
 const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -29,27 +14,24 @@ function comment(description: string | undefined): string {
 
 /** Spark SQL's name for a type, e.g. `ARRAY<STRUCT<id: BIGINT NOT NULL>>`. */
 export function toSqlType(type: AnySparkNode): string {
-  switch (type['x-spark']) {
-    case 'decimal': {
-      const decimalType = type as SparkDecimal
-      return `DECIMAL(${decimalType.precision},${decimalType.scale})`
-    }
-    case 'array':
-      return `ARRAY<${toSqlType((type as SparkArray).element)}>`
-    case 'map': {
-      const mapType = type as SparkMap
-      return `MAP<${toSqlType(mapType.key)}, ${toSqlType(mapType.value)}>`
-    }
-    case 'struct': {
-      const fields = Object.entries((type as SparkStruct).fields).map(
+  return matchSpark(type, {
+    // The integral types are spelled the SQL way; every other name is the Spark name upper-cased.
+    long: () => 'BIGINT',
+    integer: () => 'INT',
+    short: () => 'SMALLINT',
+    byte: () => 'TINYINT',
+    scalar: (scalar) => scalar['x-spark'].toUpperCase(),
+    decimal: (decimal) => `DECIMAL(${decimal.precision},${decimal.scale})`,
+    array: (array) => `ARRAY<${toSqlType(array.element)}>`,
+    map: (map) => `MAP<${toSqlType(map.key)}, ${toSqlType(map.value)}>`,
+    struct: (struct) => {
+      const fields = Object.entries(struct.fields).map(
         ([name, field]) =>
           `${quoteIdentifier(name)}: ${toSqlType(field)}${field.nullable ? '' : ' NOT NULL'}${comment(field.description)}`,
       )
       return `STRUCT<${fields.join(', ')}>`
-    }
-    default:
-      return SQL_NAMES[type['x-spark']] ?? type['x-spark'].toUpperCase()
-  }
+    },
+  })
 }
 
 /**

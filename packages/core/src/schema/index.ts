@@ -1,5 +1,6 @@
 export { quoteIdentifier, toDdl, toSqlType } from './ddl.ts'
 export { lintSchema, type SchemaLintOptions, type SchemaLintWarning } from './lint.ts'
+export { matchSpark, type SparkCases } from './match.ts'
 export { KEY_KINDS, ORDERABLE_KINDS, resolveField } from './paths.ts'
 export {
   fromSparkJson,
@@ -38,6 +39,8 @@ export {
   type SparkKind,
   type SparkMap,
   type SparkNode,
+  type SparkScalar,
+  type SparkScalarKind,
   type SparkStruct,
   type SparkTypeOptions,
   type SparkValue,

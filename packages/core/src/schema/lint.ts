@@ -1,4 +1,5 @@
-import type { AnySparkNode, SparkArray, SparkMap, SparkStruct } from './spark-types.ts'
+import { isPlainObject } from '../internal/values.ts'
+import type { AnySparkNode, SparkStruct } from './spark-types.ts'
 
 /** One finding of {@link lintSchema}. */
 export interface SchemaLintWarning {
@@ -53,12 +54,11 @@ export function lintSchema(schema: SparkStruct, options: SchemaLintOptions = {})
         }
         return
       case 'map': {
-        const mapType = type as SparkMap
-        if (mapType.key['x-spark'] !== 'string') return
+        if (type.key['x-spark'] !== 'string') return
         const keys = new Set<string>()
         let objects = 0
         for (const sample of samples ?? []) {
-          if (sample && typeof sample === 'object' && !Array.isArray(sample)) {
+          if (isPlainObject(sample)) {
             objects++
             for (const key of Object.keys(sample)) keys.add(key)
           }
@@ -74,13 +74,12 @@ export function lintSchema(schema: SparkStruct, options: SchemaLintOptions = {})
         return
       }
       case 'array': {
-        const element = (type as SparkArray).element
         const elementSamples = samples?.flatMap((sample) => (Array.isArray(sample) ? sample : []))
-        visit(element, `${path}[]`, name, elementSamples)
+        visit(type.element, `${path}[]`, name, elementSamples)
         return
       }
       case 'struct': {
-        const fields = Object.entries((type as SparkStruct).fields)
+        const fields = Object.entries(type.fields)
         if (fields.length === 0)
           warnings.push({ path, code: 'empty-struct', message: `${path} is a struct with no fields` })
         for (const [fieldName, field] of fields) {

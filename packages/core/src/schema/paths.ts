@@ -1,4 +1,4 @@
-import type { AnySparkNode, SparkKind, SparkStruct } from './spark-types.ts'
+import { type AnySparkNode, SCALAR_KINDS, type SparkKind, type SparkStruct } from './spark-types.ts'
 
 /**
  * Resolves a dotted column path (`user.login`) through nested structs. Returns the type
@@ -7,27 +7,21 @@ import type { AnySparkNode, SparkKind, SparkStruct } from './spark-types.ts'
 export function resolveField(schema: SparkStruct, path: string): AnySparkNode | undefined {
   let current: AnySparkNode = schema
   for (const segment of path.split('.')) {
-    if (current['x-spark'] !== 'struct') return undefined
-    const next: AnySparkNode | undefined = (current as SparkStruct).fields[segment]
-    if (next === undefined || !Object.hasOwn((current as SparkStruct).fields, segment)) return undefined
+    if (current['x-spark'] !== 'struct' || !Object.hasOwn(current.fields, segment)) return undefined
+    const next: AnySparkNode | undefined = current.fields[segment]
+    if (next === undefined) return undefined
     current = next
   }
   return current
 }
 
-/** Types whose values have a total order a cursor can advance along. */
+/**
+ * Types whose values have a total order a cursor can advance along: decimal and every type
+ * without parameters except boolean, binary and variant.
+ */
 export const ORDERABLE_KINDS: ReadonlySet<SparkKind> = new Set<SparkKind>([
-  'string',
-  'long',
-  'integer',
-  'short',
-  'byte',
-  'double',
-  'float',
+  ...SCALAR_KINDS.filter((kind) => kind !== 'boolean' && kind !== 'binary' && kind !== 'variant'),
   'decimal',
-  'date',
-  'timestamp',
-  'timestamp_ntz',
 ])
 
 /** Types a primary key column may have (primitive and comparable for equality). */

@@ -1,30 +1,17 @@
 import { LakeflowError } from '../errors/lakeflow-error.ts'
+import { matchSpark } from './match.ts'
 import {
   type AnySparkNode,
   array,
-  binary,
-  boolean,
-  byte,
-  date,
   decimal,
-  double,
-  float,
-  integer,
-  long,
+  isScalarKind,
   map,
-  type SparkArray,
-  type SparkDecimal,
+  SCALAR_KINDS,
   type SparkFields,
-  type SparkMap,
-  type SparkStruct,
   type SparkTypeOptions,
-  short,
-  string,
+  scalar,
   struct,
   type TableSchema,
-  timestamp,
-  timestampNtz,
-  variant,
 } from './spark-types.ts'
 
 /** Spark's JSON form of a data type (`DataType.jsonValue()`). */
@@ -68,64 +55,32 @@ export interface SparkJsonMap {
   valueContainsNull: boolean
 }
 
-const SIMPLE_NAMES: Record<string, string> = {
-  string: 'string',
-  long: 'long',
-  integer: 'integer',
-  short: 'short',
-  byte: 'byte',
-  double: 'double',
-  float: 'float',
-  boolean: 'boolean',
-  date: 'date',
-  timestamp: 'timestamp',
-  timestamp_ntz: 'timestamp_ntz',
-  binary: 'binary',
-  variant: 'variant',
-}
-
 /** The JSON value of a Spark type, as PySpark's `DataType.jsonValue()` returns it. */
 export function toSparkJsonValue(type: AnySparkNode): SparkJsonType {
-  switch (type['x-spark']) {
-    case 'decimal': {
-      const decimalType = type as SparkDecimal
-      return `decimal(${decimalType.precision},${decimalType.scale})`
-    }
-    case 'array': {
-      const arrayType = type as SparkArray
-      return {
-        type: 'array',
-        elementType: toSparkJsonValue(arrayType.element),
-        containsNull: arrayType.element.nullable,
-      }
-    }
-    case 'map': {
-      const mapType = type as SparkMap
-      return {
-        type: 'map',
-        keyType: toSparkJsonValue(mapType.key),
-        valueType: toSparkJsonValue(mapType.value),
-        valueContainsNull: mapType.value.nullable,
-      }
-    }
-    case 'struct': {
-      const structType = type as SparkStruct
-      return {
-        type: 'struct',
-        fields: Object.entries(structType.fields).map(([name, field]) => ({
-          name,
-          type: toSparkJsonValue(field),
-          nullable: field.nullable,
-          metadata: field.description === undefined ? {} : { comment: field.description },
-        })),
-      }
-    }
-    default: {
-      const name = SIMPLE_NAMES[type['x-spark']]
-      if (name === undefined) throw new LakeflowError(`Unknown Spark type node ${JSON.stringify(type['x-spark'])}`)
-      return name
-    }
-  }
+  return matchSpark<SparkJsonType>(type, {
+    scalar: (scalar) => scalar['x-spark'],
+    decimal: (decimalType) => `decimal(${decimalType.precision},${decimalType.scale})`,
+    array: (arrayType) => ({
+      type: 'array',
+      elementType: toSparkJsonValue(arrayType.element),
+      containsNull: arrayType.element.nullable,
+    }),
+    map: (mapType) => ({
+      type: 'map',
+      keyType: toSparkJsonValue(mapType.key),
+      valueType: toSparkJsonValue(mapType.value),
+      valueContainsNull: mapType.value.nullable,
+    }),
+    struct: (structType) => ({
+      type: 'struct',
+      fields: Object.entries(structType.fields).map(([name, field]) => ({
+        name,
+        type: toSparkJsonValue(field),
+        nullable: field.nullable,
+        metadata: field.description === undefined ? {} : { comment: field.description },
+      })),
+    }),
+  })
 }
 
 /**
@@ -298,25 +253,8 @@ function rebuild(type: AnySparkNode, options: SparkTypeOptions): AnySparkNode {
   return out as unknown as AnySparkNode
 }
 
-const SIMPLE_BUILDERS: Record<string, (options: SparkTypeOptions) => AnySparkNode> = {
-  string,
-  long,
-  integer,
-  short,
-  byte,
-  double,
-  float,
-  boolean,
-  date,
-  timestamp,
-  timestamp_ntz: timestampNtz,
-  binary,
-  variant,
-}
-
 function readSimple(name: string, path: string, options: SparkTypeOptions): AnySparkNode {
-  const builder = SIMPLE_BUILDERS[name]
-  if (builder) return builder(options)
+  if (isScalarKind(name)) return scalar(name, options)
   if (name === 'decimal') return decimal(10, 0, options)
   const match = DECIMAL_PATTERN.exec(name)
   if (match) {
@@ -328,6 +266,6 @@ function readSimple(name: string, path: string, options: SparkTypeOptions): AnyS
   }
   throw new SparkJsonError(
     path,
-    `unsupported type ${JSON.stringify(name)}; supported: ${[...Object.keys(SIMPLE_BUILDERS), 'decimal(p,s)', 'array', 'map', 'struct'].join(', ')}`,
+    `unsupported type ${JSON.stringify(name)}; supported: ${[...SCALAR_KINDS, 'decimal(p,s)', 'array', 'map', 'struct'].join(', ')}`,
   )
 }

@@ -1,24 +1,30 @@
 import Type, { type TUnsafe } from 'typebox'
 
+/**
+ * The Spark types that take no parameters: a node of one of these is its name, its
+ * nullability and its comment, nothing more. The order is the one messages list them in.
+ */
+export const SCALAR_KINDS = [
+  'string',
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'double',
+  'float',
+  'boolean',
+  'date',
+  'timestamp',
+  'timestamp_ntz',
+  'binary',
+  'variant',
+] as const
+
+/** The name of a Spark type without parameters. */
+export type SparkScalarKind = (typeof SCALAR_KINDS)[number]
+
 /** The Spark SQL type names a schema node can carry. */
-export type SparkKind =
-  | 'string'
-  | 'long'
-  | 'integer'
-  | 'short'
-  | 'byte'
-  | 'double'
-  | 'float'
-  | 'boolean'
-  | 'decimal'
-  | 'date'
-  | 'timestamp'
-  | 'timestamp_ntz'
-  | 'binary'
-  | 'variant'
-  | 'array'
-  | 'map'
-  | 'struct'
+export type SparkKind = SparkScalarKind | 'decimal' | 'array' | 'map' | 'struct'
 
 /** Options every type builder accepts. */
 export interface SparkTypeOptions {
@@ -56,8 +62,19 @@ export interface SparkNode<Kind extends SparkKind = SparkKind, Value = unknown, 
  */
 export type SparkValue<Node> = Node extends { readonly '~unsafe': infer Value } ? Value : never
 
-/** Any Spark type node. */
-export type AnySparkNode = SparkNode<SparkKind, unknown, boolean>
+/**
+ * Any Spark type node: a union discriminated by `x-spark`, so a `switch` on the kind (or
+ * {@link matchSpark}) sees `element`, `key`/`value`, `fields` or `precision`/`scale`
+ * without a cast.
+ */
+export type AnySparkNode = SparkScalar | SparkDecimal | SparkArray | SparkMap | SparkStruct
+
+/** A type without parameters (`long`, `string`, `timestamp`, ...). */
+export type SparkScalar<
+  Kind extends SparkScalarKind = SparkScalarKind,
+  Value = unknown,
+  Nullable extends boolean = boolean,
+> = SparkNode<Kind, Value, Nullable>
 
 /** `decimal(precision, scale)`: converted values are exact decimal strings such as `"12.50"`. */
 export interface SparkDecimal<Nullable extends boolean = boolean> extends SparkNode<'decimal', string, Nullable> {
@@ -108,18 +125,32 @@ export type TableSchema<Fields extends SparkFields = SparkFields> = SparkStruct<
 /** The converted row type of a table schema. */
 export type Row<Schema extends AnySparkNode> = Exclude<SparkValue<Schema>, null>
 
-function node<Kind extends SparkKind, Value, Options extends SparkTypeOptions>(
+/** Builds a node: the kind, its nullability and comment, and the kind's own members (`extra`). */
+function node<Kind extends SparkKind, Value, Options extends SparkTypeOptions, Extra extends object = {}>(
   kind: Kind,
   options: Options | undefined,
-  extra: Record<string, unknown> = {},
-): SparkNode<Kind, Value, NullableOf<Options>> {
+  extra?: Extra,
+): SparkNode<Kind, Value, NullableOf<Options>> & Extra {
   const schema: Record<string, unknown> = { 'x-spark': kind, nullable: options?.nullable !== false, ...extra }
   if (options?.description !== undefined) schema.description = options.description
   return Type.Unsafe<WithNull<Value, NullableOf<Options>>>(schema as never) as unknown as SparkNode<
     Kind,
     Value,
     NullableOf<Options>
-  >
+  > &
+    Extra
+}
+
+const SCALARS: ReadonlySet<string> = new Set(SCALAR_KINDS)
+
+/** True when `name` is the name of a type without parameters. */
+export function isScalarKind(name: string): name is SparkScalarKind {
+  return SCALARS.has(name)
+}
+
+/** The node of a type without parameters, by name: `scalar('long')` is `long()`. */
+export function scalar<Kind extends SparkScalarKind>(kind: Kind, options?: SparkTypeOptions): SparkScalar<Kind> {
+  return node<Kind, unknown, SparkTypeOptions>(kind, options)
 }
 
 /** `string`. */
@@ -190,7 +221,10 @@ export function decimal<const Options extends SparkTypeOptions = {}>(
   if (!Number.isInteger(scale) || scale < 0 || scale > precision) {
     throw new RangeError(`decimal scale must be an integer from 0 to the precision (${precision}), got ${scale}`)
   }
-  return node<'decimal', string, Options>('decimal', options, { precision, scale }) as SparkDecimal<NullableOf<Options>>
+  return node<'decimal', string, Options, { readonly precision: number; readonly scale: number }>('decimal', options, {
+    precision,
+    scale,
+  })
 }
 
 /** `array<element>`. The element's `nullable` is the array's `containsNull`. */
@@ -198,10 +232,7 @@ export function array<Element extends AnySparkNode, const Options extends SparkT
   element: Element,
   options?: Options,
 ): SparkArray<Element, NullableOf<Options>> {
-  return node<'array', SparkValue<Element>[], Options>('array', options, { element }) as SparkArray<
-    Element,
-    NullableOf<Options>
-  >
+  return node<'array', SparkValue<Element>[], Options, { readonly element: Element }>('array', options, { element })
 }
 
 /**
@@ -214,10 +245,12 @@ export function map<Key extends AnySparkNode, Value extends AnySparkNode, const 
   options?: Options,
 ): SparkMap<Key, Value, NullableOf<Options>> {
   // Spark map keys are never null: the stored key node says so, whatever was passed.
-  return node<'map', Map<Exclude<SparkValue<Key>, null>, SparkValue<Value>>, Options>('map', options, {
-    key: key.nullable ? { ...key, nullable: false } : key,
-    value,
-  }) as SparkMap<Key, Value, NullableOf<Options>>
+  return node<
+    'map',
+    Map<Exclude<SparkValue<Key>, null>, SparkValue<Value>>,
+    Options,
+    { readonly key: Key; readonly value: Value }
+  >('map', options, { key: key.nullable ? withNullable(key, false) : key, value })
 }
 
 /** `struct<...>`. Field order is declaration order. */
@@ -236,10 +269,7 @@ export function struct<const Fields extends SparkFields, const Options extends S
     }
     seen.set(folded, name)
   }
-  return node<'struct', StructValue<Fields>, Options>('struct', options, { fields }) as SparkStruct<
-    Fields,
-    NullableOf<Options>
-  >
+  return node<'struct', StructValue<Fields>, Options, { readonly fields: Fields }>('struct', options, { fields })
 }
 
 /** A table schema: a non-nullable struct. */

@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
-import { excerpt } from '../errors/redact.ts'
+import { isPlainObject as isMapping, describeValue as shown } from '../internal/values.ts'
 
 /**
  * Schema keyword holding the phrase a message uses for what was expected at that position:
@@ -38,15 +38,6 @@ export function formatDocumentPath(segments: Segments): string {
     else path += `[${JSON.stringify(segment)}]`
   }
   return path
-}
-
-/** A short, redacted text form of a value for messages; `nothing` for a missing one. */
-function shown(value: unknown): string {
-  return value === undefined ? 'nothing' : excerpt(value, 60)
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function jsonType(value: unknown): string {

@@ -1,4 +1,4 @@
-import type { AnySparkNode, SparkArray, SparkMap, SparkStruct } from '@lakeflow/core/schema'
+import { type AnySparkNode, matchSpark } from '@lakeflow/core/schema'
 
 const DAY_MS = 86_400_000
 
@@ -65,53 +65,44 @@ class Generator {
   }
 
   private nonNull(type: AnySparkNode, input: string): string {
-    switch (type['x-spark']) {
-      case 'string':
-      case 'decimal':
-        return `JSON.stringify(${input})`
-      case 'long':
-      case 'integer':
-      case 'short':
-      case 'byte':
-        return `R.long(${input})`
-      case 'double':
-      case 'float':
-        return `R.dbl(${input})`
-      case 'boolean':
-        return `(${input} ? 'true' : 'false')`
-      case 'timestamp':
-        return `R.ts(${input})`
-      case 'timestamp_ntz':
-        return `R.ntz(${input})`
-      case 'date':
-        return `R.date(${input})`
-      case 'binary':
-        return `R.bin(${input})`
-      case 'variant':
-        return `R.variant(${input})`
-      case 'array':
-        return `${this.helper((name) => {
-          const element = this.render((type as SparkArray).element, 'v[i]')
+    const integral = () => `R.long(${input})`
+    const double = () => `R.dbl(${input})`
+    return matchSpark(type, {
+      string: () => `JSON.stringify(${input})`,
+      decimal: () => `JSON.stringify(${input})`,
+      long: integral,
+      integer: integral,
+      short: integral,
+      byte: integral,
+      double,
+      float: double,
+      boolean: () => `(${input} ? 'true' : 'false')`,
+      timestamp: () => `R.ts(${input})`,
+      timestamp_ntz: () => `R.ntz(${input})`,
+      date: () => `R.date(${input})`,
+      binary: () => `R.bin(${input})`,
+      variant: () => `R.variant(${input})`,
+      array: (array) =>
+        `${this.helper((name) => {
+          const element = this.render(array.element, 'v[i]')
           return `function ${name}(v) { let s = '['; for (let i = 0; i < v.length; i++) { if (i > 0) s += ','; s += ${element} } return s + ']' }`
-        })}(${input})`
-      case 'map':
-        return `${this.helper((name) => {
-          const item = this.render((type as SparkMap).value, 'e[1]')
+        })}(${input})`,
+      map: (map) =>
+        `${this.helper((name) => {
+          const item = this.render(map.value, 'e[1]')
           return `function ${name}(v) { const es = R.entries(v); let s = '{'; for (let i = 0; i < es.length; i++) { const e = es[i]; if (i > 0) s += ','; s += JSON.stringify(String(e[0])) + ':' + ${item} } return s + '}' }`
-        })}(${input})`
-      case 'struct':
-        return `${this.helper((name) => {
-          const fields = Object.entries((type as SparkStruct).fields)
+        })}(${input})`,
+      struct: (struct) =>
+        `${this.helper((name) => {
+          const fields = Object.entries(struct.fields)
           if (fields.length === 0) return `function ${name}(v) { return '{}' }`
           const parts = fields.map(
             ([field, fieldType], index) =>
               `${JSON.stringify(`${index === 0 ? '{' : ','}${JSON.stringify(field)}:`)} + ${this.render(fieldType, `v[${JSON.stringify(field)}]`)}`,
           )
           return `function ${name}(v) { return ${parts.join(' + ')} + '}' }`
-        })}(${input})`
-      default:
-        return `JSON.stringify(${input})`
-    }
+        })}(${input})`,
+    })
   }
 
   private helper(build: (name: string) => string): string {

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { documentIssues, formatDocumentPath } from '@lakeflow/core/validate'
+import type { Static } from 'typebox'
 import { parse as parseYaml } from 'yaml'
-import { childPath, describeValue, PipelineSpecError, type SpecIssue } from './spec-error.ts'
+import { ConnectionsDocument } from './spec-documents.ts'
+import { PipelineSpecError, type SpecIssue, specIssues } from './spec-error.ts'
 
 /** The connections file looked up in the working directory when none is given. */
 export const DEFAULT_CONNECTIONS_FILE = 'lakeflow.connections.yaml'
@@ -24,57 +27,21 @@ export interface ConnectionsFile {
   readonly connections: ReadonlyMap<string, Connection>
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /**
  * Parses a connections document:
  * `connections: { my_github: { connector: github, options: { token: ${GITHUB_TOKEN} } } }`.
+ * @throws PipelineSpecError listing every problem with its path
  */
 export function parseConnections(document: unknown, file: string): ConnectionsFile {
-  const issues: SpecIssue[] = []
-  const connections = new Map<string, Connection>()
-  if (!isMapping(document) || !isMapping(document.connections)) {
-    throw new PipelineSpecError(
-      file,
-      [{ path: 'connections', message: 'expected a mapping of connection names to { connector, options }' }],
-      'connections file',
-    )
-  }
-  for (const key of Object.keys(document)) {
-    if (key !== 'connections') issues.push({ path: key, message: 'unknown key; expected connections' })
-  }
-  for (const [name, entry] of Object.entries(document.connections)) {
-    const where = childPath('connections', name)
-    if (!isMapping(entry)) {
-      issues.push({
-        path: where,
-        message: `expected a mapping with connector and options, got ${describeValue(entry)}`,
-      })
-      continue
-    }
-    for (const key of Object.keys(entry)) {
-      if (key !== 'connector' && key !== 'options')
-        issues.push({ path: childPath(where, key), message: 'unknown key; expected connector, options' })
-    }
-    if (typeof entry.connector !== 'string' || entry.connector.trim() === '') {
-      issues.push({
-        path: childPath(where, 'connector'),
-        message: `expected a connector name such as github, got ${describeValue(entry.connector)}`,
-      })
-      continue
-    }
-    if (entry.options !== undefined && !isMapping(entry.options)) {
-      issues.push({
-        path: childPath(where, 'options'),
-        message: `expected a mapping of option names to values, got ${describeValue(entry.options)}`,
-      })
-      continue
-    }
-    connections.set(name, { name, connector: entry.connector.trim(), options: { ...(entry.options ?? {}) } })
-  }
+  const issues = specIssues(documentIssues(ConnectionsDocument, document))
   if (issues.length > 0) throw new PipelineSpecError(file, issues, 'connections file')
+  const entries = Object.entries((document as Static<typeof ConnectionsDocument>).connections)
+  const connections = new Map<string, Connection>(
+    entries.map(([name, entry]) => [
+      name,
+      { name, connector: entry.connector.trim(), options: { ...(entry.options ?? {}) } },
+    ]),
+  )
   return { file, connections }
 }
 
@@ -135,7 +102,7 @@ export function expandEnv(
       if (found !== undefined && found !== '') return found
       if (fallback !== undefined) return fallback
       issues.push({
-        path: childPath('options', key),
+        path: formatDocumentPath(['options', key]),
         message: `environment variable ${name} is not set; export it or set the option another way`,
       })
       return ''

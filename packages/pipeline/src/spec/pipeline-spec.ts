@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises'
+import { describeValue } from '@lakeflow/core/internal'
+import { documentIssues, formatDocumentPath } from '@lakeflow/core/validate'
+import type { Static } from 'typebox'
 import { parse as parseYaml } from 'yaml'
-import { childPath, describeValue, PipelineSpecError, type SpecIssue } from './spec-error.ts'
+import { type ObjectDocument, PipelineSpecDocument } from './spec-documents.ts'
+import { PipelineSpecError, type SpecIssue, specIssues } from './spec-error.ts'
 
 /** `scd_type` values (upstream `get_scd_type`, upper-cased on input). */
 export const SCD_TYPES = ['SCD_TYPE_1', 'SCD_TYPE_2', 'APPEND_ONLY'] as const
@@ -20,7 +24,7 @@ export interface TableSpec {
   readonly table_configuration: Readonly<Record<string, string>>
 }
 
-/** A pipeline spec in upstream's format (upstream-spec §3.1). */
+/** A pipeline spec, in the format the Python runner reads. */
 export interface PipelineSpec {
   readonly connection_name: string
   readonly objects: readonly { readonly table: TableSpec }[]
@@ -41,52 +45,10 @@ export interface ResolvedTableSpec {
   readonly clusterBy?: readonly string[]
 }
 
-const TOP_KEYS = ['connection_name', 'objects']
-const OBJECT_KEYS = ['table']
-const TABLE_KEYS = [
-  'source_table',
-  'destination_catalog',
-  'destination_schema',
-  'destination_table',
-  'table_configuration',
-]
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function unknownKeys(value: Record<string, unknown>, allowed: readonly string[], path: string, issues: SpecIssue[]) {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      issues.push({ path: childPath(path, key), message: `unknown key; expected one of ${allowed.join(', ')}` })
-    }
-  }
-}
-
-function requireString(value: unknown, path: string, issues: SpecIssue[], optional = false): string | undefined {
-  if (value === undefined && optional) return undefined
-  if (typeof value !== 'string') {
-    issues.push({
-      path,
-      message:
-        value === undefined
-          ? 'required, expected a non-empty string'
-          : `expected a string, got ${describeValue(value)}`,
-    })
-    return undefined
-  }
-  if (value.trim() === '') {
-    issues.push({ path, message: 'expected a non-empty string, got ""' })
-    return undefined
-  }
-  return value
-}
-
 /**
  * Normalises a `table_configuration` value to the string a connector receives. Deliberately
- * JSON-sane where upstream uses Python's `str()` (quirk §10.11): `true` → `"true"` (not
- * `"True"`), `500` → `"500"`, lists and mappings → JSON text. `null` is rejected rather than
- * becoming upstream's `"None"`.
+ * JSON-sane where the Python runner uses `str()`: `true` → `"true"` (not `"True"`), `500` →
+ * `"500"`, lists and mappings → JSON text. `null` is rejected rather than becoming `"None"`.
  */
 export function normaliseConfigValue(value: unknown): string | undefined {
   if (typeof value === 'string') return value
@@ -95,25 +57,10 @@ export function normaliseConfigValue(value: unknown): string | undefined {
   return JSON.stringify(value)
 }
 
-function parseConfiguration(value: unknown, path: string, issues: SpecIssue[]): Record<string, string> {
-  if (value === undefined) return {}
-  if (!isMapping(value)) {
-    issues.push({ path, message: `expected a mapping of option names to values, got ${describeValue(value)}` })
-    return {}
-  }
+/** The configuration with every value normalised to a string (the shape is already checked). */
+function normaliseConfiguration(value: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [key, raw] of Object.entries(value)) {
-    const text = normaliseConfigValue(raw)
-    if (text === undefined) {
-      issues.push({
-        path: childPath(path, key),
-        message: 'expected a value, got null (remove the key to leave it unset)',
-      })
-      continue
-    }
-    out[key] = text
-  }
-  checkReserved(out, path, issues)
+  for (const [key, raw] of Object.entries(value ?? {})) out[key] = normaliseConfigValue(raw) ?? ''
   return out
 }
 
@@ -157,24 +104,19 @@ export function parseClusterBy(text: string | undefined): string[] | undefined {
   return [text.trim()]
 }
 
-function checkReserved(config: Record<string, string>, path: string, issues: SpecIssue[]): void {
+function checkReserved(config: Record<string, string>, path: readonly (string | number)[], issues: SpecIssue[]): void {
+  const at = (key: string) => formatDocumentPath([...path, key])
   const scd = config.scd_type
   if (scd !== undefined && !(SCD_TYPES as readonly string[]).includes(scd.trim().toUpperCase())) {
-    issues.push({
-      path: childPath(path, 'scd_type'),
-      message: `expected one of ${SCD_TYPES.join(', ')}, got ${describeValue(scd)}`,
-    })
+    issues.push({ path: at('scd_type'), message: `expected one of ${SCD_TYPES.join(', ')}, got ${describeValue(scd)}` })
   }
   if (config.primary_keys !== undefined) {
     if (config.primary_keys.trim() === '') {
-      issues.push({
-        path: childPath(path, 'primary_keys'),
-        message: 'expected a column name or a list of them, got ""',
-      })
-    } else parseKeyList(config.primary_keys, childPath(path, 'primary_keys'), issues)
+      issues.push({ path: at('primary_keys'), message: 'expected a column name or a list of them, got ""' })
+    } else parseKeyList(config.primary_keys, at('primary_keys'), issues)
   }
   if (config.sequence_by !== undefined && config.sequence_by.trim() === '') {
-    issues.push({ path: childPath(path, 'sequence_by'), message: 'expected a column name, got ""' })
+    issues.push({ path: at('sequence_by'), message: 'expected a column name, got ""' })
   }
 }
 
@@ -185,75 +127,58 @@ function checkReserved(config: Record<string, string>, path: string, issues: Spe
  * @throws PipelineSpecError listing every problem
  */
 export function parsePipelineSpec(value: unknown, source = '<inline>'): PipelineSpec {
-  const issues: SpecIssue[] = []
-  if (!isMapping(value)) {
-    throw new PipelineSpecError(source, [
-      { path: '(root)', message: `expected a mapping with connection_name and objects, got ${describeValue(value)}` },
-    ])
-  }
-  unknownKeys(value, TOP_KEYS, '', issues)
-  const connectionName = requireString(value.connection_name, 'connection_name', issues)
+  const shapeIssues = documentIssues(PipelineSpecDocument, value)
+  const issues = specIssues(shapeIssues)
+  // The reserved keys of every entry whose shape is right are checked too, so one pass reports everything.
+  const misshapen = new Set(
+    shapeIssues.filter((issue) => issue.segments[0] === 'objects').map((issue) => issue.segments[1]),
+  )
   const objects: { table: TableSpec }[] = []
-  if (!Array.isArray(value.objects) || value.objects.length === 0) {
-    issues.push({
-      path: 'objects',
-      message: `expected a non-empty list of { table: ... } entries, got ${value.objects === undefined ? 'nothing' : describeValue(value.objects)}`,
-    })
-  } else {
-    value.objects.forEach((entry: unknown, index: number) => {
-      const table = parseObject(entry, childPath('objects', index), issues)
-      if (table) objects.push({ table })
+  const positions: number[] = []
+  const entries = (value as { objects?: unknown } | null | undefined)?.objects
+  if (Array.isArray(entries)) {
+    entries.forEach((entry: Static<typeof ObjectDocument>, index: number) => {
+      if (misshapen.has(index)) return
+      const table = tableSpec(entry.table, ['objects', index, 'table'], issues)
+      if (table === undefined) return
+      objects.push({ table })
+      positions.push(index)
     })
   }
-  checkDuplicates(objects, issues)
-  if (issues.length > 0 || connectionName === undefined) throw new PipelineSpecError(source, issues)
-  return { connection_name: connectionName, objects }
+  checkDuplicates(objects, positions, issues)
+  if (issues.length > 0) throw new PipelineSpecError(source, issues)
+  const document = value as Static<typeof PipelineSpecDocument>
+  return { connection_name: document.connection_name, objects }
 }
 
-function parseObject(entry: unknown, path: string, issues: SpecIssue[]): TableSpec | undefined {
-  if (!isMapping(entry)) {
-    issues.push({ path, message: `expected a mapping with the key table, got ${describeValue(entry)}` })
-    return undefined
-  }
-  unknownKeys(entry, OBJECT_KEYS, path, issues)
-  const tablePath = childPath(path, 'table')
-  const table = entry.table
-  if (!isMapping(table)) {
-    issues.push({
-      path: tablePath,
-      message: `expected a mapping with source_table, got ${table === undefined ? 'nothing' : describeValue(table)}`,
-    })
-    return undefined
-  }
-  unknownKeys(table, TABLE_KEYS, tablePath, issues)
+/** The table of an entry with its configuration normalised, or undefined when a reserved key is wrong. */
+function tableSpec(
+  table: Static<typeof ObjectDocument>['table'],
+  path: readonly (string | number)[],
+  issues: SpecIssue[],
+): TableSpec | undefined {
   const before = issues.length
-  const sourceTable = requireString(table.source_table, childPath(tablePath, 'source_table'), issues)
-  const out: { -readonly [K in keyof TableSpec]: TableSpec[K] } = {
-    source_table: sourceTable ?? '',
-    table_configuration: parseConfiguration(
-      table.table_configuration,
-      childPath(tablePath, 'table_configuration'),
-      issues,
-    ),
-  }
-  for (const key of ['destination_catalog', 'destination_schema', 'destination_table'] as const) {
-    const text = requireString(table[key], childPath(tablePath, key), issues, true)
-    if (text !== undefined) out[key] = text
-  }
+  const { table_configuration: configuration, ...names } = table
+  const out: TableSpec = { ...names, table_configuration: normaliseConfiguration(configuration) }
+  checkReserved(out.table_configuration, [...path, 'table_configuration'], issues)
   return issues.length === before ? out : undefined
 }
 
-function checkDuplicates(objects: readonly { table: TableSpec }[], issues: SpecIssue[]): void {
+function checkDuplicates(
+  objects: readonly { table: TableSpec }[],
+  positions: readonly number[],
+  issues: SpecIssue[],
+): void {
   const seen = new Map<string, number>()
   objects.forEach(({ table }, index) => {
     const name = `${table.destination_schema ?? ''}.${table.destination_table ?? table.source_table}`.toLowerCase()
     const earlier = seen.get(name)
     if (earlier !== undefined) {
       issues.push({
-        path: `objects[${index}].table`,
+        path: formatDocumentPath(['objects', positions[index]!, 'table']),
         message: `writes the same destination table as objects[${earlier}]; set destination_table to tell them apart`,
       })
-    } else seen.set(name, index)
+    } else seen.set(name, positions[index]!)
   })
 }
 

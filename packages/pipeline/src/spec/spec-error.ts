@@ -1,4 +1,5 @@
 import { hasMarker, LakeflowError } from '@lakeflow/core/errors'
+import type { DocumentIssue } from '@lakeflow/core/validate'
 
 const PIPELINE_SPEC_ERROR = Symbol.for('lakeflow.error.PipelineSpecError')
 
@@ -35,17 +36,7 @@ export class PipelineSpecError extends LakeflowError {
   }
 }
 
-/** Describes a value for messages: `"scd3"`, `42`, `a list`, `a mapping`, `null`. */
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  if (typeof value === 'object') return 'a mapping'
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)
-  return String(value)
-}
-
-/** Joins a path and a key the way messages print them. */
-export function childPath(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`
-  return path === '' ? key : `${path}.${key}`
+/** The issues of core's `documentIssues` as spec issues: the document itself is `(root)`. */
+export function specIssues(issues: readonly DocumentIssue[]): SpecIssue[] {
+  return issues.map((issue) => ({ path: issue.path === '' ? '(root)' : issue.path, message: issue.message }))
 }

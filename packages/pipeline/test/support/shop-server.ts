@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { seededRandom } from '@lakeflow/core/internal'
 
 /**
  * A tiny real HTTP source for pipeline tests ("shop"): products (snapshot, paged by page
@@ -35,18 +36,6 @@ export interface ShopServer {
 export type ShopTable = 'products' | 'users' | 'orders' | 'events'
 
 const START = Date.parse('2024-01-01T00:00:00Z')
-
-/** Seeded PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Seeds a shop with deterministic data: `size` products, users, orders and events. */
 export function seedShop(shop: ShopServer, size = 30): void {

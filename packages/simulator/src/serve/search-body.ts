@@ -1,3 +1,4 @@
+import { isPlainObject } from '@lakeflow/core/internal'
 import type { FilterClause } from '../corpus/filter.ts'
 import type { SortSpec } from '../corpus/view.ts'
 import type { ParamSpec } from '../types.ts'
@@ -18,9 +19,6 @@ const COMPARISONS: Record<string, FilterClause['op']> = {
   NOT_HAS_PROPERTY: 'missing',
 }
 const OPERATORS = [...Object.keys(COMPARISONS), 'BETWEEN']
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /** The record field a property name stands for: `fields[name]`, else `field_prefix + name` (dots in the name kept). */
 function fieldOf(param: SearchParam, name: string): string {
@@ -44,11 +42,11 @@ function text(value: unknown, where: string): string {
 export function filterGroups(param: SearchParam, name: string, value: unknown): FilterClause[][] {
   if (!Array.isArray(value)) throw new BadRequest(`${name}: expected a list of {filters: [...]}`)
   return value.map((group, groupIndex) => {
-    const filters = isMapping(group) ? group.filters : undefined
+    const filters = isPlainObject(group) ? group.filters : undefined
     if (!Array.isArray(filters)) throw new BadRequest(`${name}[${groupIndex}]: expected {filters: [...]}`)
     return filters.flatMap((filter, index): FilterClause[] => {
       const where = `${name}[${groupIndex}].filters[${index}]`
-      if (!isMapping(filter) || typeof filter.propertyName !== 'string' || typeof filter.operator !== 'string')
+      if (!isPlainObject(filter) || typeof filter.propertyName !== 'string' || typeof filter.operator !== 'string')
         throw new BadRequest(`${where}: expected {propertyName, operator, value}`)
       const field = fieldOf(param, filter.propertyName)
       const operator = filter.operator.toUpperCase()
@@ -81,7 +79,7 @@ export function searchSort(param: SearchParam, name: string, value: unknown): So
   const first: unknown = value[0]
   if (first === undefined) return undefined
   if (typeof first === 'string') return { field: fieldOf(param, first), direction: 1 }
-  if (!isMapping(first) || typeof first.propertyName !== 'string')
+  if (!isPlainObject(first) || typeof first.propertyName !== 'string')
     throw new BadRequest(`${name}[0]: expected {propertyName, direction} or a property name`)
   const direction = String(first.direction ?? 'ASCENDING').toUpperCase()
   if (direction !== 'ASCENDING' && direction !== 'DESCENDING')

@@ -1,3 +1,4 @@
+import { isPlainObject } from '@lakeflow/core/internal'
 import { Type } from '@lakeflow/core/options'
 import { documentIssues, formatDocumentPath } from '@lakeflow/core/validate'
 import type { TSchema } from 'typebox'
@@ -24,9 +25,6 @@ export interface CheckedSpec {
   tolerable: SpecIssue[]
 }
 
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-
 /** Path placeholders of an endpoint path, in order. */
 export function placeholders(path: string): string[] {
   return [...path.matchAll(PLACEHOLDER)].map((match) => match[1]!)
@@ -34,7 +32,7 @@ export function placeholders(path: string): string[] {
 
 /** `METHOD path` of a raw endpoint entry, with `?` for a missing part. */
 function labelOf(entry: unknown): string | undefined {
-  if (!isMapping(entry)) return undefined
+  if (!isPlainObject(entry)) return undefined
   const method = typeof entry.method === 'string' ? entry.method : '?'
   const path = typeof entry.path === 'string' ? entry.path : '?'
   return `${method} ${path}`
@@ -47,7 +45,7 @@ function labelOf(entry: unknown): string | undefined {
  */
 export function checkSpec(raw: unknown): CheckedSpec {
   const document = normalise(raw)
-  const endpoints = isMapping(document) && Array.isArray(document.endpoints) ? document.endpoints : []
+  const endpoints = isPlainObject(document) && Array.isArray(document.endpoints) ? document.endpoints : []
   const issues: SpecIssue[] = documentIssues(SourceSpecSchema, document).map((issue) => {
     const [first, index] = issue.segments
     const label = first === 'endpoints' && typeof index === 'number' ? labelOf(endpoints[index]) : undefined
@@ -75,7 +73,7 @@ export function checkSpec(raw: unknown): CheckedSpec {
         message: `duplicate of endpoints[${first}]; the first matching endpoint always wins, so this one is never used`,
       })
   })
-  if (isMapping(document) && isMapping(document.corpora) && fits(CorporaSchema, document.corpora))
+  if (isPlainObject(document) && isPlainObject(document.corpora) && fits(CorporaSchema, document.corpora))
     checkTouches(spec, issues)
   return { spec, issues, tolerable }
 }
@@ -88,10 +86,10 @@ const fits = (schema: TSchema, value: unknown) => documentIssues(schema, value).
  * well formed (so the rules between keys can run beside the schema's own issues).
  */
 function wellFormed(entry: unknown): EndpointSpec | undefined {
-  if (!isMapping(entry) || typeof entry.path !== 'string' || typeof entry.method !== 'string') return undefined
+  if (!isPlainObject(entry) || typeof entry.path !== 'string' || typeof entry.method !== 'string') return undefined
   if (entry.response !== undefined && !fits(ResponseSchema, entry.response)) return undefined
   for (const key of ['params', 'body', 'path_filters'] as const)
-    if (entry[key] !== undefined && !isMapping(entry[key])) return undefined
+    if (entry[key] !== undefined && !isPlainObject(entry[key])) return undefined
   const valid = (params: unknown) =>
     params === undefined
       ? undefined
@@ -103,11 +101,13 @@ function wellFormed(entry: unknown): EndpointSpec | undefined {
 
 /** Upper-cases methods, so `get` and `GET` are one method. */
 function normalise(raw: unknown): unknown {
-  if (!isMapping(raw) || !Array.isArray(raw.endpoints)) return raw
+  if (!isPlainObject(raw) || !Array.isArray(raw.endpoints)) return raw
   return {
     ...raw,
     endpoints: raw.endpoints.map((entry) =>
-      isMapping(entry) && typeof entry.method === 'string' ? { ...entry, method: entry.method.toUpperCase() } : entry,
+      isPlainObject(entry) && typeof entry.method === 'string'
+        ? { ...entry, method: entry.method.toUpperCase() }
+        : entry,
     ),
   }
 }

@@ -1,4 +1,4 @@
-import type { AnySparkNode, SparkArray, SparkDecimal, SparkMap, SparkStruct, TableSchema } from '@lakeflow/core/schema'
+import { type AnySparkNode, matchSpark, type TableSchema } from '@lakeflow/core/schema'
 import {
   Binary,
   Bool as Boolean_,
@@ -35,57 +35,35 @@ export const VARIANT_FIELD_METADATA: ReadonlyMap<string, string> = new Map([['va
  * array → list<element>, variant → struct<value: binary not null, metadata: binary not null>.
  */
 export function toArrowType(type: AnySparkNode): DataType {
-  switch (type['x-spark']) {
-    case 'string':
-      return new Utf8()
-    case 'binary':
-      return new Binary()
-    case 'long':
-      return new Int64()
-    case 'integer':
-      return new Int32()
-    case 'short':
-      return new Int16()
-    case 'byte':
-      return new Int8()
-    case 'double':
-      return new Float64()
-    case 'float':
-      return new Float32()
-    case 'boolean':
-      return new Boolean_()
-    case 'decimal': {
-      const decimal = type as SparkDecimal
-      return new Decimal(decimal.scale, decimal.precision, 128)
-    }
-    case 'date':
-      return new DateDay()
-    case 'timestamp':
-      return new TimestampMicrosecond('UTC')
-    case 'timestamp_ntz':
-      return new TimestampMicrosecond(null)
-    case 'variant':
-      return new Struct([
+  return matchSpark<DataType>(type, {
+    string: () => new Utf8(),
+    binary: () => new Binary(),
+    long: () => new Int64(),
+    integer: () => new Int32(),
+    short: () => new Int16(),
+    byte: () => new Int8(),
+    double: () => new Float64(),
+    float: () => new Float32(),
+    boolean: () => new Boolean_(),
+    decimal: (decimal) => new Decimal(decimal.scale, decimal.precision, 128),
+    date: () => new DateDay(),
+    timestamp: () => new TimestampMicrosecond('UTC'),
+    timestamp_ntz: () => new TimestampMicrosecond(null),
+    variant: () =>
+      new Struct([
         new Field('value', new Binary(), false),
         new Field('metadata', new Binary(), false, new Map(VARIANT_FIELD_METADATA)),
-      ])
-    case 'array': {
-      const element = (type as SparkArray).element
-      return new List(new Field('element', toArrowType(element), element.nullable))
-    }
-    case 'map': {
-      const map = type as SparkMap
+      ]),
+    array: (array) => new List(new Field('element', toArrowType(array.element), array.element.nullable)),
+    map: (map) => {
       const entries = new Struct([
         new Field('key', toArrowType(map.key), false),
         new Field('value', toArrowType(map.value), map.value.nullable),
       ])
       return new Map_(new Field('entries', entries, false), false)
-    }
-    case 'struct':
-      return new Struct(Object.entries((type as SparkStruct).fields).map(([name, field]) => toArrowField(name, field)))
-    default:
-      throw new TypeError(`No Arrow mapping for Spark type ${JSON.stringify(type['x-spark'])}`)
-  }
+    },
+    struct: (struct) => new Struct(Object.entries(struct.fields).map(([name, field]) => toArrowField(name, field))),
+  })
 }
 
 /** The Arrow field for a named Spark field. */

@@ -1,3 +1,4 @@
+import { describeValue } from '@lakeflow/core/internal'
 import type { AnySparkNode } from '@lakeflow/core/schema'
 import type { Data, DataType } from 'apache-arrow'
 import { toArrowType } from './arrow-schema.ts'
@@ -24,8 +25,7 @@ export interface ColumnBuilder {
 export class ArrowValueError extends TypeError {
   readonly path: string
   constructor(path: string, expected: string, value: unknown) {
-    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : String(value).slice(0, 80)
-    super(`Field "${path}": expected ${expected} for the Arrow column, got ${shown} (${typeof value})`)
+    super(`Field "${path}": expected ${expected} for the Arrow column, got ${describeValue(value)}`)
     this.name = 'ArrowValueError'
     this.path = path
   }

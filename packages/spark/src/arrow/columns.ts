@@ -1,4 +1,12 @@
-import type { AnySparkNode, SparkArray, SparkDecimal, SparkMap, SparkStruct } from '@lakeflow/core/schema'
+import { isPlainObject } from '@lakeflow/core/internal'
+import {
+  type AnySparkNode,
+  matchSpark,
+  Spark,
+  type SparkArray,
+  type SparkMap,
+  type SparkStruct,
+} from '@lakeflow/core/schema'
 import { type Data, type DataType, makeData } from 'apache-arrow'
 import { OffsetBuffer } from './buffers.ts'
 import { ArrowValueError, BaseBuilder, type ColumnBuilder } from './column-base.ts'
@@ -58,7 +66,7 @@ class MapBuilder extends BaseBuilder {
   }
 
   appendValue(value: unknown): void {
-    const entries = value instanceof Map ? value.entries() : isObject(value) ? Object.entries(value) : undefined
+    const entries = value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value) : undefined
     if (entries === undefined) throw new ArrowValueError(this.path, 'a Map', value)
     for (const [key, item] of entries) {
       this.keys.append(key)
@@ -96,10 +104,6 @@ class MapBuilder extends BaseBuilder {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /** struct<...>: plain objects with one property per field. */
 class StructBuilder extends BaseBuilder {
   private readonly names: string[]
@@ -112,7 +116,7 @@ class StructBuilder extends BaseBuilder {
   }
 
   appendValue(value: unknown): void {
-    if (!isObject(value)) throw new ArrowValueError(this.path, 'an object', value)
+    if (!isPlainObject(value)) throw new ArrowValueError(this.path, 'an object', value)
     for (let index = 0; index < this.names.length; index++) this.children[index]!.append(value[this.names[index]!])
     this.length++
   }
@@ -144,7 +148,7 @@ class VariantBuilder extends BaseBuilder {
 
   constructor(spark: AnySparkNode, path: string) {
     super(spark, path)
-    const binary = { 'x-spark': 'binary', nullable: false } as unknown as AnySparkNode
+    const binary = Spark.binary({ nullable: false })
     this.value = new VariableBuilder(binary, `${path}.value`, false)
     this.metadata = new VariableBuilder(binary, `${path}.metadata`, false)
   }
@@ -181,39 +185,23 @@ const VARIANT_EMPTY_METADATA = new Uint8Array([1, 0, 0])
 
 /** Creates the builder for a Spark type; `path` names the field in error messages. */
 export function createColumnBuilder(type: AnySparkNode, path: string): ColumnBuilder {
-  switch (type['x-spark']) {
-    case 'string':
-      return new VariableBuilder(type, path, true)
-    case 'binary':
-      return new VariableBuilder(type, path, false)
-    case 'long':
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return new Int64Builder(type, path)
-    case 'integer':
-    case 'date':
-      return new FixedWidthBuilder(type, path, 'int32')
-    case 'short':
-      return new FixedWidthBuilder(type, path, 'int16')
-    case 'byte':
-      return new FixedWidthBuilder(type, path, 'int8')
-    case 'double':
-      return new FixedWidthBuilder(type, path, 'float64')
-    case 'float':
-      return new FixedWidthBuilder(type, path, 'float32')
-    case 'boolean':
-      return new BooleanBuilder(type, path)
-    case 'decimal':
-      return new DecimalBuilder(type as SparkDecimal, path)
-    case 'array':
-      return new ListBuilder(type as SparkArray, path)
-    case 'map':
-      return new MapBuilder(type as SparkMap, path)
-    case 'struct':
-      return new StructBuilder(type as SparkStruct, path)
-    case 'variant':
-      return new VariantBuilder(type, path)
-    default:
-      throw new TypeError(`No Arrow column builder for Spark type ${JSON.stringify(type['x-spark'])}`)
-  }
+  return matchSpark<ColumnBuilder>(type, {
+    string: (string) => new VariableBuilder(string, path, true),
+    binary: (binary) => new VariableBuilder(binary, path, false),
+    long: (long) => new Int64Builder(long, path),
+    timestamp: (timestamp) => new Int64Builder(timestamp, path),
+    timestamp_ntz: (timestamp) => new Int64Builder(timestamp, path),
+    integer: (integer) => new FixedWidthBuilder(integer, path, 'int32'),
+    date: (date) => new FixedWidthBuilder(date, path, 'int32'),
+    short: (short) => new FixedWidthBuilder(short, path, 'int16'),
+    byte: (byte) => new FixedWidthBuilder(byte, path, 'int8'),
+    double: (double) => new FixedWidthBuilder(double, path, 'float64'),
+    float: (float) => new FixedWidthBuilder(float, path, 'float32'),
+    boolean: (boolean) => new BooleanBuilder(boolean, path),
+    variant: (variant) => new VariantBuilder(variant, path),
+    decimal: (decimal) => new DecimalBuilder(decimal, path),
+    array: (array) => new ListBuilder(array, path),
+    map: (map) => new MapBuilder(map, path),
+    struct: (struct) => new StructBuilder(struct, path),
+  })
 }

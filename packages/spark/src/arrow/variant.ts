@@ -8,6 +8,7 @@
  * double, strings), short strings (< 64 bytes), objects (field ids sorted by key, offsets,
  * values) and arrays (offsets, values).
  */
+import { isPlainObject } from '@lakeflow/core/internal'
 
 const PRIMITIVE = 0
 const SHORT_STRING = 1
@@ -56,10 +57,6 @@ function collectKeys(value: unknown, keys: Set<string>): void {
       collectKeys(item, keys)
     }
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && !(value instanceof Map)
 }
 
 function sizeFor(maxValue: number): number {

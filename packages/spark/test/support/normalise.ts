@@ -3,13 +3,13 @@
  * output) in the JSON form the PySpark harness returns Spark rows in, so the two compare
  * with `toEqual`.
  */
-import type { AnySparkNode, SparkArray, SparkMap, SparkStruct } from '@lakeflow/core/schema'
+import type { AnySparkNode } from '@lakeflow/core/schema'
 
 export function normalise(value: unknown, type: AnySparkNode): unknown {
   if (value === null || value === undefined) return null
   switch (type['x-spark']) {
     case 'struct': {
-      const fields = (type as SparkStruct).fields
+      const fields = type.fields
       return Object.fromEntries(
         Object.entries(fields).map(([name, field]) => [
           name,
@@ -18,9 +18,9 @@ export function normalise(value: unknown, type: AnySparkNode): unknown {
       )
     }
     case 'array':
-      return (value as unknown[]).map((item) => normalise(item, (type as SparkArray).element))
+      return (value as unknown[]).map((item) => normalise(item, type.element))
     case 'map': {
-      const map = type as SparkMap
+      const map = type
       const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object)
       // Map entries have no order (Spark's collect() goes through a Java HashMap): sort by key.
       const normalised = entries.map(([key, item]) => [normalise(key, map.key), normalise(item, map.value)])

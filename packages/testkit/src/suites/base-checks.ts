@@ -1,8 +1,8 @@
 import { assertOffset, INGESTION_TYPES, SUPPORTED_SPECIFICATION_VERSIONS } from '@lakeflow/core/connector'
-import { toSparkJson } from '@lakeflow/core/schema'
+import { resolveField, toSparkJson } from '@lakeflow/core/schema'
 import { defineCheck, describeError, Findings, fail, show } from '../check.ts'
 import { readCall, readUntilConverged } from '../reads.ts'
-import { canonical, fieldAt } from '../records.ts'
+import { canonical } from '../records.ts'
 import type { CheckContext } from '../types.ts'
 import { BAD_TABLE, thrownBy } from '../unknown-table.ts'
 import { checkColumnsPopulated, validateRecords } from '../validate.ts'
@@ -208,7 +208,7 @@ const tableMetadata = defineCheck({
               fix: 'declare the columns that identify a record (dotted paths allowed)',
             })
           } else {
-            for (const key of keys.filter((key) => !fieldAt(schema, key))) {
+            for (const key of keys.filter((key) => !resolveField(schema, key))) {
               findings.add({
                 where,
                 problem: `primary key "${key}" is not in the schema`,
@@ -221,7 +221,7 @@ const tableMetadata = defineCheck({
         }
         if (metadata.ingestion_type === 'cdc' || metadata.ingestion_type === 'cdc_with_deletes') {
           const cursor = metadata.cursor_field
-          if (typeof cursor !== 'string' || !fieldAt(schema, cursor)) {
+          if (typeof cursor !== 'string' || !resolveField(schema, cursor)) {
             findings.add({
               where,
               problem: 'cursor_field missing or not in the schema',

@@ -10,8 +10,9 @@ import {
   supportsPartitionedStream,
   supportsPartitions,
 } from '@lakeflow/core/connector'
+import { isPlainObject } from '@lakeflow/core/internal'
 import { defineCheck, Findings, fail, show } from '../check.ts'
-import { canonical, isPlainObject } from '../records.ts'
+import { canonical } from '../records.ts'
 import type { Check, CheckContext } from '../types.ts'
 import { checkColumnsPopulated, validateRecords } from '../validate.ts'
 

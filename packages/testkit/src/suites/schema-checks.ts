@@ -4,15 +4,13 @@ import {
   type AnySparkNode,
   KEY_KINDS,
   ORDERABLE_KINDS,
-  type SparkArray,
-  type SparkMap,
-  type SparkStruct,
+  resolveField,
   tableSchemaFromSparkJson,
   toSparkJson,
 } from '@lakeflow/core/schema'
 import { defineCheck, describeError, Findings, fail, show } from '../check.ts'
 import { schemasInChildProcess } from '../child.ts'
-import { canonical, fieldAt } from '../records.ts'
+import { canonical } from '../records.ts'
 import { BAD_TABLE, thrownBy } from '../unknown-table.ts'
 
 const DEFAULT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -148,7 +146,7 @@ export function caseCollisions(type: AnySparkNode, path = ''): string[] {
     case 'struct': {
       const found: string[] = []
       const seen = new Map<string, string>()
-      for (const [name, field] of Object.entries((type as SparkStruct).fields)) {
+      for (const [name, field] of Object.entries(type.fields)) {
         const folded = name.toLowerCase()
         const earlier = seen.get(folded)
         if (earlier !== undefined) found.push(`${path}${earlier} / ${path}${name}`)
@@ -158,9 +156,9 @@ export function caseCollisions(type: AnySparkNode, path = ''): string[] {
       return found
     }
     case 'array':
-      return caseCollisions((type as SparkArray).element, `${path}[].`)
+      return caseCollisions(type.element, `${path}[].`)
     case 'map':
-      return caseCollisions((type as SparkMap).value, `${path}{}.`)
+      return caseCollisions(type.value, `${path}{}.`)
     default:
       return []
   }
@@ -251,7 +249,7 @@ const metadataTypes = defineCheck({
         const schema = await context.schema(table)
         const where = `table ${table}`
         for (const key of metadata.primary_keys ?? []) {
-          const type = fieldAt(schema, key)
+          const type = resolveField(schema, key)
           if (type && !KEY_KINDS.has(type['x-spark'])) {
             findings.add({
               where,
@@ -263,7 +261,7 @@ const metadataTypes = defineCheck({
           }
         }
         if (metadata.cursor_field !== undefined) {
-          const type = fieldAt(schema, metadata.cursor_field)
+          const type = resolveField(schema, metadata.cursor_field)
           if (type && !ORDERABLE_KINDS.has(type['x-spark'])) {
             findings.add({
               where,

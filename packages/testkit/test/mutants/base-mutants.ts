@@ -1,6 +1,6 @@
 /** Mutants aimed at upstream's base checks (§4.2) and the schema/metadata checks (§4.5 A). */
 import type { Offset, RawRecord, TableOptions, TableRead } from '@lakeflow/core/connector'
-import { type AnySparkNode, Spark, type SparkStruct, type TableSchema } from '@lakeflow/core/schema'
+import { type AnySparkNode, Spark, type TableSchema } from '@lakeflow/core/schema'
 import { mutant, readTableFor, transformRead } from './mutate.ts'
 
 const withFields = (schema: TableSchema, fields: Record<string, AnySparkNode>): TableSchema =>
@@ -158,7 +158,7 @@ export const processDependentSchema = mutant(({ inner }) => ({
   async getTableSchema(table: string, options: TableOptions) {
     const schema = await inner.getTableSchema(table, options)
     if (table !== 'users') return schema
-    const email = (schema as SparkStruct).fields.email!
+    const email = schema.fields.email!
     return withFields(schema, { email: { ...email, description: `seen by worker ${process.pid}` } as AnySparkNode })
   },
 }))
