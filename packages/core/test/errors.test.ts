@@ -124,8 +124,10 @@ describe('error classes', () => {
   it('recognises errors from a second module instance of errors', async () => {
     // A real second copy of the module files, as a second installed @lakeflow/core would be.
     const folder = await mkdtemp(join(tmpdir(), 'lakeflow-errors-copy-'))
-    await cp(fileURLToPath(new URL('../src/errors/', import.meta.url)), folder, { recursive: true })
-    const copy = (await import(pathToFileURL(join(folder, 'index.ts')).href)) as typeof import('../src/errors/index.ts')
+    await cp(fileURLToPath(new URL('../src/', import.meta.url)), folder, { recursive: true })
+    const copy = (await import(
+      pathToFileURL(join(folder, 'errors', 'index.ts')).href
+    )) as typeof import('../src/errors/index.ts')
     await rm(folder, { recursive: true, force: true })
     expect(copy.ApiCallError).not.toBe(ApiCallError)
     const error = new copy.ApiCallError('x', { url: 'https://x.test', method: 'GET', isRetryable: false })
