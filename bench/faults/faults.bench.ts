@@ -124,7 +124,11 @@ async function startProxy(targetUrl: string): Promise<{ url: string; stop: () =>
 }
 
 /** Runs `lakeflow sync` from source; resolves with its exit code and the failed tables' messages. */
-function sync(dir: string, spec: string, dest: string): Promise<{ code: number | null; failures: string[] }> {
+function sync(
+  dir: string,
+  spec: string,
+  dest: string,
+): Promise<{ code: number | null; failures: string[]; stderr: string }> {
   const child: ChildProcess = spawn(
     process.execPath,
     [...NODE_FLAGS, path.join(root, 'packages/cli/src/bin.ts'), 'sync', spec, '--dest', dest, '--json'],
@@ -134,14 +138,17 @@ function sync(dir: string, spec: string, dest: string): Promise<{ code: number |
   child.stdout!.on('data', (chunk) => {
     stdout += chunk
   })
-  child.stderr!.resume()
+  let stderr = ''
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk
+  })
   return new Promise((resolve) =>
     child.once('close', (code) => {
       const failures = stdout
         .split('\n')
         .filter((line) => line.includes('"table-failed"'))
         .map((line) => (JSON.parse(line) as { report: { error?: { message: string } } }).report.error?.message ?? '')
-      resolve({ code, failures })
+      resolve({ code, failures, stderr })
     }),
   )
 }
@@ -197,6 +204,9 @@ async function bench(): Promise<void> {
         const result = await sync(faultDir, spec, `${table}.duckdb`)
         codes.push(result.code)
         for (const failure of result.failures) process.stderr.write(`${table} run ${run}: ${failure.slice(0, 240)}\n`)
+        if (result.code !== 0 && result.failures.length === 0) {
+          process.stderr.write(`${table} run ${run}: exit ${result.code}: ${result.stderr.trim().slice(-400)}\n`)
+        }
         if (result.code === 0) {
           runs = run
           break
