@@ -12,12 +12,13 @@
 //        [--from built|source] [--skip-reference] [--memory-limit 128MB]
 //        [--variant 'label|node flags|ENV=v ...|cli args']...
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { watchPeak } from '../peak-rss.ts'
 import { serveIssues } from './issues-source.ts'
 import { runReference } from './reference.ts'
 
@@ -98,24 +99,6 @@ async function firstLine(child: ChildProcess): Promise<string> {
     if (buffer.includes('\n')) return buffer.slice(0, buffer.indexOf('\n'))
   }
   throw new Error('child ended before printing a line')
-}
-
-/** Peak RSS of a running child: VmHWM (the kernel's high-water mark) from /proc, sampled until it exits. */
-function watchPeak(pid: number): () => number {
-  let peak = 0
-  const sample = () => {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-      if (match) peak = Math.max(peak, Number(match[1]))
-    } catch {
-      // exited
-    }
-  }
-  const timer = setInterval(sample, 20)
-  return () => {
-    clearInterval(timer)
-    return peak / 1024
-  }
 }
 
 async function collect(child: ChildProcess): Promise<string> {

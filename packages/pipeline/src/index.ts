@@ -61,6 +61,8 @@ export {
   resolveConnection,
 } from './spec/connections.ts'
 export {
+  type ExpectationAction,
+  type ExpectationSpec,
   loadPipelineSpec,
   normaliseConfigValue,
   type PipelineSpec,
@@ -74,4 +76,5 @@ export {
   type ScdType,
   type TableSpec,
 } from './spec/pipeline-spec.ts'
+export { EXPECTATION_ACTIONS } from './spec/spec-documents.ts'
 export { PipelineSpecError, type SpecIssue } from './spec/spec-error.ts'

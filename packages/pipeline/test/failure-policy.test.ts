@@ -104,6 +104,34 @@ describe('failure policy', () => {
     expect(existsSync(file)).toBe(false)
   })
 
+  it('a table the connector does not list is planned when the connector resolves it from its options', async () => {
+    // As HL7 v2's segment_type tables: any name, resolved by an option; other names stay unknown.
+    const inner = connector.create({ base_url: shop.baseUrl, token: shop.token })
+    const alias = (name: string, options: Record<string, string>) => (options.same_as ?? name) as string
+    const resolving = {
+      ...connector,
+      create: () => ({
+        ...inner,
+        getTableSchema: (name: string, options: Record<string, string>) =>
+          inner.getTableSchema(alias(name, options), {}),
+        readTableMetadata: (name: string, options: Record<string, string>) =>
+          inner.readTableMetadata(alias(name, options), {}),
+        readTable: (name: string, start: never, options: Record<string, string>) =>
+          inner.readTable(alias(name, options), start, {}),
+      }),
+    }
+    const spec = parsePipelineSpec({ connection_name: 'shop', objects: [object('vip_users', { same_as: 'users' })] })
+    const destination = new DuckDbDestination({ file })
+    const report = await runPipeline({
+      spec,
+      pipeline: 'p',
+      connector: resolving,
+      connectorOptions: {},
+      destination,
+    }).finally(() => destination.close())
+    expect(report.tables[0]).toMatchObject({ sourceTable: 'vip_users', status: 'succeeded', rows: 30 })
+  })
+
   it('group commit: several read calls commit together; a failure keeps the complete calls of the group', async () => {
     const grouped = await syncShop(shop, file, [object('users', { max_records_per_batch: 10 })], {
       groupCommitRows: 15,

@@ -102,7 +102,7 @@ objects:
     ])
     expect(issuesOf({ connection_name: 'c', objects: [table({ destination: 'x' })], extra: 1 })).toEqual([
       'extra: unknown key "extra"; expected one of connection_name, objects',
-      'objects[0].table.destination: unknown key "destination"; expected one of source_table, destination_catalog, destination_schema, destination_table, table_configuration',
+      'objects[0].table.destination: unknown key "destination"; expected one of source_table, destination_catalog, destination_schema, destination_table, table_configuration, expectations',
     ])
     expect(issuesOf({ connection_name: 'c', objects: [{ table: { source_table: 'a' }, view: 1 }] })).toEqual([
       'objects[0].view: unknown key "view"; expected one of table',
@@ -138,6 +138,51 @@ objects:
     ])
     expect(issuesOf(['a'])).toEqual(['(root): expected a mapping with connection_name and objects, got ["a"]'])
     expect(issuesOf(null)).toEqual(['(root): expected a mapping with connection_name and objects, got null'])
+  })
+
+  it('takes per-table expectations: a SQL condition, or the condition with its action; checks both forms', () => {
+    const spec = parsePipelineSpecText(
+      `connection_name: c
+objects:
+  - table:
+      source_table: orders
+      expectations:
+        positive_total: "total >= 0"
+        known_status: { condition: "status IN ('open', 'paid')", action: drop }
+  - table: { source_table: users }
+`,
+      'spec.yaml',
+    )
+    expect(spec.objects[0]!.table.expectations).toEqual({
+      positive_total: 'total >= 0',
+      known_status: { condition: "status IN ('open', 'paid')", action: 'drop' },
+    })
+    expect('expectations' in spec.objects[1]!.table).toBe(false)
+    expect(
+      issuesOf({
+        connection_name: 'c',
+        objects: [
+          table({
+            expectations: {
+              empty: '',
+              number: 5,
+              bad_action: { condition: 'a > 0', action: 'ignore' },
+              no_condition: { action: 'drop' },
+              typo: { condition: 'a > 0', actoin: 'drop' },
+            },
+          }),
+        ],
+      }),
+    ).toEqual([
+      'objects[0].table.expectations.empty: expected a non-empty SQL condition, got ""',
+      'objects[0].table.expectations.number: expected a SQL condition, or a mapping with condition and action, got 5',
+      'objects[0].table.expectations.bad_action.action: expected one of warn, drop, fail, got "ignore"',
+      'objects[0].table.expectations.no_condition.condition: expected a non-empty SQL condition, got nothing',
+      'objects[0].table.expectations.typo.actoin: unknown key "actoin"; expected one of condition, action',
+    ])
+    expect(issuesOf({ connection_name: 'c', objects: [table({ expectations: ['a > 0'] })] })).toEqual([
+      'objects[0].table.expectations: expected a mapping of expectation names to SQL conditions, got ["a > 0"]',
+    ])
   })
 
   it("reports shape problems, reserved-key problems and duplicates together, at the entries' own positions", () => {

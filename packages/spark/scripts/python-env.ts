@@ -1,9 +1,12 @@
 /**
- * The project-local Python environment for the Spark tests and benchmark:
- * `packages/spark/.venv` with the pinned PySpark and pyarrow of
- * `python/requirements-spark.txt`, created on first use and reused while the requirements
- * are unchanged. The package's Python sources are put on the venv's path with a `.pth`
- * file, so Spark's Python workers import the working copy.
+ * The project-local Python environments of the Spark tests and benchmark, created on first
+ * use and reused while their pinned requirements are unchanged (both git-ignored):
+ *
+ * - `packages/spark/.venv`: PySpark and pyarrow (`python/requirements-spark.txt`); the
+ *   package's Python sources are put on its path with a `.pth` file, so Spark's Python
+ *   workers import the working copy.
+ * - `packages/spark/.venv-pypiserver`: pypiserver with htpasswd support
+ *   (`python/requirements-pypiserver.txt`), a private package index for the publish tests.
  *
  * Run by hand: `node packages/spark/scripts/python-env.ts` (prints the interpreter path).
  */
@@ -17,11 +20,9 @@ import { fileURLToPath } from 'node:url'
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 /** The repository root. */
 export const REPO_ROOT = resolve(PACKAGE_ROOT, '../..')
-/** The venv directory (git-ignored). */
+/** The PySpark venv directory (git-ignored). */
 export const VENV_DIR = join(PACKAGE_ROOT, '.venv')
-const REQUIREMENTS = join(PACKAGE_ROOT, 'python', 'requirements-spark.txt')
-const MARKER = join(VENV_DIR, 'lakeflow-venv.json')
-const LOCK = join(PACKAGE_ROOT, '.venv.lock')
+const PYPISERVER_DIR = join(PACKAGE_ROOT, '.venv-pypiserver')
 
 /** What {@link ensurePythonEnv} returns. */
 export interface PythonEnv {
@@ -33,8 +34,15 @@ export interface PythonEnv {
   installSeconds: number
 }
 
-function requirementsHash(): string {
-  return createHash('sha256').update(readFileSync(REQUIREMENTS)).digest('hex').slice(0, 16)
+/** One venv: where, from which requirements file, and what to do after installing. */
+interface VenvSpec {
+  dir: string
+  requirements: string
+  afterInstall?: (sitePackages: string) => void
+}
+
+function requirementsHash(requirements: string): string {
+  return createHash('sha256').update(readFileSync(requirements)).digest('hex').slice(0, 16)
 }
 
 function sleep(ms: number): void {
@@ -42,23 +50,23 @@ function sleep(ms: number): void {
 }
 
 /** Takes a directory lock (atomic mkdir), so parallel test files install once. */
-function withLock<T>(body: () => T): T {
+function withLock<T>(lock: string, body: () => T): T {
   const deadline = Date.now() + 15 * 60_000
   for (;;) {
     try {
-      mkdirSync(LOCK)
+      mkdirSync(lock)
       break
     } catch {
       // A lock left by a killed process is stale after 15 minutes.
-      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 15 * 60_000) rmSync(LOCK, { recursive: true })
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${LOCK}`)
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 15 * 60_000) rmSync(lock, { recursive: true })
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`)
       sleep(500)
     }
   }
   try {
     return body()
   } finally {
-    rmSync(LOCK, { recursive: true, force: true })
+    rmSync(lock, { recursive: true, force: true })
   }
 }
 
@@ -78,33 +86,44 @@ function checkJava(): void {
   }
 }
 
-function sitePackages(): string {
-  const lib = join(VENV_DIR, 'lib')
+function sitePackages(dir: string): string {
+  const lib = join(dir, 'lib')
   const version = readdirSync(lib).find((name) => name.startsWith('python'))
   if (!version) throw new Error(`No site-packages under ${lib}`)
   return join(lib, version, 'site-packages')
 }
 
-/** Creates (or reuses) the venv and returns how to run Python in it. Idempotent. */
-export function ensurePythonEnv(): PythonEnv {
-  checkJava()
-  const python = join(VENV_DIR, 'bin', 'python')
-  const wanted = requirementsHash()
-  const ready = () => existsSync(MARKER) && JSON.parse(readFileSync(MARKER, 'utf8')).requirements === wanted
+/** Creates (or reuses) a venv; returns its interpreter and the seconds spent installing. Idempotent. */
+function ensureVenv(spec: VenvSpec): { python: string; installSeconds: number } {
+  const python = join(spec.dir, 'bin', 'python')
+  const marker = join(spec.dir, 'lakeflow-venv.json')
+  const wanted = requirementsHash(spec.requirements)
+  const ready = () => existsSync(marker) && JSON.parse(readFileSync(marker, 'utf8')).requirements === wanted
   let installSeconds = 0
   if (!ready()) {
-    withLock(() => {
+    withLock(`${spec.dir}.lock`, () => {
       if (ready()) return
       const started = Date.now()
-      if (!existsSync(python)) execFileSync(findPython(), ['-m', 'venv', VENV_DIR], { stdio: 'inherit' })
-      execFileSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-r', REQUIREMENTS], {
+      if (!existsSync(python)) execFileSync(findPython(), ['-m', 'venv', spec.dir], { stdio: 'inherit' })
+      execFileSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-r', spec.requirements], {
         stdio: 'inherit',
       })
-      writeFileSync(join(sitePackages(), 'lakeflow_spark_dev.pth'), `${join(PACKAGE_ROOT, 'python')}\n`)
+      spec.afterInstall?.(sitePackages(spec.dir))
       installSeconds = (Date.now() - started) / 1000
-      writeFileSync(MARKER, JSON.stringify({ requirements: wanted, installSeconds }))
+      writeFileSync(marker, JSON.stringify({ requirements: wanted, installSeconds }))
     })
   }
+  return { python, installSeconds }
+}
+
+/** The PySpark venv (created on first use) and how to run Spark's Python in it. */
+export function ensurePythonEnv(): PythonEnv {
+  checkJava()
+  const { python, installSeconds } = ensureVenv({
+    dir: VENV_DIR,
+    requirements: join(PACKAGE_ROOT, 'python', 'requirements-spark.txt'),
+    afterInstall: (site) => writeFileSync(join(site, 'lakeflow_spark_dev.pth'), `${join(PACKAGE_ROOT, 'python')}\n`),
+  })
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PYSPARK_PYTHON: python,
@@ -114,6 +133,21 @@ export function ensurePythonEnv(): PythonEnv {
     PYTHONDONTWRITEBYTECODE: '1',
   }
   return { python, env, installSeconds }
+}
+
+/** The PySpark venv's site-packages (for a fresh venv that borrows PySpark instead of installing it). */
+export function pysparkSitePackages(): string {
+  ensurePythonEnv()
+  return sitePackages(VENV_DIR)
+}
+
+/** The pypiserver venv (created on first use): its interpreter and the `pypi-server` command. */
+export function ensurePypiServerEnv(): { python: string; pypiServer: string } {
+  const { python } = ensureVenv({
+    dir: PYPISERVER_DIR,
+    requirements: join(PACKAGE_ROOT, 'python', 'requirements-pypiserver.txt'),
+  })
+  return { python, pypiServer: join(PYPISERVER_DIR, 'bin', 'pypi-server') }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,18 +1,16 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensurePythonEnv, PACKAGE_ROOT } from '../scripts/python-env.ts'
 import { type PackResult, packConnector, packPipeline, pep440Version } from '../src/index.ts'
+import { installWheelTo, run } from './support/commands.ts'
 
 let scratch: string
 let python: string
 let packed: PackResult
 let installed: string
-
-const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
-  execFileSync(command, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'lakeflow-pack-'))
@@ -28,17 +26,7 @@ beforeAll(async () => {
     platformTag: 'manylinux_2_28_x86_64',
   })
   installed = join(scratch, 'site')
-  run(python, [
-    '-m',
-    'pip',
-    'install',
-    '--disable-pip-version-check',
-    '-q',
-    '--no-deps',
-    '--target',
-    installed,
-    packed.wheel,
-  ])
+  installWheelTo(packed.wheel, installed)
 }, 300_000)
 
 afterAll(() => {

@@ -145,7 +145,7 @@ describe('one pipeline spec, two runners', () => {
         ['orders', 'succeeded'],
         ['events', 'succeeded'],
       ])
-      const sparkTables = await spark.call<Record<string, unknown[]>>('pipeline_file', {
+      const { tables: sparkTables } = await spark.call<{ tables: Record<string, unknown[]> }>('pipeline_file', {
         file,
         root: join(scratch, 'lakehouse'),
         package: 'lakeflow_connector_example',

@@ -6,6 +6,7 @@
  */
 export { CheckFailure, CheckSkip, defineCheck, type Finding, Findings } from './check.ts'
 export { describeConnector } from './describe-connector.ts'
+export { FileFixture, type FilePlacement, type FileSourceConfig } from './files/file-fixture.ts'
 export {
   CONFIG_JSON_VARIABLE,
   CONFIG_PATH_VARIABLE,
@@ -23,6 +24,7 @@ export {
   checkById,
   completenessChecks,
   faultChecks,
+  fileChecks,
   hygieneChecks,
   memoryChecks,
   partitionChecks,
@@ -40,7 +42,9 @@ export type {
   CheckResult,
   ConnectorTestConfig,
   MemoryTestConfig,
+  MutableSource,
   RequestRateConfig,
+  SourceAddress,
   TableTestConfig,
   TestMode,
 } from './types.ts'

@@ -12,9 +12,10 @@ import { seededRandom } from '@lakeflow/core/internal'
 import type { TableSchema } from '@lakeflow/core/schema'
 import { createSimulator, loadSpec, type Simulator, type SourceSpec } from '@lakeflow/simulator'
 import { CheckSkip } from './check.ts'
+import { FileFixture } from './files/file-fixture.ts'
 import { loadLiveConfig, resolveMode, resolveSeed } from './mode.ts'
 import { hashText } from './random.ts'
-import type { Check, CheckContext, CheckResult, ConnectorTestConfig, TestMode } from './types.ts'
+import type { Check, CheckContext, CheckResult, ConnectorTestConfig, MutableSource, TestMode } from './types.ts'
 
 /** Backoff used against the simulator: faults cost milliseconds; `Retry-After` still applies. */
 const FAST_RETRY: RetryOptions = { backoffBaseMs: 20, maxBackoffMs: 200 }
@@ -25,14 +26,16 @@ export interface Suite {
   readonly mode: TestMode
   /** The checks it runs, in order. */
   readonly checks: readonly Check[]
-  /** Starts the simulator (simulate mode) or loads live credentials. */
+  /** Starts the simulator or the file fixture (simulate mode) or loads live credentials. */
   start(): Promise<void>
-  /** Stops the simulator. */
+  /** Stops the simulator or removes the file fixture. */
   stop(): Promise<void>
   /** Runs one check against a fresh simulator state and fresh connector instances. */
   run(check: Check): Promise<CheckResult>
   /** The running simulator, if any. */
   readonly simulator: Simulator | undefined
+  /** The file fixture, if any. */
+  readonly files: FileFixture | undefined
 }
 
 /**
@@ -41,10 +44,11 @@ export interface Suite {
  * single checks against mutants.
  */
 export function createSuite(config: ConnectorTestConfig, allChecks: readonly Check[]): Suite {
-  const mode = resolveMode(config.mode, config.simulator !== undefined)
-  const checks = config.checks ?? allChecks
+  const mode = resolveMode(config.mode, config.simulator !== undefined || config.files !== undefined)
+  const checks = config.checks ?? allChecks.filter((check) => !check.fileSourceOnly || config.files !== undefined)
   const seed = resolveSeed(config.seed)
   let simulator: Simulator | undefined
+  let files: FileFixture | undefined
   let spec: SourceSpec | undefined
   let options: Record<string, unknown> | undefined
   let liveTableOptions: Record<string, TableOptions> | undefined
@@ -55,6 +59,9 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
     get simulator() {
       return simulator
     },
+    get files() {
+      return files
+    },
     async start() {
       if (mode === 'live') {
         const live = loadLiveConfig()
@@ -62,8 +69,15 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
         liveTableOptions = live.tableOptions
         return
       }
+      if (config.files) {
+        files = new FileFixture(config.files)
+        const directory = await files.start()
+        spec = files.spec
+        options = typeof config.options === 'function' ? config.options({ baseUrl: '', directory }) : config.options
+        return
+      }
       if (!config.simulator)
-        throw new Error('simulate mode needs `simulator: { spec, corpus }` in the suite configuration')
+        throw new Error('simulate mode needs `simulator: { spec, corpus }` (or `files`) in the suite configuration')
       spec = loadSpec(config.simulator.spec).spec
       simulator = createSimulator({
         spec: config.simulator.spec,
@@ -72,11 +86,13 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
         seed: config.simulator.seed ?? seed,
       })
       const baseUrl = await simulator.start()
-      options = typeof config.options === 'function' ? config.options({ baseUrl }) : config.options
+      options = typeof config.options === 'function' ? config.options({ baseUrl, directory: '' }) : config.options
     },
     async stop() {
       await simulator?.stop()
       simulator = undefined
+      await files?.stop()
+      files = undefined
     },
     async run(check) {
       const started = performance.now()
@@ -95,10 +111,12 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
       }
       if (options === undefined) throw new Error('call suite.start() before suite.run()')
       simulator?.reset()
+      files?.reset()
       const context = createContext({
         config,
         mode,
         simulator,
+        files,
         spec,
         options,
         tableOptions: liveTableOptions ?? config.tableOptions ?? {},
@@ -127,6 +145,7 @@ interface ContextSettings {
   config: ConnectorTestConfig
   mode: TestMode
   simulator: Simulator | undefined
+  files: FileFixture | undefined
   spec: SourceSpec | undefined
   options: Record<string, unknown>
   tableOptions: Record<string, TableOptions>
@@ -161,6 +180,7 @@ function createContext(settings: ContextSettings): { context: CheckContext; clos
     mode: settings.mode,
     config: settings.config,
     simulator: settings.simulator,
+    files: settings.files,
     spec: settings.spec,
     options: settings.options,
     seed: settings.reportedSeed,
@@ -198,14 +218,24 @@ function createContext(settings: ContextSettings): { context: CheckContext; clos
       return (await context.tables()).filter((table) => !isPartitionedTable(connector, table))
     },
     requireSimulator() {
+      if (settings.files) context.skip('needs the HTTP simulator; this source is a file fixture')
       if (!settings.simulator) context.skip('needs the simulator; skipped in live mode')
       return settings.simulator
     },
+    requireSource(): MutableSource {
+      const source = settings.simulator ?? settings.files
+      if (!source) context.skip('needs the simulator; skipped in live mode')
+      return source
+    },
+    requireFiles() {
+      if (!settings.files) context.skip('needs a file source (the files setting)')
+      return settings.files
+    },
     syncClock() {
-      const simulator = context.requireSimulator()
-      const current = Date.parse(simulator.clock.now())
+      const source = context.requireSource()
+      const current = Date.parse(source.clock.now())
       mutationHorizon = Math.max(Date.now() + 1, current + 1)
-      simulator.clock.set(new Date(mutationHorizon).toISOString())
+      source.clock.set(new Date(mutationHorizon).toISOString())
     },
     skip(reason) {
       throw new CheckSkip(reason)

@@ -8,6 +8,7 @@ import type {
 import type { RetryOptions } from '@lakeflow/core/http'
 import type { TableSchema } from '@lakeflow/core/schema'
 import type { Simulator, SourceSpec } from '@lakeflow/simulator'
+import type { FileFixture, FileSourceConfig } from './files/file-fixture.ts'
 
 /** Where the suite runs: against the simulator (offline, the default) or the live source. */
 export type TestMode = 'simulate' | 'live'
@@ -80,19 +81,42 @@ export interface RequestRateConfig {
   options?: Record<string, unknown>
 }
 
+/**
+ * Where the simulated source is, for connection options: the simulator's base URL (an HTTP
+ * source) or the file fixture's directory (a file source); the other one is `''`.
+ */
+export interface SourceAddress {
+  readonly baseUrl: string
+  readonly directory: string
+}
+
+/**
+ * A source whose records a check can read and change: the HTTP simulator, or the file
+ * fixture (records in files, written through the same mutation API).
+ */
+export type MutableSource = Pick<Simulator, 'data' | 'clock'>
+
 /** What a connector's `test/contract.test.ts` passes to {@link describeConnector}. */
 export interface ConnectorTestConfig {
   /** The connector definition (what the package exports as `connector`). */
   connector: ConnectorDefinition
   /**
-   * Connection options in simulate mode. A function receives the simulator's base URL.
+   * Connection options in simulate mode. A function receives the simulator's base URL (or,
+   * for a file source, the fixture's directory).
    * @example ({ baseUrl }) => ({ base_url: baseUrl, username: 'sim', password: 'sim-password' })
+   * @example ({ directory }) => ({ volume_path: directory })
    */
-  options: Record<string, unknown> | ((simulator: { baseUrl: string }) => Record<string, unknown>)
+  options: Record<string, unknown> | ((source: SourceAddress) => Record<string, unknown>)
   /** Table options per table. @default {} for every table */
   tableOptions?: Record<string, TableOptions>
   /** The simulated source: spec (object or path to `endpoints.yaml`) and corpus (object or directory). */
   simulator?: { spec: SourceSpec | string; corpus: Record<string, unknown> | string; seed?: number }
+  /**
+   * For a file source, instead of `simulator`: a directory of files the suite writes and
+   * changes as the simulator's mutations would (see `FileFixture`). The checks that need an
+   * HTTP source (faults, request rate, endpoint coverage) are skipped; the file checks run.
+   */
+  files?: FileSourceConfig
   /**
    * The module exporting the definition, as a URL or specifier, for the checks that load
    * the connector in a fresh process (schema determinism across processes).
@@ -125,7 +149,7 @@ export interface ConnectorTestConfig {
   tableNamePattern?: RegExp
   /** Seed of every randomised check; `LAKEFLOW_TEST_SEED` overrides it. @default 1 */
   seed?: number
-  /** The checks to run. @default allChecks */
+  /** The checks to run. @default allChecks (the file-source checks only with `files`) */
   checks?: readonly Check[]
   /** Checks to skip, by id, with the reason shown in the report. */
   skip?: Readonly<Record<string, string>>
@@ -147,8 +171,10 @@ export interface CheckContext {
   readonly mode: TestMode
   /** The connector's test configuration. */
   readonly config: ConnectorTestConfig
-  /** The running simulator (simulate mode only). */
+  /** The running HTTP simulator (simulate mode with `simulator` only). */
   readonly simulator: Simulator | undefined
+  /** The file fixture (simulate mode with `files` only). */
+  readonly files: FileFixture | undefined
   /** The simulator's validated spec (simulate mode only). */
   readonly spec: SourceSpec | undefined
   /** The connection options in use. */
@@ -171,9 +197,13 @@ export interface CheckContext {
   partitionedTables(): Promise<string[]>
   /** Tables read through `readTable`. */
   plainTables(): Promise<string[]>
-  /** The simulator, or a skip in live mode. */
+  /** The HTTP simulator, or a skip (live mode, or a file source). */
   requireSimulator(): Simulator
-  /** Moves the simulator clock forward to the real time (never back), so mutations land before the next connector's cap. */
+  /** The simulator or the file fixture, whichever the source has, or a skip in live mode. */
+  requireSource(): MutableSource
+  /** The file fixture, or a skip (live mode, or an HTTP source). */
+  requireFiles(): FileFixture
+  /** Moves the source's clock forward to the real time (never back), so mutations land before the next connector's cap. */
   syncClock(): void
   /** Ends the check as skipped. */
   skip(reason: string): never
@@ -189,8 +219,10 @@ export interface Check {
   readonly title: string
   /** Where it comes from: an upstream check or a contract-checks.md item. */
   readonly source: string
-  /** Needs the simulator (skipped in live mode). */
+  /** Needs a simulated source, the simulator or the file fixture (skipped in live mode). */
   readonly simulatorOnly?: boolean
+  /** Only for file sources (`files` set): not registered for other connectors. */
+  readonly fileSourceOnly?: boolean
   /** Timeout in ms. @default 60000 */
   readonly timeoutMs?: number
   /** Runs the check: resolves when it passes, throws a `CheckFailure` with findings when not. */

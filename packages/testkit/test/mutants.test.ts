@@ -2,6 +2,7 @@ import type { ConnectorDefinition } from '@lakeflow/core/connector'
 import { describe, expect, it } from 'vitest'
 import { exampleTestConfig } from '../../../connectors/example/test/example-test-config.ts'
 import { allChecks, CheckFailure, checkById, createSuite } from '../src/index.ts'
+import { ndjsonTestConfig } from './files/ndjson-test-config.ts'
 import * as mutants from './mutants/index.ts'
 import { gallery } from './mutants/index.ts'
 
@@ -23,7 +24,7 @@ describe('the mutant gallery', () => {
         expect(connector, `mutant ${entry.mutant} is exported`).toBeDefined()
         const suite = createSuite(
           {
-            ...exampleTestConfig,
+            ...(entry.files ? ndjsonTestConfig : exampleTestConfig),
             connector: connector!,
             module: mutantsModule,
             exportName: entry.mutant,

@@ -6,6 +6,7 @@ import { type ParsedArgs, parseCommandArgs } from '../args.ts'
 import { loadCliConnector } from '../connector-setup.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import type { Output } from '../output.ts'
+import { RELEASE_FLAGS, releasePlan, runRelease } from './pack-release.ts'
 
 type SparkBridge = typeof import('@lakeflow/spark')
 
@@ -84,10 +85,10 @@ export function expandBundleNode(argv: string[]): string[] {
 }
 
 /** File-system errors writing the wheel: the output directory cannot be used. */
-function outputError(error: unknown, outDir: string): unknown {
+function outputError(error: unknown, outDir: string, flag = '--out'): unknown {
   const code = (error as { code?: string }).code
   if (code && ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC'].includes(code)) {
-    return new LakeflowError(`Cannot write to ${outDir} (${code}); choose another --out directory`, {
+    return new LakeflowError(`Cannot write to ${outDir} (${code}); choose another ${flag} directory`, {
       category: 'config',
       cause: error,
     })
@@ -96,9 +97,11 @@ function outputError(error: unknown, outDir: string): unknown {
 }
 
 /**
- * `lakeflow pack <connector> [--out dir] [--bundle-node [path]] [--platform-tag t]
- * [--pipeline spec.yaml]`: builds the connector's Python wheel for Spark (and a Spark
- * Declarative Pipelines file for a spec). Prints the wheel's path (and the pipeline file's).
+ * `lakeflow pack <connector> [--out dir | --to volume-dir [--force]] [--publish index-url]
+ * [--bundle-node [path]] [--platform-tag t] [--pipeline spec.yaml [--bundle dir]]`: builds the
+ * connector's Python wheel for Spark, releases it to a versioned directory or a package index,
+ * and writes a Spark Declarative Pipelines file or bundle for a spec. Prints the wheel's path
+ * (and the pipeline file's or the bundle settings').
  */
 export async function packCommand(argv: string[], out: Output, cwd = process.cwd()): Promise<number> {
   const args = parseCommandArgs('pack', expandBundleNode(argv), {
@@ -107,13 +110,16 @@ export async function packCommand(argv: string[], out: Output, cwd = process.cwd
     'platform-tag': { type: 'string' },
     pipeline: { type: 'string' },
     connections: { type: 'string' },
+    ...RELEASE_FLAGS,
   })
   if (args.positionals.length !== 1)
     throw new UsageError('expected lakeflow pack <connector>; see lakeflow pack --help')
+  const release = releasePlan(args, cwd)
   const file = await connectorFile(args.positionals[0], args, cwd)
   // A malformed spec is found before anything is written.
   if (args.values.pipeline) await loadPipelineSpec(path.resolve(cwd, args.values.pipeline as string))
   const spark = await loadSparkBridge('pack')
+  if (release.publish !== undefined) spark.assertPublishable(release.publish)
   const outDir = path.resolve(cwd, (args.values.out as string | undefined) ?? '.')
   let result: Awaited<ReturnType<SparkBridge['packConnector']>>
   try {
@@ -123,9 +129,10 @@ export async function packCommand(argv: string[], out: Output, cwd = process.cwd
       outDir,
       bundleNode: (args.values['bundle-node'] as string | undefined) ?? false,
       ...(args.values['platform-tag'] ? { platformTag: args.values['platform-tag'] as string } : {}),
+      ...release.pack,
     })
   } catch (error) {
-    throw outputError(error, outDir)
+    throw release.pack.to ? outputError(error, release.pack.to, '--to') : outputError(error, outDir)
   }
   if (args.values.json) {
     out.stdout(JSON.stringify(result))
@@ -136,10 +143,14 @@ export async function packCommand(argv: string[], out: Output, cwd = process.cwd
       `lakeflow: packed ${connector.packageName} ${connector.version} as ${pythonPackage} (bundle ${(result.bundleBytes / 1024).toFixed(0)} KiB, wheel ${(result.wheelBytes / 1024).toFixed(0)} KiB)`,
     )
   }
-  if (args.values.pipeline) {
+  const spec = args.values.pipeline as string | undefined
+  await runRelease(spark, release, result, { connector: file, spec, cwd, json: Boolean(args.values.json), out })
+  if (spec && !release.bundle) {
     const pipeline = await spark.packPipeline({
-      spec: args.values.pipeline as string,
+      spec,
       connector: result.connector.name,
+      connectorModule: file,
+      ...(args.values.connections ? { connections: args.values.connections as string } : {}),
       cwd,
       outDir,
     })

@@ -3,7 +3,9 @@ import { SpecVersionError } from '../errors/errors.ts'
 import { LakeflowError } from '../errors/lakeflow-error.ts'
 import { parseOptions } from '../options/options.ts'
 import {
+  type ColumnFunction,
   type ConnectorDefinition,
+  type FilePipelineSupport,
   type LakeflowConnector,
   SPECIFICATION_VERSION,
   SUPPORTED_SPECIFICATION_VERSIONS,
@@ -19,6 +21,10 @@ export interface ConnectorDefinitionInput<Options extends TObject> {
   tableOptionKeys?: readonly string[]
   /** Builds the connector from validated, defaulted options. */
   create(options: Static<Options>): LakeflowConnector
+  /** Functions Spark may call through the bridge (see {@link ColumnFunction}). */
+  functions?: Readonly<Record<string, ColumnFunction>>
+  /** For file connectors: how a Spark pipeline reading the files itself uses `functions`. */
+  files?: FilePipelineSupport
 }
 
 /**
@@ -45,6 +51,8 @@ export function defineConnector<Options extends TObject>(
     create(options) {
       return input.create(parseOptions(input.options, options, `connector ${input.name}`))
     },
+    ...(input.functions ? { functions: input.functions } : {}),
+    ...(input.files ? { files: input.files } : {}),
   }
 }
 

@@ -23,7 +23,9 @@ export {
   type TableOptionsScope,
 } from './table-options.ts'
 export {
+  type ColumnFunction,
   type ConnectorDefinition,
+  type FilePipelineSupport,
   INGESTION_TYPES,
   type IngestionType,
   type LakeflowConnector,

@@ -1,5 +1,5 @@
 import type { TObject } from 'typebox'
-import type { TableSchema } from '../schema/spark-types.ts'
+import type { AnySparkNode, TableSchema } from '../schema/spark-types.ts'
 
 /** The interface version this core implements. Connectors declare the version they implement. */
 export const SPECIFICATION_VERSION = 'v1'
@@ -123,6 +123,48 @@ export interface NamespaceSupport {
   listTablesInNamespace(namespace: readonly string[]): Promise<string[]>
 }
 
+/**
+ * A function of a connector that Spark calls on batches of rows (a vectorised UDF served by
+ * the Spark bridge), so a pipeline that reads the source itself (Auto Loader) still runs the
+ * connector's own parsing code, not a re-implementation.
+ */
+export interface ColumnFunction {
+  /** One line: what it computes. */
+  readonly description: string
+  /** Argument names, in order. */
+  readonly parameters: readonly string[]
+  /** The Spark type of the result. */
+  readonly returnType: AnySparkNode
+  /**
+   * One result per row: `columns[a][row]` is argument `a` of row `row` (a string, number,
+   * bigint, boolean, `Uint8Array` or null). Results are raw values, converted to `returnType`.
+   */
+  call(columns: readonly (readonly unknown[])[]): readonly unknown[]
+}
+
+/**
+ * How a file connector's rows come from file contents, for Spark pipelines that read the
+ * files themselves (Auto Loader, then the connector's functions): `lakeflow pack --pipeline`
+ * generates that layout for connectors that declare it.
+ */
+export interface FilePipelineSupport {
+  /** Connection options naming the directory, the file-name pattern and recursion. */
+  readonly options: { readonly path: string; readonly glob?: string; readonly recursive?: string }
+  /** Connection options such a pipeline always has (e.g. `source_type: volume`). */
+  readonly fixed?: Readonly<Record<string, string>>
+  /**
+   * The function (in `functions`) cutting a file into units:
+   * `(content: string | binary, file_path: string, options_json: string) → array<string>`.
+   */
+  readonly split: string
+  /**
+   * The function turning one unit into rows of every table:
+   * `(unit: string, file_path: string, modified_ms: long, unit_index: long, options_json: string,
+   * tables_json: string) → map<string, string>`, table name → JSON array of rows.
+   */
+  readonly parse: string
+}
+
 /** A connector package's description of itself: the thing a package exports as `connector`. */
 export interface ConnectorDefinition<Options extends TObject = TObject> {
   readonly specificationVersion: SpecificationVersion
@@ -144,4 +186,8 @@ export interface ConnectorDefinition<Options extends TObject = TObject> {
   readonly tableOptionKeys: readonly string[]
   /** Validates raw options (throwing `InvalidOptionsError`) and creates a connector. */
   create(options: Readonly<Record<string, unknown>>): LakeflowConnector
+  /** Functions Spark may call through the bridge, by name. */
+  readonly functions?: Readonly<Record<string, ColumnFunction>>
+  /** Present on file connectors whose files a Spark pipeline may read itself. */
+  readonly files?: FilePipelineSupport
 }

@@ -92,8 +92,9 @@ export function planTable(
 
 /**
  * Resolves every table of a spec against the connector: names checked against
- * `listTables`, schema and metadata fetched, plans validated. Runs before the destination is
- * opened, so a bad spec writes nothing.
+ * `listTables` (a name it does not list must be one the connector resolves from its table
+ * options, as HL7 v2's `segment_type` tables are), schema and metadata fetched, plans
+ * validated. Runs before the destination is opened, so a bad spec writes nothing.
  */
 export async function planPipeline(
   spec: PipelineSpec,
@@ -103,9 +104,16 @@ export async function planPipeline(
   const tables = resolveTables(spec)
   const known = await connector.listTables()
   for (const table of tables) {
-    if (!known.includes(table.sourceTable)) {
-      throw new UnknownTableError(table.sourceTable, known, connector.name)
-    }
+    if (known.includes(table.sourceTable)) continue
+    const tableOptions = { ...table.tableOptions, ...(settings.extraTableOptions ?? {}) }
+    const accepted = await connector.getTableSchema(table.sourceTable, tableOptions).then(
+      () => true,
+      (error: unknown) => {
+        if (UnknownTableError.isInstance(error)) return false
+        throw error
+      },
+    )
+    if (!accepted) throw new UnknownTableError(table.sourceTable, known, connector.name)
   }
   const planned: PlannedTable[] = []
   for (const table of tables) {

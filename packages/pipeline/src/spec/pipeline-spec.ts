@@ -3,7 +3,12 @@ import { describeValue } from '@lakeflow/core/internal'
 import { documentIssues, formatDocumentPath } from '@lakeflow/core/validate'
 import type { Static } from 'typebox'
 import { parse as parseYaml } from 'yaml'
-import { type ObjectDocument, PipelineSpecDocument } from './spec-documents.ts'
+import {
+  type EXPECTATION_ACTIONS,
+  type ExpectationDocument,
+  type ObjectDocument,
+  PipelineSpecDocument,
+} from './spec-documents.ts'
 import { PipelineSpecError, type SpecIssue, specIssues } from './spec-error.ts'
 
 /** `scd_type` values (upstream `get_scd_type`, upper-cased on input). */
@@ -22,7 +27,20 @@ export interface TableSpec {
   readonly destination_table?: string
   /** Every configuration key, reserved ones included, with string values. */
   readonly table_configuration: Readonly<Record<string, string>>
+  /**
+   * Data-quality expectations for Spark Declarative Pipelines, by name: a Spark SQL condition
+   * every row should meet (violations are counted and the rows kept), or the condition with
+   * what to do with violating rows. The DuckDB runner does not evaluate them.
+   * @example { valid_email: "email LIKE '%@%'", positive_total: { condition: 'total >= 0', action: 'drop' } }
+   */
+  readonly expectations?: Readonly<Record<string, ExpectationSpec>>
 }
+
+/** `warn` keeps and counts the row, `drop` removes and counts it, `fail` stops the update. */
+export type ExpectationAction = (typeof EXPECTATION_ACTIONS)[number]
+
+/** One expectation: a Spark SQL condition, or the condition and its action (default `warn`). */
+export type ExpectationSpec = Static<typeof ExpectationDocument>
 
 /** A pipeline spec, in the format the Python runner reads. */
 export interface PipelineSpec {

@@ -19,6 +19,29 @@ const ConfigValue = Type.Union(
   { [EXPECTED]: 'a value (remove the key to leave it unset)' },
 )
 
+/** What a Spark pipeline does with a row that fails an expectation: keep, drop, or stop the update. */
+export const EXPECTATION_ACTIONS = ['warn', 'drop', 'fail'] as const
+
+/** One `expectations` entry: a Spark SQL condition, or the condition and what to do with failing rows. */
+export const ExpectationDocument = Type.Union(
+  [
+    nonEmptyText('a non-empty SQL condition'),
+    Type.Object(
+      {
+        condition: nonEmptyText('a non-empty SQL condition'),
+        action: Type.Optional(
+          Type.Union(
+            EXPECTATION_ACTIONS.map((action) => Type.Literal(action)),
+            { [EXPECTED]: `one of ${EXPECTATION_ACTIONS.join(', ')}` },
+          ),
+        ),
+      },
+      { additionalProperties: false, [EXPECTED]: 'a mapping with condition and action' },
+    ),
+  ],
+  { [EXPECTED]: 'a SQL condition, or a mapping with condition and action' },
+)
+
 /** `objects[].table`. */
 const TableDocument = Type.Object(
   {
@@ -28,6 +51,11 @@ const TableDocument = Type.Object(
     destination_table: Type.Optional(nonEmptyText('a non-empty string')),
     table_configuration: Type.Optional(
       Type.Record(Type.String(), ConfigValue, { [EXPECTED]: 'a mapping of option names to values' }),
+    ),
+    expectations: Type.Optional(
+      Type.Record(Type.String(), ExpectationDocument, {
+        [EXPECTED]: 'a mapping of expectation names to SQL conditions',
+      }),
     ),
   },
   { additionalProperties: false, [EXPECTED]: 'a mapping with source_table' },

@@ -8,6 +8,7 @@ See ``packages/spark/src/protocol/messages.ts`` for the message catalogue.
 """
 
 import atexit
+import base64
 import collections
 import io
 import json
@@ -209,6 +210,30 @@ class NodeBridge:
             finally:
                 if not finished and not self.dead:
                     self._cancel(request_id, context)
+
+    def call_function(self, name: str, batch: pa.RecordBatch) -> pa.Array:
+        """Runs the connector's column function ``name`` on a batch of arguments (one column each)."""
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, batch.schema) as writer:
+            writer.write_batch(batch)
+        payload = base64.b64encode(sink.getvalue().to_pybytes()).decode("ascii")
+        context = f"calling function '{name}' on {batch.num_rows} rows"
+        with self._lock:
+            request_id = self._send("call", {"function": name, "batch": payload})
+            result: Optional[pa.Array] = None
+            while True:
+                kind, frame_id, frame = self._read_frame(context)
+                if frame_id != request_id:
+                    continue
+                if kind == FRAME_ARROW:
+                    result = pa.ipc.open_stream(pa.py_buffer(frame)).read_next_batch().column(0)
+                    continue
+                message = self._decode(frame)
+                if message.get("type") == "error":
+                    raise LakeflowConnectorError(self.connector, None, message.get("error", {}))
+                if result is None:
+                    raise LakeflowBridgeError(f"[lakeflow_connect] function '{name}' of '{self.connector}' returned no batch")
+                return result
 
     def _cancel(self, request_id: int, context: str) -> None:
         """Stops an abandoned read and drains its frames so the process can be reused."""

@@ -1,6 +1,6 @@
 """``ingest(spark, spec)``: the Spark Declarative Pipelines flows of a pipeline spec.
 
-Mirrors upstream's orchestration (upstream-spec §3.2) table for table:
+Mirrors the orchestration of the Python community connectors table for table:
 
 1. ``_community_table_metadata`` is read once for every source table, with each table's
    configuration minus the reserved keys (``scd_type``, ``primary_keys``, ``sequence_by``,
@@ -15,6 +15,10 @@ Mirrors upstream's orchestration (upstream-spec §3.2) table for table:
    ``apply_changes_from_snapshot``; ``append``: ``source_<t>_append`` and an
    ``append_flow`` reading it with ``spark.readStream.table``.
 
+Each source view carries the table's expectations (``expectations.py``): primary keys and
+the cdc cursor not null (rows dropped and counted), plus the spec's own conditions. The
+delete view checks the key and cursor only.
+
 Unlike upstream, an unknown ingestion type is an error rather than silently skipped.
 The DLT rules hold: this is a plain module, the views read with ``spark.readStream`` /
 ``spark.read`` (never ``dlt.read``), and nested values keep their Spark types (no JSON
@@ -25,6 +29,8 @@ import json
 from typing import Any, Dict, List, Mapping, Optional
 
 from . import options as opts
+from .expectations import Expectations, decorate, key_expectations, table_expectations
+from .settings import Settings, source_options
 
 RESERVED_KEYS = ("scd_type", "primary_keys", "sequence_by", "cluster_by")
 SCD_TYPES = ("SCD_TYPE_1", "SCD_TYPE_2", "APPEND_ONLY")
@@ -74,10 +80,16 @@ def _cluster_by(value: Optional[str]) -> Optional[List[str]]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def destination_name(table: Mapping[str, Any]) -> str:
-    """Upstream's rule: `` `catalog`.`schema`.`table` `` when both are set, else the bare table."""
+def destination_name(
+    table: Mapping[str, Any], catalog: Optional[str] = None, schema: Optional[str] = None
+) -> str:
+    """`` `catalog`.`schema`.`table` `` when both are known, else the bare table (upstream's rule).
+
+    ``catalog`` and ``schema`` fill in what the table's spec leaves out.
+    """
     name = table.get("destination_table") or table["source_table"]
-    catalog, schema = table.get("destination_catalog"), table.get("destination_schema")
+    catalog = table.get("destination_catalog") or catalog
+    schema = table.get("destination_schema") or schema
     if catalog and schema:
         return f"`{catalog}`.`{schema}`.`{name}`"
     return name
@@ -100,28 +112,25 @@ def ingest(
     spec: Mapping[str, Any],
     dlt: Any = None,
     connection_options: Optional[Mapping[str, str]] = None,
+    **settings: Any,
 ) -> None:
     """Defines the flows of ``spec`` (see the module docstring).
 
-    ``connection_options`` replaces the Unity Catalog connection (``databricks.connection``)
-    with explicit connector options, for runs outside Databricks.
+    ``connection_options`` replaces the Unity Catalog connection with explicit connector
+    options, for runs outside Databricks. ``settings`` (see :class:`Settings`) are what a
+    pipeline bundle reads from its configuration: another connection, options and secrets
+    from a secret scope, the Node binary, the default catalog and schema.
     """
     dlt = dlt or _import_dlt()
     from pyspark.sql.functions import col, expr
 
-    if connection_options is None:
-        # A local runtime (LocalPipeline) may carry the connector options itself.
-        connection_options = getattr(dlt, "connection_options", None)
+    config = Settings.of(settings)
+    connection = source_options(spark, spec, dlt, connection_options, config)
     tables = _tables(spec)
-    if connection_options is None:
-        connection: Dict[str, str] = {"databricks.connection": str(spec["connection_name"])}
-        spark.conf.set("spark.databricks.unityCatalog.connectionDfOptionInjection.enabled", "true")
-    else:
-        connection = {str(key): str(value) for key, value in connection_options.items()}
     configs = {table["source_table"]: _configuration(table) for table in tables}
     table_options = {
-        name: {key: value for key, value in config.items() if key not in RESERVED_KEYS}
-        for name, config in configs.items()
+        name: {key: value for key, value in table_config.items() if key not in RESERVED_KEYS}
+        for name, table_config in configs.items()
     }
     metadata_rows = (
         spark.read.format(opts.FORMAT_NAME)
@@ -139,42 +148,47 @@ def ingest(
 
     for table in tables:
         source = table["source_table"]
-        config = configs[source]
+        table_config = configs[source]
         found = metadata.get(source, {})
-        scd_type = config.get("scd_type")
+        scd_type = table_config.get("scd_type")
         if scd_type is not None:
             scd_type = scd_type.upper()
             if scd_type not in SCD_TYPES:
-                raise ValueError(f"Invalid scd_type {config['scd_type']!r} for table {source!r}; expected one of {SCD_TYPES}")
+                raise ValueError(
+                    f"Invalid scd_type {table_config['scd_type']!r} for table {source!r}; expected one of {SCD_TYPES}"
+                )
         ingestion_type = "append" if scd_type == "APPEND_ONLY" else found.get("ingestion_type", "cdc")
-        keys = _primary_keys(config.get("primary_keys")) or found.get("primary_keys")
-        sequence_by = config.get("sequence_by") or found.get("cursor_field")
+        keys = _primary_keys(table_config.get("primary_keys")) or found.get("primary_keys")
+        sequence_by = table_config.get("sequence_by") or found.get("cursor_field")
         stored_as = "2" if scd_type == "SCD_TYPE_2" else "1"
-        target = destination_name(table)
+        target = destination_name(table, config.catalog, config.schema)
         read_options = {**connection, **table_options[source], opts.TABLE_NAME: source}
+        checks = table_expectations(source, keys, sequence_by, ingestion_type, table.get("expectations"))
+        # Tombstones carry the key and the cursor, not the data columns the spec's conditions read.
+        delete_checks = key_expectations(keys, sequence_by, ingestion_type)
         create = {"name": target}
-        cluster_by = _cluster_by(config.get("cluster_by"))
+        cluster_by = _cluster_by(table_config.get("cluster_by"))
         if cluster_by:
             create["cluster_by"] = cluster_by
 
-        def stream_view(name: str, extra: Mapping[str, str]) -> None:
+        def stream_view(name: str, extra: Mapping[str, str], expectations: Expectations) -> None:
             def read(options: Mapping[str, str] = {**read_options, **extra}) -> Any:
                 return spark.readStream.format(opts.FORMAT_NAME).options(**options).load()
 
-            dlt.view(name=name)(read)
+            dlt.view(name=name)(decorate(dlt, expectations, read))
 
         if ingestion_type in ("cdc", "cdc_with_deletes"):
             if not sequence_by:
                 raise ValueError(f"Table {source!r} ({ingestion_type}) needs sequence_by or a cursor_field")
             view = f"source_{source}_upsert"
-            stream_view(view, {})
+            stream_view(view, {}, checks)
             dlt.create_streaming_table(**create)
             dlt.apply_changes(
                 target=target, source=view, keys=keys, sequence_by=col(sequence_by), stored_as_scd_type=stored_as
             )
             if ingestion_type == "cdc_with_deletes":
                 deletes = f"source_{source}_delete"
-                stream_view(deletes, {opts.IS_DELETE_FLOW: "true"})
+                stream_view(deletes, {opts.IS_DELETE_FLOW: "true"}, delete_checks)
                 dlt.apply_changes(
                     target=target,
                     source=deletes,
@@ -190,12 +204,12 @@ def ingest(
             def read_snapshot(options: Mapping[str, str] = dict(read_options)) -> Any:
                 return spark.read.format(opts.FORMAT_NAME).options(**options).load()
 
-            dlt.view(name=view)(read_snapshot)
+            dlt.view(name=view)(decorate(dlt, checks, read_snapshot))
             dlt.create_streaming_table(**create)
             dlt.apply_changes_from_snapshot(target=target, source=view, keys=keys, stored_as_scd_type=stored_as)
         elif ingestion_type == "append":
             view = f"source_{source}_append"
-            stream_view(view, {})
+            stream_view(view, {}, checks)
             dlt.create_streaming_table(**create)
 
             def append(view_name: str = view) -> Any:

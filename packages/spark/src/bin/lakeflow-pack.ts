@@ -51,6 +51,7 @@ try {
     const pipeline = await packPipeline({
       spec: values.pipeline,
       connector: result.connector.name,
+      connectorModule: connector,
       cwd: values.cwd,
       outDir: values.out,
     })

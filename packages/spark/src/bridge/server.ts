@@ -27,6 +27,7 @@ import {
   type ResponseMessage,
 } from '../protocol/messages.ts'
 import { BRIDGE_VERSION } from '../version.ts'
+import { ColumnFunctions } from './column-functions.ts'
 import { tableOptionsOf } from './options.ts'
 import { type Session, Sessions, tableOf } from './sessions.ts'
 import { toWireError } from './wire-errors.ts'
@@ -76,6 +77,7 @@ export async function serveBridge(settings: BridgeServerSettings): Promise<void>
   const { definition, output } = settings
   const log = settings.log ?? (() => {})
   const sessions = new Sessions(definition)
+  const functions = new ColumnFunctions(definition)
   const running = new Map<number, RunningRead>()
   const pending = new Set<Promise<void>>()
 
@@ -138,6 +140,12 @@ export async function serveBridge(settings: BridgeServerSettings): Promise<void>
         if (!supportsNamespaces(connector)) throw unsupported('listTablesInNamespace', definition.name)
         return connector.listTablesInNamespace(params.namespace)
       }),
+    call: async (params, id) => {
+      const { batch, rows } = functions.call(params.function, Buffer.from(params.batch, 'base64'))
+      await send(frameHeader(FRAME_ARROW, id, batch.length))
+      await send(batch)
+      return { rows }
+    },
     read: (params, id) => {
       const state: RunningRead = { cancelled: false }
       running.set(id, state)

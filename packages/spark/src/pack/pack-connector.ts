@@ -5,7 +5,8 @@ import { BRIDGE_VERSION } from '../version.ts'
 import { bundleConnector } from './bundle.ts'
 import { packageInit, packageSource } from './package-files.ts'
 import { sparkPackageRoot } from './package-root.ts'
-import { buildWheel } from './wheel.ts'
+import { assertUnreleased, type LatestPointerKind, releaseToVolume, type VolumeRelease } from './volume.ts'
+import { buildWheel, wheelFileName } from './wheel.ts'
 import type { ZipEntry } from './zip.ts'
 
 /** Options of {@link packConnector} (`lakeflow pack <connector>`). */
@@ -19,6 +20,18 @@ export interface PackConnectorOptions {
   cwd?: string
   /** Directory the wheel is written to (created if missing). @default `cwd` */
   outDir?: string
+  /**
+   * A volume (or any directory) to release the wheel to instead, versioned:
+   * `<to>/lakeflow_connector_<name>/<wheel>`, earlier versions kept, `latest` pointing at
+   * the newest (see {@link releaseToVolume}). A version already there is refused before
+   * anything is built, unless `force`.
+   * @example '/Volumes/main/lakeflow/connectors'
+   */
+  to?: string
+  /** With `to`: replace a wheel of the same version. @default false */
+  force?: boolean
+  /** With `to`: how `latest` is written. @default 'auto' */
+  latestPointer?: LatestPointerKind
   /**
    * Put a Node binary into the wheel (`_node/bin/node`), so the cluster needs no Node:
    * `true` bundles the Node running this command, a string is the path of a binary (for
@@ -44,6 +57,8 @@ export interface PackResult {
   /** Size of `connector.mjs` (the connector, its dependencies and the bridge in one file). */
   bundleBytes: number
   wheelBytes: number
+  /** With `to`: the versioned directory and what `latest` names now. */
+  volume?: VolumeRelease
 }
 
 /** The Python package name for a connector name (`lakeflow_connector_<name>`). */
@@ -76,6 +91,11 @@ export async function packConnector(options: PackConnectorOptions): Promise<Pack
   const cwd = options.cwd ?? process.cwd()
   const { definition, file } = await loadConnector(options.connector, cwd, [import.meta.filename])
   const pythonPackage = pythonPackageName(definition.name)
+  const tag = options.bundleNode ? `py3-none-${options.platformTag ?? hostPlatformTag()}` : 'py3-none-any'
+  const distribution = pythonPackage.replace(/_/g, '-')
+  const volumeRoot = options.to === undefined ? undefined : resolve(cwd, options.to)
+  if (volumeRoot)
+    assertUnreleased(volumeRoot, pythonPackage, wheelFileName(distribution, definition.version, tag), options.force)
   const bundle = await bundleConnector({ connectorModule: file, cwd })
   const pythonRoot = join(sparkPackageRoot(), 'python', 'lakeflow_spark')
   const files: ZipEntry[] = readdirSync(pythonRoot)
@@ -88,23 +108,33 @@ export async function packConnector(options: PackConnectorOptions): Promise<Pack
     { name: `${pythonPackage}/source.py`, data: Buffer.from(packageSource(pythonPackage, connector)) },
     { name: `${pythonPackage}/connector.mjs`, data: bundle },
   )
-  let tag = 'py3-none-any'
   if (options.bundleNode) {
     const binary = options.bundleNode === true ? process.execPath : resolve(cwd, options.bundleNode)
     files.push({ name: `${pythonPackage}/_node/bin/node`, data: readFileSync(binary), mode: 0o755 })
-    tag = `py3-none-${options.platformTag ?? hostPlatformTag()}`
   }
   const { fileName, bytes } = buildWheel({
-    name: pythonPackage.replace(/_/g, '-'),
+    name: distribution,
     version: definition.version,
     summary: `Lakeflow connector ${definition.name} (${definition.packageName}) as a Spark data source (lakeflow_connect)`,
     tag,
     metadata: [`Keywords: lakeflow,spark,${definition.name}`, `Generator-Version: @lakeflow/spark ${BRIDGE_VERSION}`],
     files,
   })
+  const sizes = { bundleBytes: bundle.length, wheelBytes: bytes.length }
+  if (volumeRoot) {
+    const volume = releaseToVolume({
+      root: volumeRoot,
+      pythonPackage,
+      fileName,
+      bytes,
+      force: options.force,
+      latestPointer: options.latestPointer,
+    })
+    return { wheel: volume.wheel, pythonPackage, connector, ...sizes, volume }
+  }
   const outDir = resolve(cwd, options.outDir ?? '.')
   mkdirSync(outDir, { recursive: true })
   const wheel = join(outDir, fileName)
   writeFileSync(wheel, bytes)
-  return { wheel, pythonPackage, connector, bundleBytes: bundle.length, wheelBytes: bytes.length }
+  return { wheel, pythonPackage, connector, ...sizes }
 }

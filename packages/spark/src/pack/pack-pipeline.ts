@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
-import { loadPipelineSpec, type PipelineSpec, resolveTables } from '@lakeflow/pipeline'
+import { loadConnector } from '@lakeflow/core/resolve'
+import { loadConnections, loadPipelineSpec, type PipelineSpec, resolveTables } from '@lakeflow/pipeline'
 import { BRIDGE_VERSION } from '../version.ts'
 import { pythonPackageName } from './pack-connector.ts'
+import { writeFilePipeline } from './pack-file-pipeline.ts'
 
 /** Options of {@link packPipeline} (`lakeflow pack <connector> --pipeline spec.yaml`). */
 export interface PackPipelineOptions {
@@ -14,6 +16,13 @@ export interface PackPipelineOptions {
   cwd?: string
   /** Directory the pipeline file goes to. @default `cwd` */
   outDir?: string
+  /**
+   * The connector module (a name, package or path). A file connector (one declaring
+   * `files`) then gets the file pipeline layout (Auto Loader and its functions) instead.
+   */
+  connectorModule?: string
+  /** The connections file whose connection gives the file pipeline's defaults. @default lakeflow.connections.yaml in `cwd`, when present */
+  connections?: string
 }
 
 /** Python literal for JSON-compatible data (strings, lists, dicts, booleans, null). */
@@ -65,13 +74,31 @@ ingest(spark, PIPELINE_SPEC)  # noqa: F821
 `
 }
 
-/** Writes the pipeline file `<spec name>_pipeline.py` and returns its path. */
+/**
+ * Writes the pipeline file `<spec name>_pipeline.py` and returns its path; for a file
+ * connector, the directory `<spec name>_pipeline/` of the file pipeline layout.
+ */
 export async function packPipeline(options: PackPipelineOptions): Promise<{ file: string }> {
   const cwd = options.cwd ?? process.cwd()
   const specPath = resolve(cwd, options.spec)
   const spec = await loadPipelineSpec(specPath)
   const outDir = resolve(cwd, options.outDir ?? '.')
   mkdirSync(outDir, { recursive: true })
+  const definition = options.connectorModule
+    ? (await loadConnector(options.connectorModule, cwd, [import.meta.filename])).definition
+    : undefined
+  if (definition?.files) {
+    const connections = await loadConnections(options.connections, cwd)
+    const connectionOptions = connections?.connections.get(spec.connection_name)?.options
+    const { directory } = await writeFilePipeline({
+      spec,
+      specFile: specPath,
+      definition: { ...definition, files: definition.files },
+      outDir,
+      ...(connectionOptions ? { connectionOptions } : {}),
+    })
+    return { file: directory }
+  }
   const file = join(
     outDir,
     `${basename(specPath)

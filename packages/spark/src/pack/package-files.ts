@@ -1,5 +1,7 @@
 /** The generated Python files of a packed connector package. */
 
+import { pep440Version } from './wheel.ts'
+
 interface ConnectorInfo {
   name: string
   packageName: string
@@ -28,6 +30,7 @@ from typing import Any
 CONNECTOR = ${literal(connector.name)}
 NPM_PACKAGE = ${literal(connector.packageName)}
 VERSION = ${literal(connector.version)}
+WHEEL_VERSION = ${literal(pep440Version(connector.version))}
 
 
 def register(spark: Any, connector: str = CONNECTOR) -> Any:
@@ -42,11 +45,39 @@ def register(spark: Any, connector: str = CONNECTOR) -> Any:
     return LakeflowSource
 
 
-def ingest(spark: Any, spec: Any, **settings: Any) -> None:
-    """Defines the Spark Declarative Pipelines flows of a pipeline spec (upstream ingest)."""
+def ingest(spark: Any, spec: Any, connector_volume: str = "", **settings: Any) -> None:
+    """Defines the Spark Declarative Pipelines flows of a pipeline spec (upstream ingest).
+
+    \`connector_volume\`: the versioned directory this wheel was released to; when its
+    \`latest\` is another version, the pipeline log says so.
+    """
     from ._lakeflow_spark.pipeline import ingest as define
 
+    if connector_volume:
+        _note_release(connector_volume)
     define(spark, spec, **settings)
+
+
+def _note_release(directory: str) -> None:
+    import logging
+
+    from ._lakeflow_spark.volume import VolumeLayoutError, release_notice
+
+    logger = logging.getLogger("lakeflow_spark")
+    try:
+        notice = release_notice(WHEEL_VERSION, directory)
+    except (OSError, VolumeLayoutError) as error:
+        logger.info("No release information in %s: %s", directory, error)
+        return
+    if notice:
+        logger.warning(notice)
+
+
+def function(name: str, return_type: Any) -> Any:
+    """A Spark UDF running the connector's column function \`name\` in its Node bridge."""
+    from ._lakeflow_spark.functions import column_function
+
+    return column_function({"connector": CONNECTOR, "package": __name__}, name, return_type)
 `
 }
 

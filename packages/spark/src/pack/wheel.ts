@@ -38,6 +38,11 @@ export function pep440Version(version: string): string {
   return `${release}.dev${number}`
 }
 
+/** A wheel's file name (PEP 427): `<distribution>-<version>-<tag>.whl`. */
+export function wheelFileName(name: string, version: string, tag = 'py3-none-any'): string {
+  return `${wheelDistribution(name)}-${pep440Version(version)}-${tag}.whl`
+}
+
 function recordHash(data: Uint8Array): string {
   return `sha256=${createHash('sha256').update(data).digest('base64url')}`
 }
@@ -75,5 +80,5 @@ export function buildWheel(spec: WheelSpec): { fileName: string; bytes: Buffer }
     '',
   ].join('\n')
   entries.push({ name: `${info}/RECORD`, data: Buffer.from(record) })
-  return { fileName: `${distribution}-${version}-${tag}.whl`, bytes: writeZip(entries) }
+  return { fileName: wheelFileName(spec.name, spec.version, tag), bytes: writeZip(entries) }
 }

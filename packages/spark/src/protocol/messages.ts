@@ -72,6 +72,12 @@ export interface RequestParams {
     /** Rows per Arrow batch. */
     batchRows?: number
   }
+  /**
+   * Runs a connector column function (a Spark UDF) on one batch: `batch` is an Arrow IPC
+   * stream of the arguments, base64. Answered by one Arrow frame (a single column `value`)
+   * and a `result` of {@link CallResult}.
+   */
+  call: { function: string; batch: string }
   /** Cancels a running read (by its request id); the read ends with `cancelled: true`. */
   cancel: { id: number }
   /** Closes connectors and exits. */
@@ -115,6 +121,11 @@ export interface DescribeResult extends Capabilities {
   schema: string
   /** For this table: partitioned streams apply (`isPartitioned(table)` is true). */
   partitionedStream: boolean
+}
+
+/** The `result` of a `call`. */
+export interface CallResult {
+  rows: number
 }
 
 /** The `end` of a read. */

@@ -182,13 +182,35 @@ def _local_pipeline(args):
         local = importlib.import_module(module + "._lakeflow_spark.local_pipelines")
     else:
         from lakeflow_spark import local_pipelines as local
-    return local.LocalPipeline(spark, args["root"], connection_options=args.get("connection_options"))
+    return local.LocalPipeline(
+        spark, args["root"], connection_options=args.get("connection_options"), secrets=args.get("secrets")
+    )
+
+
+def _tables_and_report(pipeline, targets):
+    tables = {}
+    for target in targets:
+        frame = pipeline.read_table(target)
+        tables[target] = None if frame is None else rows_of(frame)
+    return {"tables": tables, "expectations": pipeline.expectation_report()}
 
 
 def op_pipeline_file(args):
-    """Runs a generated pipeline file with LocalPipeline standing in for the dlt module."""
+    """Runs a generated pipeline file with LocalPipeline standing in for the dlt module.
+
+    ``path``: a directory put first on sys.path (a bundle's root, for ``utilities``);
+    ``conf``: pipeline configuration set on the session for the run, then unset.
+    """
     pipeline = _local_pipeline(args)
     sys.modules["dlt"] = pipeline
+    extra_path = args.get("path")
+    if extra_path:
+        sys.path.insert(0, extra_path)
+    for name in [name for name in sys.modules if name == "utilities" or name.startswith("utilities.")]:
+        del sys.modules[name]
+    conf = args.get("conf") or {}
+    for key, value in conf.items():
+        spark.conf.set(key, value)
     try:
         with open(args["file"]) as handle:
             code = compile(handle.read(), args["file"], "exec")
@@ -196,6 +218,44 @@ def op_pipeline_file(args):
         pipeline.run()
     finally:
         sys.modules.pop("dlt", None)
+        for key in conf:
+            spark.conf.unset(key)
+        if extra_path:
+            sys.path.remove(extra_path)
+    return _tables_and_report(pipeline, args["targets"])
+
+
+def op_ingest(args):
+    """Defines a spec's flows with ingest() on LocalPipeline for a connector started from a
+    bridge command, runs them, and returns the target tables and the expectation report."""
+    from lakeflow_spark import register
+    from lakeflow_spark.pipeline import ingest
+
+    register(spark, args["connector"], command=args["command"])
+    pipeline = _local_pipeline(args)
+    ingest(spark, args["spec"], dlt=pipeline, **(args.get("settings") or {}))
+    pipeline.run()
+    return _tables_and_report(pipeline, args["targets"])
+
+
+def op_file_pipeline(args):
+    """Runs the transformations of a generated file pipeline layout with LocalPipeline as dlt."""
+    pipeline = _local_pipeline(args)
+    sys.modules["dlt"] = pipeline
+    sys.path.insert(0, args["dir"])
+    for key, value in (args.get("conf") or {}).items():
+        spark.conf.set(key, value)
+    try:
+        for file in args["files"]:
+            with open(file) as handle:
+                code = compile(handle.read(), file, "exec")
+            exec(code, {"spark": spark, "__name__": "pipeline"})
+        pipeline.run()
+    finally:
+        sys.modules.pop("dlt", None)
+        sys.path.remove(args["dir"])
+        for name in [name for name in sys.modules if name == "utilities" or name.startswith("utilities.")]:
+            del sys.modules[name]
     out = {}
     for target in args["targets"]:
         frame = pipeline.read_table(target)

@@ -62,11 +62,15 @@ export class SparkDriver {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)))
   }
 
-  /** Starts the driver (creating the venv on first use) and waits for its SparkSession. */
-  static async start(): Promise<SparkDriver> {
+  /**
+   * Starts the driver (creating the venv on first use) and waits for its SparkSession.
+   * `extraEnv` is added to its environment (Spark's Python workers inherit it), e.g. a
+   * `PYTHONPATH` holding a wheel installed with `pip install --target`.
+   */
+  static async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<SparkDriver> {
     const { python, env } = ensurePythonEnv()
     const child = spawn(python, [join(PACKAGE_ROOT, 'test', 'python', 'harness.py')], {
-      env,
+      env: { ...env, ...extraEnv },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     const driver = new SparkDriver(child)

@@ -66,7 +66,7 @@ async function incrementalRound(
 
 function mutate(state: OracleState, type: string, count: number, nextIndex: () => number): void {
   const { context, settings, random, journal } = state
-  const simulator = context.requireSimulator()
+  const simulator = context.requireSource()
   const key = corpusKey(context, settings.corpus)
   const canDelete = settings.deletes ?? (type === 'cdc_with_deletes' || type === 'snapshot')
   const canUpdate = type !== 'append'
@@ -96,7 +96,7 @@ function mutate(state: OracleState, type: string, count: number, nextIndex: () =
  */
 function afterClock(context: CheckContext, corpus: string): (record: RawRecord) => boolean {
   const declared = context.spec?.corpora?.[corpus]
-  const simulator = context.requireSimulator()
+  const simulator = context.requireSource()
   const field = declared?.cursor_field
   if (!field) return () => false
   const now = Date.parse(simulator.clock.now())
@@ -119,7 +119,7 @@ async function oracleForTable(
   table: string,
   settings: TableTestConfig,
 ): Promise<Finding | undefined> {
-  const simulator = context.requireSimulator()
+  const simulator = context.requireSource()
   const random = seededRandom((context.seed ^ hashText(table)) >>> 0)
   const state: OracleState = { context, table, settings, random, journal: [] }
   const metadata = await context.metadata(table)
@@ -189,7 +189,7 @@ const completenessOracle = defineCheck({
   simulatorOnly: true,
   timeoutMs: 120_000,
   async run(context) {
-    context.requireSimulator()
+    context.requireSource()
     const known = await context.tables()
     const entries = await configuredTables(context, ({ table }) => known.includes(table))
     if (entries.length === 0) return context.skip('no tables configured (tables.<name>.corpus)')
@@ -324,7 +324,7 @@ const cursorTies = defineCheck({
   source: 'contract-checks §4.5 B12',
   simulatorOnly: true,
   async run(context) {
-    const simulator = context.requireSimulator()
+    const simulator = context.requireSource()
     const incremental = await incrementalTables(context)
     const entries = await configuredTables(
       context,

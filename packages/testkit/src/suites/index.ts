@@ -2,6 +2,7 @@ import type { Check } from '../types.ts'
 import { baseChecks } from './base-checks.ts'
 import { completenessChecks } from './completeness-checks.ts'
 import { faultChecks } from './fault-checks.ts'
+import { fileChecks } from './file-checks.ts'
 import { hygieneChecks } from './hygiene-checks.ts'
 import { memoryChecks } from './memory-checks.ts'
 import { partitionChecks, partitionedStreamChecks } from './partition-checks.ts'
@@ -15,6 +16,7 @@ export {
   baseChecks,
   completenessChecks,
   faultChecks,
+  fileChecks,
   hygieneChecks,
   memoryChecks,
   partitionChecks,
@@ -42,7 +44,7 @@ export const simulatorChecks: readonly Check[] = [
   ...memoryChecks,
 ]
 
-/** Every check, in the order they run. */
+/** Every check, in the order they run (the file-source checks run only for file connectors). */
 export const allChecks: readonly Check[] = [
   ...baseChecks,
   ...schemaChecks,
@@ -50,6 +52,7 @@ export const allChecks: readonly Check[] = [
   ...allPartitionChecks,
   ...writeBackChecks,
   ...simulatorChecks,
+  ...fileChecks,
 ]
 
 /** Looks a check up by id (the self-test runs single checks against mutants). */

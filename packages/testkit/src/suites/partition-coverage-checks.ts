@@ -14,9 +14,10 @@ async function referenceKeys(
 ): Promise<{ keys: Set<string>; from: string }> {
   const settings = context.config.tables?.[table]
   const corpus = settings?.corpus
-  if (context.simulator && corpus) {
+  const source = context.simulator ?? context.files
+  if (source && corpus) {
     return {
-      keys: new Set(context.simulator.data.records(corpus).map((record) => keyOf(rowOf(settings, record), keys))),
+      keys: new Set(source.data.records(corpus).map((record) => keyOf(rowOf(settings, record), keys))),
       from: `the simulator's ${corpus} corpus`,
     }
   }

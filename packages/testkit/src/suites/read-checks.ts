@@ -310,7 +310,7 @@ const convergenceUnderGrowth = defineCheck({
   source: 'contract-checks §4.5 B10 (init-time cap)',
   simulatorOnly: true,
   async run(context) {
-    const simulator = context.requireSimulator()
+    const simulator = context.requireSource()
     const plain = await context.plainTables()
     const entries = (await insertable(context)).filter(({ table }) => plain.includes(table))
     if (entries.length === 0) return context.skip('no insertable non-partitioned tables configured')

@@ -130,7 +130,7 @@ const writeToSource = defineCheck({
   source: 'upstream test_write_to_source (writes through the simulator)',
   simulatorOnly: true,
   async run(context) {
-    const simulator = context.requireSimulator()
+    const simulator = context.requireSource()
     const entries = await insertable(context)
     if (entries.length === 0) return context.skip('no insertable tables configured (tables.<name>.newRecord)')
     const findings = new Findings(this.id)
@@ -188,7 +188,7 @@ const incrementalAfterWrite = defineCheck({
   source: 'upstream test_incremental_after_write',
   simulatorOnly: true,
   async run(context) {
-    const simulator = context.requireSimulator()
+    const simulator = context.requireSource()
     const plain = await context.plainTables()
     const entries = (await insertable(context)).filter(({ table }) => plain.includes(table))
     if (entries.length === 0) return context.skip('no insertable non-partitioned tables configured')
@@ -251,7 +251,7 @@ const deleteAndReadDeletes = defineCheck({
   source: 'upstream test_delete_and_read_deletes',
   simulatorOnly: true,
   async run(context) {
-    const simulator = context.requireSimulator()
+    const simulator = context.requireSource()
     const entries = await deletable(context)
     if (entries.length === 0) return context.skip('no deletable tables configured')
     const { table, settings } = entries[0]!

@@ -4,6 +4,7 @@
  * that load the connector in a child process can load the mutant the same way.
  */
 export * from './base-mutants.ts'
+export * from './file-mutants.ts'
 export * from './partition-mutants.ts'
 export * from './read-mutants.ts'
 export * from './source-mutants.ts'
@@ -15,6 +16,8 @@ export interface GalleryEntry {
   defect: string
   /** What the check's failure must say: the finding this defect is meant to cause, not an incidental one. */
   reason: RegExp
+  /** The mutant is the reference file connector (run against the file fixture), not the example. */
+  files?: true
 }
 
 /** Check id → mutant, one line each (README's table is generated from the same rows). */
@@ -370,5 +373,41 @@ export const gallery: readonly GalleryEntry[] = [
     defect: 'streams page by page but keeps every record it yielded',
     reason:
       /^(?![\s\S]*first record arrived)[\s\S]*the heap grew by \d+ bytes per record \([\d.]+ MiB\) while streaming/,
+  },
+  {
+    check: 'file-identity',
+    mutant: 'mtimeCursor',
+    defect: 'reads files modified after the newest modification time seen (an mtime cursor)',
+    reason: /a file copied in with an old modification time \(2001\) was never read/,
+    files: true,
+  },
+  {
+    check: 'file-identity',
+    mutant: 'rereadsTouchedFiles',
+    defect: 'treats a new modification time as a new file version',
+    reason: /a file whose modification time changed but whose content did not was read again/,
+    files: true,
+  },
+  {
+    check: 'file-identity',
+    mutant: 'pathOnlyTracking',
+    defect: 'tracks files by path only, never reading a changed file again',
+    reason: /a file rewritten with new content under the same name was not read again/,
+    files: true,
+  },
+  {
+    check: 'file-exactly-once',
+    mutant: 'restartsPartialFile',
+    defect: 'drops the position inside the file a call stopped in',
+    reason: /an uninterrupted read in calls of 2 rows (repeats rows|never reaches a fixed point)/,
+    files: true,
+  },
+  {
+    check: 'file-exactly-once',
+    mutant: 'marksFilesBeforeCommit',
+    defect: 'marks a file done outside the offset once read, before the call commits',
+    reason:
+      /after a crash at record \d+ and a resume from the last committed offset, rows are missing or repeated[\s\S]*received: \d+ rows: [1-9]\d* lost/,
+    files: true,
   },
 ]
