@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config'
 
 // Workspace packages resolve to their TypeScript sources, so tests never wait on a build.
 const conditions = ['@lakeflow/source', 'module', 'node', 'development|production']
+// Externalised dependencies are loaded by Node itself: without `module`, which points some
+// packages (the AWS SDK) at builds with extensionless imports that only bundlers resolve.
+const ssrConditions = conditions.filter((condition) => condition !== 'module')
 
 // Every package or connector with a `test/` folder is a vitest project; nothing to register by hand.
 const projectRoots = ['packages', 'connectors'].flatMap((group) =>
@@ -15,7 +18,7 @@ const projectRoots = ['packages', 'connectors'].flatMap((group) =>
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions } },
+  ssr: { resolve: { conditions: ssrConditions, externalConditions: ['node'] } },
   test: {
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -24,6 +24,8 @@ interface Measurement {
   /** Response bytes (direct only: the connector reads the same pages). */
   bytes: number
   peakRssBytes: number
+  /** CPU time of the reading process (user + system), seconds: its own cost, less sensitive to load than wall time. */
+  cpuSeconds: number
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -72,12 +74,15 @@ async function readDirectly(baseUrl: string, perPage: number): Promise<{ records
 
 async function runChild(variant: Variant, baseUrl: string, perPage: number): Promise<Measurement> {
   const start = performance.now()
+  const cpu = process.cpuUsage()
   let records: number
   let bytes = 0
   if (variant === 'connector') records = await readThroughConnector(baseUrl, perPage)
   else ({ records, bytes } = await readDirectly(baseUrl, perPage))
   const seconds = (performance.now() - start) / 1000
-  return { variant, records, seconds, bytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 }
+  const used = process.cpuUsage(cpu)
+  const cpuSeconds = (used.user + used.system) / 1e6
+  return { variant, records, seconds, bytes, peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuSeconds }
 }
 
 /** Issue `i` of the generated table: a corpus issue with a new id, number and times (updated_at ascending). */
@@ -171,6 +176,7 @@ function report(results: Measurement[], count: number, perPage: number): void {
       recordsPerSecond: records / seconds,
       megabytesPerSecond: bytes / 1e6 / seconds,
       peakRss: median(runs.map((run) => run.peakRssBytes)) / 1024 / 1024,
+      recordsPerCpuSecond: records / median(runs.map((run) => run.cpuSeconds)),
     }
   })
   const label: Record<Variant, string> = {
@@ -180,11 +186,11 @@ function report(results: Measurement[], count: number, perPage: number): void {
   console.log(
     `\nGitHub issues, ${count.toLocaleString('en-US')} records, ${perPage} per page, ${(bytes / 1e6).toFixed(1)} MB of JSON, median of ${results.length / 2} round(s)\n`,
   )
-  console.log('| variant | records | seconds | records/s | MB/s | peak RSS (MB) |')
-  console.log('|---|---:|---:|---:|---:|---:|')
+  console.log('| variant | records | seconds | records/s | MB/s | peak RSS (MB) | records per CPU s |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
   for (const row of rows) {
     console.log(
-      `| ${label[row.variant]} | ${row.records} | ${row.seconds.toFixed(2)} | ${Math.round(row.recordsPerSecond).toLocaleString('en-US')} | ${row.megabytesPerSecond.toFixed(1)} | ${row.peakRss.toFixed(0)} |`,
+      `| ${label[row.variant]} | ${row.records} | ${row.seconds.toFixed(2)} | ${Math.round(row.recordsPerSecond).toLocaleString('en-US')} | ${row.megabytesPerSecond.toFixed(1)} | ${row.peakRss.toFixed(0)} | ${Math.round(row.recordsPerCpuSecond).toLocaleString('en-US')} |`,
     )
   }
   const [through, direct] = rows

@@ -15,6 +15,7 @@ export default defineConfig(
       'src/formats/index.ts',
       'src/resolve/index.ts',
       'src/internal/index.ts',
+      'src/kit/index.ts',
     ],
     // typebox ships as ~700 ES modules; loading them costs a process ~28 MB resident, one
     // bundled chunk ~6 MB. Schemas are plain objects, so connectors' types still come from typebox.

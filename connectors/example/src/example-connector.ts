@@ -2,32 +2,30 @@ import {
   createTableConnector,
   defineConnector,
   type LakeflowConnector,
-  type Offset,
   type PartitionedStreamSupport,
-  parseTableOptions,
-  type TableOptions,
   tableOptionKeysOf,
 } from '@lakeflow/core/connector'
-import { UnknownTableError, UnsupportedOperationError } from '@lakeflow/core/errors'
-import type { HttpEvent, RateBudget } from '@lakeflow/core/http'
+import { basicAuth, bearerAuth, createHttpClient, type HttpEvent, type RateBudget } from '@lakeflow/core/http'
+import { localClock } from '@lakeflow/core/kit'
 import packageJson from '../package.json' with { type: 'json' }
-import { createExampleApi } from './example-client.ts'
-import type { ExampleContext } from './example-context.ts'
-import { assertExampleAuth, ExampleOptions, ReadingsOptions } from './example-options.ts'
+import { exampleRateBudget } from './example-api.ts'
+import { assertExampleAuth, ExampleOptions } from './example-options.ts'
 import { eventsTable } from './tables/example-events.ts'
 import { metricsTable } from './tables/example-metrics.ts'
 import { ordersTable } from './tables/example-orders.ts'
 import { productsTable } from './tables/example-products.ts'
-import {
-  readingsLatestOffset,
-  readingsPartitions,
-  readingsTable,
-  readReadingsPartition,
-} from './tables/example-readings.ts'
+import { readingsTable } from './tables/example-readings.ts'
 import { usersTable } from './tables/example-users.ts'
 
-const tables = [productsTable, usersTable, ordersTable, eventsTable, metricsTable, readingsTable] as const
-const PARTITIONED = 'readings'
+/** The tables, one per ingestion pattern. */
+export const EXAMPLE_TABLES = [
+  productsTable,
+  usersTable,
+  ordersTable,
+  eventsTable,
+  metricsTable,
+  readingsTable,
+] as const
 
 /** The example connector: the five methods plus partitioned streams for `readings`. */
 export type ExampleConnector = LakeflowConnector & PartitionedStreamSupport
@@ -49,8 +47,9 @@ export interface ExampleConnectorSettings {
 }
 
 /**
- * Creates an example connector from validated options. Captures `now` as the init-time
- * cap: reads never return records newer than the moment the instance was made.
+ * Creates an example connector from validated options. The init-time cap is the local
+ * clock when the instance is made: reads never return records newer than that.
+ * Partitions are declared on `readings`; the table connector dispatches them.
  * @example
  * const example = createExampleConnector({ base_url, username: 'ada', password })
  * for await (const record of example.readTable('users', {}, {})) console.log(record)
@@ -60,56 +59,18 @@ export function createExampleConnector(
   settings: ExampleConnectorSettings = {},
 ): ExampleConnector {
   assertExampleAuth(options)
-  const api = createExampleApi(options, {
+  // All HTTP goes through core's client: retries, `Retry-After`, timeouts, auth and redaction live there.
+  const http = createHttpClient({
+    baseUrl: options.base_url,
+    auth: options.token ? bearerAuth(options.token) : basicAuth(options.username ?? '', options.password ?? ''),
+    timeoutMs: options.timeout_ms,
     userAgent: { packageName: packageJson.name, version: packageJson.version },
-    ...(settings.onEvent ? { onEvent: settings.onEvent } : {}),
-    ...(settings.budget ? { budget: settings.budget } : {}),
+    rateLimit: { budget: settings.budget ?? exampleRateBudget(options) },
+    onEvent: settings.onEvent,
   })
-  const context: ExampleContext = { api, cap: (settings.now ?? new Date()).toISOString() }
-  const base = createTableConnector({ name: 'example', context, tables, close: () => api.close() })
-  const connectorKeys = tableOptionKeysOf(tables)
-  // Same rule as the table handlers: keys other tables take are ignored, unknown keys rejected.
-  const readingsOptions = (tableName: string, raw: TableOptions) =>
-    parseTableOptions(ReadingsOptions, raw, { table: tableName, connector: 'example', connectorKeys })
-  const partitioned = async (tableName: string) => {
-    const names = await base.listTables()
-    if (!names.includes(tableName)) throw new UnknownTableError(tableName, names, 'example')
-    if (tableName !== PARTITIONED) {
-      throw new UnsupportedOperationError(
-        'partitions',
-        `Table "${tableName}" of connector "example" is not partitioned; only readings is`,
-      )
-    }
-  }
-  return {
-    ...base,
-    isPartitioned(tableName: string): boolean {
-      if (!tables.some((table) => table.name === tableName)) {
-        throw new UnknownTableError(
-          tableName,
-          tables.map((table) => table.name),
-          'example',
-        )
-      }
-      return tableName === PARTITIONED
-    },
-    async latestOffset(tableName: string, tableOptions: TableOptions, startOffset?: Offset | null) {
-      await partitioned(tableName)
-      readingsOptions(tableName, tableOptions)
-      return readingsLatestOffset(context, startOffset ?? null)
-    },
-    async getPartitions(tableName, tableOptions, startOffset, endOffset) {
-      await partitioned(tableName)
-      return readingsPartitions(context, readingsOptions(tableName, tableOptions), startOffset, endOffset)
-    },
-    readPartition(tableName, partition, tableOptions) {
-      return (async function* () {
-        await partitioned(tableName)
-        readingsOptions(tableName, tableOptions)
-        yield* readReadingsPartition(context, partition)
-      })()
-    },
-  }
+  const context = { http, clock: localClock(settings.now) }
+  // Every table is declared with partitions or without; `readings` makes this a partitioned-stream connector.
+  return createTableConnector({ name: 'example', context, tables: EXAMPLE_TABLES }) as ExampleConnector
 }
 
 /**
@@ -124,6 +85,6 @@ export const connector = defineConnector({
   version: packageJson.version,
   description: 'The reference connector: snapshot, cdc, deletes, append, windowed and partitioned tables.',
   options: ExampleOptions,
-  tableOptionKeys: tableOptionKeysOf(tables),
+  tableOptionKeys: tableOptionKeysOf(EXAMPLE_TABLES),
   create: (options) => createExampleConnector(options),
 })

@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from '@lakeflow/core/errors'
+import { maxRecordsPerBatch as batchOption, maxRequestsPerSecond, pageSize } from '@lakeflow/core/kit'
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
@@ -29,12 +30,7 @@ export const ExampleOptions = defineOptions({
     Type.Integer({ minimum: 1, default: 30_000, description: 'Per-request timeout in milliseconds. @default 30000' }),
   ),
   max_requests_per_second: Type.Optional(
-    Type.Number({
-      exclusiveMinimum: 0,
-      maximum: EXAMPLE_API_RATE_LIMIT,
-      default: EXAMPLE_API_RATE_LIMIT,
-      description: `Requests per second this process sends to one account, shared by every table, partition and instance (the API allows ${EXAMPLE_API_RATE_LIMIT}, in bursts of ${EXAMPLE_API_BURST}). @default ${EXAMPLE_API_RATE_LIMIT}`,
-    }),
+    maxRequestsPerSecond({ limit: EXAMPLE_API_RATE_LIMIT, burst: EXAMPLE_API_BURST }),
   ),
 })
 
@@ -43,35 +39,20 @@ export type ExampleOptions = Static<typeof ExampleOptions>
 
 /** Checks what a schema cannot say: exactly one way to authenticate. */
 export function assertExampleAuth(options: ExampleOptions): void {
-  const where = 'connector example'
-  if (options.token !== undefined) {
-    if (options.username !== undefined || options.password !== undefined) {
-      throw new InvalidOptionsError({
-        key: 'token',
-        where,
-        problem: 'give either token (bearer) or username and password (basic), not both',
-      })
-    }
-    return
-  }
-  if (options.username === undefined) {
-    throw new InvalidOptionsError({
-      key: 'username',
-      where,
-      problem: 'required unless token is given (HTTP basic auth needs username and password)',
-    })
-  }
-  if (options.password === undefined) {
-    throw new InvalidOptionsError({ key: 'password', where, problem: 'required with username (HTTP basic auth)' })
-  }
+  const [key, problem] =
+    options.token !== undefined
+      ? options.username !== undefined || options.password !== undefined
+        ? ['token', 'give either token (bearer) or username and password (basic), not both']
+        : []
+      : options.username === undefined
+        ? ['username', 'required unless token is given (HTTP basic auth needs username and password)']
+        : options.password === undefined
+          ? ['password', 'required with username (HTTP basic auth)']
+          : []
+  if (key && problem) throw new InvalidOptionsError({ key, where: 'connector example', problem })
 }
 
-const maxRecordsPerBatch = Type.Integer({
-  minimum: 1,
-  default: 200,
-  description:
-    'Records per call before the read stops at the next cursor boundary (whole tie groups, so it may overshoot). @default 200',
-})
+const maxRecordsPerBatch = batchOption({ default: 200 })
 
 /** Table options of `products` (snapshot). */
 export const ProductsOptions = defineOptions({
@@ -96,7 +77,7 @@ export const OrdersOptions = defineOptions({
 /** Table options of `events` (append). */
 export const EventsOptions = defineOptions({
   max_records_per_batch: maxRecordsPerBatch,
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size (1–1000). @default 50' }),
+  limit: pageSize({ maximum: 1000, default: 50 }),
 })
 
 /** Table options of `metrics` (windowed cdc). */

@@ -2,10 +2,11 @@
  * `@lakeflow/connector-example`: the reference Lakeflow connector. Copy its shape.
  */
 
-export { exampleRateBudget } from './example-client.ts'
+export { exampleRateBudget } from './example-api.ts'
 export {
   connector,
   createExampleConnector,
+  EXAMPLE_TABLES,
   type ExampleConnector,
   type ExampleConnectorSettings,
 } from './example-connector.ts'

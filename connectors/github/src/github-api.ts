@@ -1,45 +1,25 @@
 /**
  * The GitHub REST API as the tables use it, on core's HTTP client: bearer auth, GitHub's
  * media type and API version headers, retries with backoff (core), primary and secondary
- * rate limits, Link-header pagination page by page, and the server's clock for the
- * init-time cap.
+ * rate limits, and the server's clock for the init-time cap.
  */
 import { createHash } from 'node:crypto'
-import type { RawRecord } from '@lakeflow/core/connector'
-import { ApiCallError } from '@lakeflow/core/errors'
 import {
   bearerAuth,
   createHttpClient,
   createRateBudget,
-  type HttpClient,
   type HttpEvent,
-  type HttpResponse,
-  paginateLinkHeader,
   type RateBudget,
   type RateLimitOptions,
   type RetryOptions,
 } from '@lakeflow/core/http'
+import { type RestContext, serverClock } from '@lakeflow/core/kit'
 import { checkBaseUrl, DEFAULT_REQUESTS_PER_SECOND, type GithubOptions, REQUEST_BURST } from './github-options.ts'
 
 /** The REST API version the schemas follow. */
 export const GITHUB_API_VERSION = '2022-11-28'
 
-/** Query parameters of a GitHub request. */
-export type GithubParams = Readonly<Record<string, string | number | undefined>>
-
-/** One page of a GitHub listing. */
-export interface GithubPage {
-  /** The records of the page, in GitHub's order. */
-  readonly records: RawRecord[]
-  /** Its 1-based page number. */
-  readonly page: number
-  /** Whether the `Link` header announces a next page. */
-  readonly hasNext: boolean
-  /** The page number of the `rel="last"` link, when GitHub sends one. */
-  readonly lastPage: number | undefined
-}
-
-/** Settings of {@link GithubApi} beyond the connector options (tests, benchmarks, embedding). */
+/** Settings of the GitHub client beyond the connector options (tests, benchmarks, embedding). */
 export interface GithubApiSettings {
   /** Package name and version for the `User-Agent`. */
   readonly userAgent?: { packageName: string; version: string }
@@ -86,7 +66,7 @@ const SECONDARY_LIMIT_MESSAGE = /secondary rate limit|abuse detection/i
  * date); else `x-ratelimit-remaining: 0` means wait until `x-ratelimit-reset` (epoch
  * seconds, also after a success); else a body that says "secondary rate limit" means wait
  * at least a minute. Waits are measured on GitHub's clock (its `Date`) and bounded by
- * `max_rate_limit_wait_seconds`.
+ * `max_rate_limit_wait_seconds`, and the errors name the limit.
  */
 export function githubRateLimits(
   options: GithubOptions,
@@ -120,118 +100,31 @@ export function githubRateLimits(
   }
 }
 
-function serverTime(headers: Headers): number | undefined {
-  const date = headers.get('date')
-  if (date === null) return undefined
-  const value = Date.parse(date)
-  return Number.isNaN(value) ? undefined : value
-}
-
-function pageNumber(url: string, fallback: number): number {
-  const page = Number(new URL(url).searchParams.get('page'))
-  return Number.isInteger(page) && page > 0 ? page : fallback
-}
-
-function lastPageOf(link: string | null, base: string): number | undefined {
-  if (!link) return undefined
-  for (const part of link.split(',')) {
-    const match = /<([^>]*)>\s*;\s*rel="?last"?/i.exec(part)
-    if (match) return pageNumber(new URL(match[1]!, base).href, 0) || undefined
-  }
-  return undefined
-}
-
-function hasNextLink(link: string | null): boolean {
-  return link !== null && /rel="?next"?/i.test(link)
-}
-
-/** The GitHub REST API for one connector instance. */
-export class GithubApi {
-  readonly client: HttpClient
-  readonly baseUrl: string
-  /** GitHub's clock at this instance's first response, the init-time cap. */
-  #firstServerTime: number | undefined
-
-  constructor(options: GithubOptions, settings: GithubApiSettings = {}) {
-    this.baseUrl = checkBaseUrl(options.base_url)
-    this.client = createHttpClient({
-      baseUrl: this.baseUrl,
-      auth: bearerAuth(options.token),
-      headers: { accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION },
-      userAgent: settings.userAgent,
-      retry: settings.retry,
-      onEvent: settings.onEvent,
-      fetch: settings.fetch,
-      rateLimit: {
-        ...githubRateLimits(options, settings.secondaryRateLimitWaitMs),
-        budget: settings.budget ?? githubRateBudget(options),
+/**
+ * What the GitHub tables share: the client (whose errors name GitHub's limits) and the
+ * init-time cap, GitHub's clock at the instance's first response (so cursors, which are
+ * server times, are never compared with a skewed local clock); `GET /rate_limit`, which
+ * costs no quota, asks for it when nothing was requested yet.
+ */
+export function createGithubContext(options: GithubOptions, settings: GithubApiSettings = {}): RestContext {
+  const http = createHttpClient({
+    baseUrl: checkBaseUrl(options.base_url),
+    auth: bearerAuth(options.token),
+    headers: { accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION },
+    userAgent: settings.userAgent,
+    retry: settings.retry,
+    onEvent: settings.onEvent,
+    fetch: settings.fetch,
+    rateLimit: {
+      ...githubRateLimits(options, settings.secondaryRateLimitWaitMs),
+      // Not a limit: it notes GitHub's clock (the responses' `Date`) for the init-time cap.
+      fromResponse: (response) => {
+        clock.observe(response)
+        return undefined
       },
-    })
-  }
-
-  /**
-   * The init-time cap: the server's clock at this instance's first response (so cursors,
-   * which are server times, are never compared with a skewed local clock), as epoch ms.
-   * Reads emit nothing stamped later. When nothing
-   * was requested yet, asks `GET /rate_limit`, which does not count against the limit.
-   */
-  async cap(): Promise<number> {
-    if (this.#firstServerTime === undefined) {
-      this.#observe(await this.client.getJson('/rate_limit', { allowStatuses: [404] }))
-      this.#firstServerTime ??= Date.now()
-    }
-    // GitHub's times have whole seconds: the cap is the server's current second, inclusive.
-    return Math.floor(this.#firstServerTime / 1000) * 1000
-  }
-
-  /** GETs one JSON document. */
-  async get<T = unknown>(path: string, params: GithubParams = {}): Promise<HttpResponse<T>> {
-    return this.#observe(await this.client.getJson<T>(path, { searchParams: params }))
-  }
-
-  /** GETs one page of a listing. */
-  async getPage(path: string, params: GithubParams = {}): Promise<GithubPage> {
-    const response = this.#observe(await this.client.getJson<unknown>(path, { searchParams: params }))
-    if (!Array.isArray(response.data)) {
-      throw new ApiCallError('GitHub answered a listing with something other than a JSON array', {
-        url: response.url,
-        method: 'GET',
-        status: response.status,
-        body: JSON.stringify(response.data)?.slice(0, 1000),
-        isRetryable: false,
-        category: 'source',
-      })
-    }
-    const link = response.headers.get('link')
-    return {
-      records: response.data as RawRecord[],
-      page: pageNumber(response.url, Number(params.page ?? 1)),
-      hasNext: hasNextLink(link),
-      lastPage: lastPageOf(link, response.url),
-    }
-  }
-
-  /**
-   * Pages through a listing from `startPage`, following `Link: rel="next"`, one request per
-   * page as the consumer asks for it (records are never gathered across pages).
-   */
-  async *pages(path: string, params: GithubParams, startPage = 1): AsyncGenerator<GithubPage, void, undefined> {
-    const searchParams = startPage > 1 ? { ...params, page: startPage } : params
-    for await (const page of paginateLinkHeader<RawRecord>(this.client, { path, searchParams, records: '' })) {
-      this.#observe(page)
-      const link = page.headers.get('link')
-      yield {
-        records: page.records,
-        page: pageNumber(page.url, startPage + page.index),
-        hasNext: hasNextLink(link),
-        lastPage: lastPageOf(link, page.url),
-      }
-    }
-  }
-
-  /** Notes GitHub's clock at the first response (its `Date`). */
-  #observe<R extends { readonly headers: Headers }>(response: R): R {
-    this.#firstServerTime ??= serverTime(response.headers)
-    return response
-  }
+      budget: settings.budget ?? githubRateBudget(options),
+    },
+  })
+  const clock = serverClock({ probe: () => http.getJson('/rate_limit', { allowStatuses: [404] }) })
+  return { http, clock }
 }

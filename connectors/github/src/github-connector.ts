@@ -2,21 +2,24 @@
  * The GitHub connector: its definition (`connector`, what the CLI and the Spark bridge
  * load) and a factory for embedding it with extra settings.
  */
-import { createTableConnector, defineConnector, type LakeflowConnector } from '@lakeflow/core/connector'
+import {
+  createTableConnector,
+  defineConnector,
+  type LakeflowConnector,
+  type TableHandler,
+  tableOptionKeysOf,
+} from '@lakeflow/core/connector'
+import type { RestContext } from '@lakeflow/core/kit'
 import packageJson from '../package.json' with { type: 'json' }
-import { GithubApi, type GithubApiSettings } from './github-api.ts'
-import type { GithubContext } from './github-context.ts'
-import { GithubOptions, TABLE_OPTION_KEYS } from './github-options.ts'
+import { createGithubContext, type GithubApiSettings } from './github-api.ts'
+import { GithubOptions } from './github-options.ts'
 import { organizationsTable, teamsTable, usersTable } from './tables/github-account.ts'
-import { branchesTable } from './tables/github-branches.ts'
-import { commentsTable } from './tables/github-comments.ts'
 import { commitsTable } from './tables/github-commits.ts'
 import { issueEventsTable } from './tables/github-issue-events.ts'
-import { issuesTable } from './tables/github-issues.ts'
-import { pullRequestsTable } from './tables/github-pull-requests.ts'
+import { commentsTable, issuesTable } from './tables/github-issues.ts'
+import { pullRequestsTable, reviewsTable } from './tables/github-pull-requests.ts'
 import { repositoriesTable } from './tables/github-repositories.ts'
-import { assigneesTable, collaboratorsTable } from './tables/github-repository-members.ts'
-import { reviewsTable } from './tables/github-reviews.ts'
+import { assigneesTable, branchesTable, collaboratorsTable } from './tables/github-repository-listings.ts'
 
 /** The tables, in upstream's order, then the additions. */
 export const GITHUB_TABLES = [
@@ -33,7 +36,10 @@ export const GITHUB_TABLES = [
   usersTable,
   reviewsTable,
   issueEventsTable,
-] as const
+] as const satisfies readonly TableHandler<RestContext, any>[]
+
+/** Every table option key, for `ConnectorDefinition.tableOptionKeys` (upstream's allowlist). */
+export const TABLE_OPTION_KEYS = tableOptionKeysOf(GITHUB_TABLES)
 
 /**
  * Creates a GitHub connector from parsed options. Most users want {@link connector}
@@ -44,11 +50,10 @@ export const GITHUB_TABLES = [
  * })
  */
 export function createGithubConnector(options: GithubOptions, settings: GithubApiSettings = {}): LakeflowConnector {
-  const api = new GithubApi(options, {
+  const context = createGithubContext(options, {
     userAgent: { packageName: packageJson.name, version: packageJson.version },
     ...settings,
   })
-  const context: GithubContext = { api }
   return createTableConnector({ name: 'github', context, tables: GITHUB_TABLES })
 }
 

@@ -5,6 +5,7 @@
  * is an error naming the key rather than a silent default as in the Python original.
  */
 import { InvalidOptionsError, redactUrl } from '@lakeflow/core/errors'
+import { lookbackSeconds as lookbackOption, maxRecordsPerBatch, pageSize } from '@lakeflow/core/kit'
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
@@ -81,26 +82,6 @@ export function checkBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '')
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
-
-/** Parses `start_date` (`2024-01-01` or `2024-01-01T00:00:00Z`) to epoch ms, or throws naming the table. */
-export function parseStartDate(value: string, table: string): number {
-  const time = DATE.test(value)
-    ? Date.parse(`${value}T00:00:00Z`)
-    : DATE_TIME.test(value)
-      ? Date.parse(value)
-      : Number.NaN
-  if (Number.isNaN(time)) {
-    throw new InvalidOptionsError({
-      key: 'start_date',
-      where: `table ${table} of connector github`,
-      problem: `expected a date such as "2024-01-01" or a date-time such as "2024-01-01T00:00:00Z", got ${JSON.stringify(value)}`,
-    })
-  }
-  return time
-}
-
 /** `owner`: the account that owns the repository. */
 const owner = Type.String({
   minLength: 1,
@@ -115,20 +96,8 @@ const repo = Type.String({
   description: 'Repository name without the `.git` extension, e.g. `hello-world`.',
 })
 
-const perPage = Type.Integer({
-  minimum: 1,
-  maximum: 100,
-  default: 100,
-  description: 'Records per page requested from GitHub (GitHub allows at most 100).',
-})
-
-const lookbackSeconds = Type.Integer({
-  minimum: 0,
-  default: 300,
-  description:
-    'Each incremental read also re-reads records updated this many seconds before the cursor, to catch updates ' +
-    'GitHub made visible late. Re-read records are emitted only alongside new ones, so reads still converge.',
-})
+const perPage = pageSize({ maximum: 100, default: 100 })
+const lookbackSeconds = lookbackOption({ default: 300 })
 
 /** `start_date`: a date or an ISO 8601 UTC date-time. */
 const startDate = Type.String({
@@ -137,51 +106,35 @@ const startDate = Type.String({
     'events, created) before it are not read. Unset: from the beginning.',
 })
 
-const maxRecordsPerBatch = Type.Integer({
-  minimum: 1,
-  description:
-    'Soft cap on the records one read returns before it returns an offset: the read stops at the first page ' +
-    'boundary (or, for updated_at cursors, the first change of the cursor value) after the cap. Unset: read ' +
-    'everything up to the time the connector was created.',
-})
-
 const state = Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('all')], {
   default: 'all',
   description: 'Which items to read by state: `open`, `closed` or `all`.',
 })
 
+const strict = { additionalProperties: false } as const
+const repository = { owner, repo, per_page: perPage }
+const cursorOptions = {
+  start_date: Type.Optional(startDate),
+  max_records_per_batch: Type.Optional(maxRecordsPerBatch()),
+}
+
 /** Options of tables scoped to one repository and read in full (assignees, branches, collaborators). */
-export const RepositoryTableOptions = Type.Object({ owner, repo, per_page: perPage }, { additionalProperties: false })
+export const RepositoryTableOptions = Type.Object(repository, strict)
 /** Parsed `RepositoryTableOptions`. */
 export type RepositoryTableOptions = Static<typeof RepositoryTableOptions>
 
 /** Options of the issues and pull_requests tables. */
 export const IssueTableOptions = Type.Object(
-  {
-    owner,
-    repo,
-    state,
-    per_page: perPage,
-    lookback_seconds: lookbackSeconds,
-    start_date: Type.Optional(startDate),
-    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
-  },
-  { additionalProperties: false },
+  { ...repository, state, lookback_seconds: lookbackSeconds, ...cursorOptions },
+  strict,
 )
 /** Parsed `IssueTableOptions`. */
 export type IssueTableOptions = Static<typeof IssueTableOptions>
 
 /** Options of the comments table. */
 export const CommentTableOptions = Type.Object(
-  {
-    owner,
-    repo,
-    per_page: perPage,
-    lookback_seconds: lookbackSeconds,
-    start_date: Type.Optional(startDate),
-    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
-  },
-  { additionalProperties: false },
+  { ...repository, lookback_seconds: lookbackSeconds, ...cursorOptions },
+  strict,
 )
 /** Parsed `CommentTableOptions`. */
 export type CommentTableOptions = Static<typeof CommentTableOptions>
@@ -189,11 +142,8 @@ export type CommentTableOptions = Static<typeof CommentTableOptions>
 /** Options of the commits table. */
 export const CommitTableOptions = Type.Object(
   {
-    owner,
-    repo,
-    per_page: perPage,
-    start_date: Type.Optional(startDate),
-    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
+    ...repository,
+    ...cursorOptions,
     window_seconds: Type.Integer({
       minimum: 1,
       default: 604_800,
@@ -202,7 +152,7 @@ export const CommitTableOptions = Type.Object(
         'so a commit on a boundary is read once. @default 604800 (7 days)',
     }),
   },
-  { additionalProperties: false },
+  strict,
 )
 /** Parsed `CommitTableOptions`. */
 export type CommitTableOptions = Static<typeof CommitTableOptions>
@@ -210,13 +160,7 @@ export type CommitTableOptions = Static<typeof CommitTableOptions>
 /** Options of the reviews table. */
 export const ReviewTableOptions = Type.Object(
   {
-    owner,
-    repo,
-    state,
-    per_page: perPage,
-    lookback_seconds: lookbackSeconds,
-    start_date: Type.Optional(startDate),
-    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
+    ...IssueTableOptions.properties,
     pull_number: Type.Optional(
       Type.Integer({
         minimum: 1,
@@ -224,22 +168,13 @@ export const ReviewTableOptions = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  strict,
 )
 /** Parsed `ReviewTableOptions`. */
 export type ReviewTableOptions = Static<typeof ReviewTableOptions>
 
 /** Options of the issue_events table. */
-export const IssueEventTableOptions = Type.Object(
-  {
-    owner,
-    repo,
-    per_page: perPage,
-    start_date: Type.Optional(startDate),
-    max_records_per_batch: Type.Optional(maxRecordsPerBatch),
-  },
-  { additionalProperties: false },
-)
+export const IssueEventTableOptions = Type.Object({ ...repository, ...cursorOptions }, strict)
 /** Parsed `IssueEventTableOptions`. */
 export type IssueEventTableOptions = Static<typeof IssueEventTableOptions>
 
@@ -250,29 +185,15 @@ export const RepositoriesTableOptions = Type.Object(
     org: Type.Optional({ ...owner, description: 'List the repositories of this organization.' }),
     per_page: perPage,
   },
-  { additionalProperties: false },
+  strict,
 )
 /** Parsed `RepositoriesTableOptions`. */
 export type RepositoriesTableOptions = Static<typeof RepositoriesTableOptions>
 
 /** Options of the account-wide tables (organizations, teams, users). */
-export const AccountTableOptions = Type.Object({ per_page: perPage }, { additionalProperties: false })
+export const AccountTableOptions = Type.Object({ per_page: perPage }, strict)
 /** Parsed `AccountTableOptions`. */
 export type AccountTableOptions = Static<typeof AccountTableOptions>
 
 /** Options of tables that take none (`users`). */
-export const NoTableOptions = Type.Object({}, { additionalProperties: false })
-
-/** Every table option key, for `ConnectorDefinition.tableOptionKeys` (upstream's allowlist). */
-export const TABLE_OPTION_KEYS = [
-  'owner',
-  'repo',
-  'org',
-  'state',
-  'per_page',
-  'lookback_seconds',
-  'start_date',
-  'max_records_per_batch',
-  'window_seconds',
-  'pull_number',
-] as const
+export const NoTableOptions = Type.Object({}, strict)

@@ -1,13 +1,5 @@
-export {
-  GITHUB_API_VERSION,
-  GithubApi,
-  type GithubApiSettings,
-  type GithubPage,
-  type GithubParams,
-  githubRateBudget,
-} from './github-api.ts'
-export { connector, createGithubConnector, GITHUB_TABLES } from './github-connector.ts'
-export type { GithubContext, GithubTable } from './github-context.ts'
+export { createGithubContext, GITHUB_API_VERSION, type GithubApiSettings, githubRateBudget } from './github-api.ts'
+export { connector, createGithubConnector, GITHUB_TABLES, TABLE_OPTION_KEYS } from './github-connector.ts'
 export {
   AccountTableOptions,
   CommentTableOptions,
@@ -21,15 +13,11 @@ export {
   RepositoriesTableOptions,
   RepositoryTableOptions,
   ReviewTableOptions,
-  TABLE_OPTION_KEYS,
 } from './github-options.ts'
 export { organizationsSchema, teamsSchema, usersSchema } from './tables/github-account.ts'
-export { branchesSchema } from './tables/github-branches.ts'
-export { commentsSchema } from './tables/github-comments.ts'
 export { commitsSchema, toCommitRecord } from './tables/github-commits.ts'
 export { issueEventsSchema } from './tables/github-issue-events.ts'
-export { issuesSchema } from './tables/github-issues.ts'
-export { pullRequestsSchema } from './tables/github-pull-requests.ts'
+export { commentsSchema, issuesSchema } from './tables/github-issues.ts'
+export { pullRequestsSchema, reviewsSchema } from './tables/github-pull-requests.ts'
 export { repositoriesSchema } from './tables/github-repositories.ts'
-export { assigneesSchema, collaboratorsSchema } from './tables/github-repository-members.ts'
-export { reviewsSchema } from './tables/github-reviews.ts'
+export { assigneesSchema, branchesSchema, collaboratorsSchema } from './tables/github-repository-listings.ts'

@@ -3,6 +3,7 @@ import { ApiCallError } from '../src/errors/index.ts'
 import {
   apiKeyAuth,
   createHttpClient,
+  createPaginator,
   type HttpClient,
   nextLinkFromHeader,
   type Page,
@@ -11,6 +12,8 @@ import {
   paginateNextUrl,
   paginateOffset,
   paginatePageNumber,
+  paginateWith,
+  selectPath,
 } from '../src/http/index.ts'
 import { type RecordedRequest, type ScriptedServer, send, startScriptedServer } from './support/scripted-server.ts'
 
@@ -287,5 +290,85 @@ describe('offset and limit', () => {
   it('is lazy', async () => {
     server = await startScriptedServer({ '/contacts': offsets })
     await expectLazy(paginateOffset(client(), { path: '/contacts', records: 'results', limit: 3 }), '/contacts')
+  })
+})
+
+describe('paginators by name, config or object', () => {
+  it('follows an @odata.nextLink (a key with a dot) to the last page; a split path would stop after page 1', async () => {
+    server = await startScriptedServer({
+      '/odata/Items': (request, response) => {
+        const skip = Number(request.url.searchParams.get('$skip') ?? '0')
+        const next = skip + 3 < ALL.length ? `${server!.url}/odata/Items?$skip=${skip + 3}` : undefined
+        send(response, { body: { value: slice(skip), ...(next ? { '@odata.nextLink': next } : {}) } })
+      },
+    })
+    const pages = paginateWith(
+      client(),
+      { type: 'next_url', next: '@odata.nextLink' },
+      { path: '/odata/Items', records: 'value' },
+    )
+    expect(await collect(pages)).toEqual({ pages: 3, records: ALL })
+    expect(selectPath({ meta: { '@odata.count': 7 } }, 'meta.@odata.count')).toBe(7)
+    expect(selectPath({ 'a.b': { c: 1 }, a: { b: { c: 2 } } }, 'a.b.c')).toBe(1)
+    expect(selectPath({ 'a.b': 1 }, ['a', 'b'])).toBeUndefined()
+  })
+
+  it('a POST search: the cursor goes back in the JSON body, other body fields kept', async () => {
+    server = await startScriptedServer({
+      'POST /search': (request, response) => {
+        const body = JSON.parse(request.body) as { after?: number; filter: string }
+        expect(body.filter).toBe('open')
+        const from = body.after ?? 0
+        send(response, {
+          body: { results: slice(from), paging: from + 3 < ALL.length ? { next: { after: from + 3 } } : {} },
+        })
+      },
+    })
+    const pages = paginateWith(
+      client(),
+      { type: 'cursor', param: 'after', next: 'paging.next.after', in: 'json' },
+      {
+        path: '/search',
+        records: 'results',
+        request: { method: 'POST', json: { filter: 'open' } },
+      },
+    )
+    expect(await collect(pages)).toEqual({ pages: 3, records: ALL })
+    expect(server.hits('/search').map((request) => JSON.parse(request.body).after)).toEqual([undefined, 3, 6])
+  })
+
+  it('a stop flag ends the listing even when a next page is named (end_of_stream)', async () => {
+    server = await startScriptedServer({
+      '/export': (request, response) => {
+        const page = Number(request.url.searchParams.get('page') ?? '1')
+        send(response, { body: { tickets: slice((page - 1) * 3), next_page: page + 1, end_of_stream: page === 2 } })
+      },
+    })
+    const pages = paginateWith(
+      client(),
+      { type: 'page_number', nextPage: 'next_page', stop: 'end_of_stream' },
+      { path: '/export', records: 'tickets' },
+    )
+    expect(await collect(pages)).toEqual({ pages: 2, records: ALL.slice(0, 6) })
+  })
+
+  it('a page number from the body must move forward', async () => {
+    server = await startScriptedServer({ '/records': { body: { records: [{ id: 1 }], next_page: 1 } } })
+    const error = await collect(
+      paginateWith(client(), { type: 'page_number', nextPage: 'next_page' }, { path: '/records', records: 'records' }),
+    ).catch((thrown: unknown) => thrown)
+    expect(String(error)).toMatch(/expected the next page number after 1, got 1/)
+  })
+
+  it('describes itself, and refuses an unknown name', () => {
+    expect(
+      createPaginator({ type: 'page_number', nextPage: 'next_page', sizeParam: 'limit', size: 20 }).description,
+    ).toEqual({
+      type: 'page_number',
+      pageSize: { param: 'limit', value: 20 },
+      nextFromBody: true,
+    })
+    expect(createPaginator('link_header').description.type).toBe('link_header')
+    expect(() => createPaginator('pages' as never)).toThrow(/unknown paginator "pages"/)
   })
 })

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { createSuite } from './suite.ts'
-import { allChecks } from './suites/index.ts'
+import { allChecks, streamChecks } from './suites/index.ts'
 import type { ConnectorTestConfig } from './types.ts'
 
 /**
  * Registers the contract suite for a connector with vitest: one test per check, the
- * simulator started before the first and stopped after the last. Simulator-only checks
- * are skipped (with the reason) when `LAKEFLOW_TEST_MODE=live`.
+ * simulator (or the `source` fixture) started before the first and stopped after the last.
+ * Simulator-only checks are skipped (with the reason) when `LAKEFLOW_TEST_MODE=live` or
+ * against a source fixture, which runs the stream checks instead.
  * @example
  * // connectors/acme/test/contract.test.ts
  * describeConnector({
@@ -18,7 +19,8 @@ import type { ConnectorTestConfig } from './types.ts'
  * })
  */
 export function describeConnector(config: ConnectorTestConfig): void {
-  const suite = createSuite(config, allChecks)
+  // A source fixture (a broker) also runs the stream checks, which produce through it.
+  const suite = createSuite(config, config.source ? [...allChecks, ...streamChecks] : allChecks)
   describe(`contract: ${config.connector.packageName} (${suite.mode})`, () => {
     beforeAll(() => suite.start(), 120_000)
     afterAll(() => suite.stop())

@@ -23,6 +23,7 @@ export {
   baseChecks,
   checkById,
   completenessChecks,
+  declarationChecks,
   faultChecks,
   fileChecks,
   hygieneChecks,
@@ -34,6 +35,7 @@ export {
   readChecks,
   schemaChecks,
   simulatorChecks,
+  streamChecks,
   writeBackChecks,
 } from './suites/index.ts'
 export type {
@@ -45,6 +47,7 @@ export type {
   MutableSource,
   RequestRateConfig,
   SourceAddress,
+  SourceFixture,
   TableTestConfig,
   TestMode,
 } from './types.ts'

@@ -44,7 +44,10 @@ export interface Suite {
  * single checks against mutants.
  */
 export function createSuite(config: ConnectorTestConfig, allChecks: readonly Check[]): Suite {
-  const mode = resolveMode(config.mode, config.simulator !== undefined || config.files !== undefined)
+  const mode = resolveMode(
+    config.mode,
+    config.simulator !== undefined || config.files !== undefined || config.source !== undefined,
+  )
   const checks = config.checks ?? allChecks.filter((check) => !check.fileSourceOnly || config.files !== undefined)
   const seed = resolveSeed(config.seed)
   let simulator: Simulator | undefined
@@ -76,8 +79,15 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
         options = typeof config.options === 'function' ? config.options({ baseUrl: '', directory }) : config.options
         return
       }
+      if (config.source) {
+        const started = await config.source.start()
+        options = { ...started, ...(typeof config.options === 'function' ? {} : config.options) }
+        return
+      }
       if (!config.simulator)
-        throw new Error('simulate mode needs `simulator: { spec, corpus }` (or `files`) in the suite configuration')
+        throw new Error(
+          'simulate mode needs `simulator: { spec, corpus }` (or `files`, or a `source` fixture) in the suite configuration',
+        )
       spec = loadSpec(config.simulator.spec).spec
       simulator = createSimulator({
         spec: config.simulator.spec,
@@ -93,6 +103,7 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
       simulator = undefined
       await files?.stop()
       files = undefined
+      if (mode === 'simulate') await config.source?.stop()
     },
     async run(check) {
       const started = performance.now()
@@ -100,11 +111,14 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
       const elapsed = () => Math.round(performance.now() - started)
       const skipReason = config.skip?.[check.id]
       if (skipReason !== undefined) return { id: check.id, status: 'skipped', reason: skipReason, durationMs: 0, log }
-      if (check.simulatorOnly && mode === 'live') {
+      if (check.simulatorOnly && (mode === 'live' || (config.source && !check.runsOnFixture))) {
         return {
           id: check.id,
           status: 'skipped',
-          reason: 'needs the simulator; skipped in live mode',
+          reason:
+            mode === 'live'
+              ? 'needs the simulator; skipped in live mode'
+              : "needs the HTTP simulator's mutation API, faults or request log; this suite runs against a source fixture",
           durationMs: 0,
           log,
         }
@@ -112,6 +126,7 @@ export function createSuite(config: ConnectorTestConfig, allChecks: readonly Che
       if (options === undefined) throw new Error('call suite.start() before suite.run()')
       simulator?.reset()
       files?.reset()
+      if (mode === 'simulate') await config.source?.reset?.()
       const context = createContext({
         config,
         mode,
@@ -180,6 +195,7 @@ function createContext(settings: ContextSettings): { context: CheckContext; clos
     mode: settings.mode,
     config: settings.config,
     simulator: settings.simulator,
+    source: settings.mode === 'simulate' ? settings.config.source : undefined,
     files: settings.files,
     spec: settings.spec,
     options: settings.options,

@@ -82,6 +82,27 @@ export interface RequestRateConfig {
 }
 
 /**
+ * A real source the suite starts itself, for connectors whose source is not an HTTP API (a
+ * Kafka broker, say). The checks that need the HTTP simulator's mutation API, faults or
+ * request log are skipped against a fixture; the stream checks use `append` instead.
+ */
+export interface SourceFixture {
+  /** Starts the source (on a free port of 127.0.0.1) and returns the connection options. Called once. */
+  start(): Promise<Record<string, unknown>>
+  /** Stops the source, by its process id. */
+  stop(): Promise<void>
+  /** Puts the source back to its initial contents; called before every check. @default nothing */
+  reset?(): Promise<void>
+  /**
+   * Appends `count` new records to a table (produces messages), returning an identity for
+   * each, in order. The stream checks use it to prove every appended record is read exactly once.
+   */
+  append?(table: string, count: number): Promise<string[]>
+  /** The identity of a record as the connector yields it, matching what `append` returned. */
+  identity?(table: string, record: RawRecord): string
+}
+
+/**
  * Where the simulated source is, for connection options: the simulator's base URL (an HTTP
  * source) or the file fixture's directory (a file source); the other one is `''`.
  */
@@ -109,6 +130,11 @@ export interface ConnectorTestConfig {
   options: Record<string, unknown> | ((source: SourceAddress) => Record<string, unknown>)
   /** Table options per table. @default {} for every table */
   tableOptions?: Record<string, TableOptions>
+  /**
+   * A source the suite starts itself instead of the simulator (brokers and other non-HTTP
+   * sources). Its options are merged under `options` (when `options` is an object).
+   */
+  source?: SourceFixture
   /** The simulated source: spec (object or path to `endpoints.yaml`) and corpus (object or directory). */
   simulator?: { spec: SourceSpec | string; corpus: Record<string, unknown> | string; seed?: number }
   /**
@@ -173,6 +199,9 @@ export interface CheckContext {
   readonly config: ConnectorTestConfig
   /** The running HTTP simulator (simulate mode with `simulator` only). */
   readonly simulator: Simulator | undefined
+  /** The source fixture, when the suite runs against one. */
+  readonly source: SourceFixture | undefined
+
   /** The file fixture (simulate mode with `files` only). */
   readonly files: FileFixture | undefined
   /** The simulator's validated spec (simulate mode only). */
@@ -221,6 +250,12 @@ export interface Check {
   readonly source: string
   /** Needs a simulated source, the simulator or the file fixture (skipped in live mode). */
   readonly simulatorOnly?: boolean
+  /**
+   * A `simulatorOnly` check that needs only controlled data, not the simulator's HTTP
+   * machinery, so it also runs against a source fixture.
+   */
+  readonly runsOnFixture?: boolean
+
   /** Only for file sources (`files` set): not registered for other connectors. */
   readonly fileSourceOnly?: boolean
   /** Timeout in ms. @default 60000 */

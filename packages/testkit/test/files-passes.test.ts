@@ -4,14 +4,16 @@ import { ndjsonTestConfig } from './files/ndjson-test-config.ts'
 
 /** Checks a file source cannot run: they need an HTTP simulator (faults, request log, rate) or a secret. */
 const HTTP_ONLY = [
+  'declared-requests',
   'http-resilience',
   'snapshot-failure-surfaces',
   'shared-rate-budget',
   'simulator-hygiene',
   'canary-secret',
 ]
-/** Checks for capabilities the reference file connector does not have (deletes, partitions). */
+/** Checks for capabilities the reference file connector does not have (deletes, partitions, a declared offset). */
 const NOT_IMPLEMENTED = [
+  'offsets-typed',
   'read-table-deletes',
   'deletable-tables',
   'delete-and-read-deletes',

@@ -5,18 +5,20 @@ import {
   tableOptionKeysOf,
 } from '@lakeflow/core/connector'
 import { bearerAuth, createHttpClient, createRateBudget } from '@lakeflow/core/http'
+import { localClock } from '@lakeflow/core/kit'
 import packageJson from '../package.json' with { type: 'json' }
 import { ACME_API_BURST, ACME_API_RATE_LIMIT, AcmeOptions } from './acme-options.ts'
-import { type AcmeContext, itemsTable } from './tables/acme-items.ts'
+import { itemsTable } from './tables/acme-items.ts'
 
 const tables = [itemsTable]
 
 /**
- * Creates an Acme connector from validated options. `now` is captured here: it is the
- * init-time cap, so every read ends even while the source keeps changing.
+ * Creates an Acme connector from validated options. The init-time cap is the local clock
+ * now (`localClock()`), so every read ends even while the source keeps changing; use
+ * `serverClock` from `@lakeflow/core/kit` when the API sends a `Date` header you trust more.
  */
 export function createAcmeConnector(options: AcmeOptions): LakeflowConnector {
-  const client = createHttpClient({
+  const http = createHttpClient({
     baseUrl: options.base_url,
     auth: bearerAuth(options.token),
     userAgent: { packageName: packageJson.name, version: packageJson.version },
@@ -31,8 +33,7 @@ export function createAcmeConnector(options: AcmeOptions): LakeflowConnector {
       }),
     },
   })
-  const context: AcmeContext = { client, cap: new Date().toISOString() }
-  return createTableConnector({ name: 'acme', context, tables })
+  return createTableConnector({ name: 'acme', context: { http, clock: localClock() }, tables })
 }
 
 /** The Acme connector's definition: what `lakeflow` and the Spark bridge load. */

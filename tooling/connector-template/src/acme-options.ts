@@ -1,3 +1,4 @@
+import { maxRecordsPerBatch, maxRequestsPerSecond, pageSize } from '@lakeflow/core/kit'
 import { defineOptions, secret, Type } from '@lakeflow/core/options'
 import type { Static } from 'typebox'
 
@@ -13,14 +14,7 @@ export const ACME_API_BURST = 10
 export const AcmeOptions = defineOptions({
   base_url: Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL of the Acme API.' }),
   token: secret(Type.String({ minLength: 1, description: 'API token, sent as a bearer token. Secret.' })),
-  max_requests_per_second: Type.Optional(
-    Type.Number({
-      exclusiveMinimum: 0,
-      maximum: ACME_API_RATE_LIMIT,
-      default: ACME_API_RATE_LIMIT,
-      description: `Requests per second to one account from this process, shared by every table, partition and instance. @default ${ACME_API_RATE_LIMIT}`,
-    }),
-  ),
+  max_requests_per_second: Type.Optional(maxRequestsPerSecond({ limit: ACME_API_RATE_LIMIT, burst: ACME_API_BURST })),
 })
 
 /** Validated connection options. */
@@ -28,15 +22,6 @@ export type AcmeOptions = Static<typeof AcmeOptions>
 
 /** Table options of `items`. */
 export const ItemsOptions = defineOptions({
-  max_records_per_batch: Type.Integer({
-    minimum: 1,
-    default: 1000,
-    description: 'Records per call before the read stops at the next change of cursor value. @default 1000',
-  }),
-  page_size: Type.Integer({
-    minimum: 1,
-    maximum: 1000,
-    default: 100,
-    description: 'Records per page (1–1000). @default 100',
-  }),
+  max_records_per_batch: maxRecordsPerBatch({ default: 1000 }),
+  page_size: pageSize({ maximum: 1000, default: 100 }),
 })

@@ -1,6 +1,6 @@
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import { exampleTable } from '../example-context.ts'
-import { readIncremental } from '../example-incremental.ts'
+import { exampleCursor, examplePages } from '../example-api.ts'
 import { EventsOptions } from '../example-options.ts'
 
 /** Spark schema of `events`. */
@@ -12,18 +12,14 @@ export const eventsSchema = Spark.table({
   created_at: Spark.timestamp({ nullable: false }),
 })
 
-/** `events`: append-only, ordered by `created_at`; `limit` sets the page size. */
-export const eventsTable = exampleTable({
+/** `events`: append-only, ordered by `created_at`; the table option `limit` sets the page size. */
+export const eventsTable = restTable({
   name: 'events',
   options: EventsOptions,
   schema: eventsSchema,
   metadata: { primary_keys: ['event_id'], cursor_field: 'created_at', ingestion_type: 'append' },
-  read: (context, startOffset, options) =>
-    readIncremental(context, startOffset, {
-      table: 'events',
-      path: '/tables/events/records',
-      cursorField: 'created_at',
-      maxRecords: options.max_records_per_batch,
-      query: { limit: options.limit },
-    }),
+  request: { path: '/tables/events/records' },
+  records: 'records',
+  paginator: (options) => examplePages(options.limit),
+  incremental: exampleCursor,
 })

@@ -1,7 +1,6 @@
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import type { PageQuery } from '../example-client.ts'
-import { exampleTable } from '../example-context.ts'
-import { readIncremental } from '../example-incremental.ts'
+import { exampleCursor, examplePages } from '../example-api.ts'
 import { OrdersOptions } from '../example-options.ts'
 
 /** Spark schema of `orders`. */
@@ -17,35 +16,21 @@ export const ordersSchema = Spark.table({
 })
 
 /**
- * `orders`: cdc_with_deletes. Upserts come from `/records`, deletes from
- * `/deleted_records` (tombstones carry `order_id` and `updated_at`; other fields null).
- * Table options `user_id` and `status` filter both flows.
+ * `orders`: cdc_with_deletes. Upserts come from `/records`, filtered by the table options
+ * `user_id` and `status` (query values taken from options; unset ones are left out);
+ * deletes from `/deleted_records` (tombstones carry `order_id` and `updated_at`).
  */
-export const ordersTable = exampleTable({
+export const ordersTable = restTable({
   name: 'orders',
   options: OrdersOptions,
   schema: ordersSchema,
   metadata: { primary_keys: ['order_id'], cursor_field: 'updated_at', ingestion_type: 'cdc_with_deletes' },
-  read: (context, startOffset, options) =>
-    readIncremental(context, startOffset, {
-      table: 'orders',
-      path: '/tables/orders/records',
-      cursorField: 'updated_at',
-      maxRecords: options.max_records_per_batch,
-      query: filters(options),
-    }),
-  readDeletes: (context, startOffset, options) =>
-    readIncremental(context, startOffset, {
-      table: 'orders',
-      path: '/tables/orders/deleted_records',
-      cursorField: 'updated_at',
-      maxRecords: options.max_records_per_batch,
-    }),
+  request: {
+    path: '/tables/orders/records',
+    query: { user_id: (options) => options.user_id, status: (options) => options.status },
+  },
+  deletes: { path: '/tables/orders/deleted_records' },
+  records: 'records',
+  paginator: examplePages(40),
+  incremental: exampleCursor,
 })
-
-function filters(options: { user_id?: number; status?: string }): PageQuery {
-  const query: PageQuery = {}
-  if (options.user_id !== undefined) query.user_id = options.user_id
-  if (options.status !== undefined) query.status = options.status
-  return query
-}

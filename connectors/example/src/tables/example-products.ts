@@ -1,9 +1,7 @@
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import type { PageQuery } from '../example-client.ts'
-import { exampleTable } from '../example-context.ts'
-import { offsetTimestamp } from '../example-offsets.ts'
+import { examplePages } from '../example-api.ts'
 import { ProductsOptions } from '../example-options.ts'
-import { readAllPages } from '../example-pagination.ts'
 
 /** Spark schema of `products`. */
 export const productsSchema = Spark.table({
@@ -23,16 +21,13 @@ export const productsSchema = Spark.table({
  * category) and the offset `{snapshot_at: cap}`; reading again from that offset on the same
  * instance returns nothing, and a later instance takes a fresh snapshot.
  */
-export const productsTable = exampleTable({
+export const productsTable = restTable({
   name: 'products',
   options: ProductsOptions,
   schema: productsSchema,
   metadata: { primary_keys: ['product_id'], ingestion_type: 'snapshot' },
-  async *read(context, startOffset, options) {
-    const takenAt = offsetTimestamp(startOffset, 'snapshot_at', 'products')
-    if (takenAt !== undefined && takenAt >= context.cap) return startOffset
-    const query: PageQuery = options.category === undefined ? {} : { category: options.category }
-    yield* readAllPages(context.api, '/tables/products/records', query)
-    return { snapshot_at: context.cap }
-  },
+  request: { path: '/tables/products/records', query: { category: (options) => options.category } },
+  records: 'records',
+  paginator: examplePages(20),
+  snapshot: { marker: 'snapshot_at' },
 })

@@ -1,6 +1,6 @@
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import { exampleTable } from '../example-context.ts'
-import { readIncremental } from '../example-incremental.ts'
+import { exampleCursor, examplePages } from '../example-api.ts'
 import { CursorTableOptions } from '../example-options.ts'
 
 /** Spark schema of `users`. */
@@ -14,17 +14,19 @@ export const usersSchema = Spark.table({
   updated_at: Spark.timestamp({ nullable: false }),
 })
 
-/** `users`: cdc (upserts by `user_id`, ordered by `updated_at`). */
-export const usersTable = exampleTable({
+/**
+ * `users`: cdc (upserts by `user_id`, ordered by `updated_at`). The whole read is declared:
+ * the engine sends `since` (the offset) and `until` (the init-time cap), pages through
+ * `next_page`, stops a call after `max_records_per_batch` records where `updated_at`
+ * changes, and returns `{cursor}`.
+ */
+export const usersTable = restTable({
   name: 'users',
   options: CursorTableOptions,
   schema: usersSchema,
   metadata: { primary_keys: ['user_id'], cursor_field: 'updated_at', ingestion_type: 'cdc' },
-  read: (context, startOffset, options) =>
-    readIncremental(context, startOffset, {
-      table: 'users',
-      path: '/tables/users/records',
-      cursorField: 'updated_at',
-      maxRecords: options.max_records_per_batch,
-    }),
+  request: { path: '/tables/users/records' },
+  records: 'records',
+  paginator: examplePages(15),
+  incremental: exampleCursor,
 })

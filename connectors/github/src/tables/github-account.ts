@@ -2,11 +2,10 @@
  * The tables of the token's own account: `organizations` it belongs to, `teams` it is on,
  * and `users` (the account itself). Snapshots, key `id`.
  */
-import type { TableRead } from '@lakeflow/core/connector'
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import type { GithubContext, GithubTable } from '../github-context.ts'
+import { githubPages } from '../github-listing.ts'
 import { AccountTableOptions, NoTableOptions } from '../github-options.ts'
-import { readListing } from '../github-reads.ts'
 import { teamSimpleFields, userFields } from './github-shapes.ts'
 
 /** Fields of GitHub's `organization-simple`. */
@@ -96,45 +95,36 @@ export const usersSchema = Spark.table({
 })
 
 /** The `organizations` table: `GET /user/orgs`. */
-export const organizationsTable: GithubTable<typeof AccountTableOptions> = {
+export const organizationsTable = restTable({
   name: 'organizations',
   options: AccountTableOptions,
   schema: organizationsSchema,
   metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
-  read(context, _startOffset, options) {
-    return readListing(context.api, '/user/orgs', { per_page: options.per_page })
-  },
-}
+  request: { path: '/user/orgs' },
+  paginator: githubPages,
+})
 
-/**
- * The `teams` table: `GET /user/teams`. That listing already returns full teams, so the
- * Python original's extra `GET /orgs/{org}/teams/{slug}` per team is not needed.
- */
-export const teamsTable: GithubTable<typeof AccountTableOptions> = {
+/** The `teams` table: `GET /user/teams`, which returns full teams (no request per team). */
+export const teamsTable = restTable({
   name: 'teams',
   options: AccountTableOptions,
   schema: teamsSchema,
   metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
-  read(context, _startOffset, options) {
-    return readListing(context.api, '/user/teams', { per_page: options.per_page }, (record) => {
-      const organization = record.organization as { login?: unknown } | null | undefined
-      record.organization_login = typeof organization?.login === 'string' ? organization.login : null
-      return record
-    })
+  request: { path: '/user/teams' },
+  paginator: githubPages,
+  map(record) {
+    const organization = record.organization as { login?: unknown } | null | undefined
+    record.organization_login = typeof organization?.login === 'string' ? organization.login : null
+    return record
   },
-}
+})
 
-async function* readAuthenticatedUser(context: GithubContext): TableRead {
-  const response = await context.api.get<Record<string, unknown>>('/user')
-  yield response.data
-  return {}
-}
-
-/** The `users` table: `GET /user`, the account the token belongs to. */
-export const usersTable: GithubTable<typeof NoTableOptions> = {
+/** The `users` table: `GET /user`, the account the token belongs to (one record). */
+export const usersTable = restTable({
   name: 'users',
   options: NoTableOptions,
   schema: usersSchema,
   metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
-  read: (context) => readAuthenticatedUser(context),
-}
+  request: { path: '/user' },
+  records: (body) => [body],
+})

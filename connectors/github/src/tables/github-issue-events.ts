@@ -2,18 +2,12 @@
  * `issue_events`: the events of a repository's issues and pull requests (closed,
  * reopened, labeled, assigned, merged, renamed, ...), append-only by `created_at`, key
  * `id`. Not in the Python original: it is the history behind cycle-time and triage
- * metrics, which the `issues` table (current state only) cannot give. GitHub lists events
- * newest first with no time filter, so a read walks down to the last event it read (by id),
- * like pull requests; a capped read resumes below the last id it emitted.
+ * metrics, which the `issues` table (current state only) cannot give.
  */
-import type { Offset, RawRecord, TableRead } from '@lakeflow/core/connector'
-import { InvalidOffsetError } from '@lakeflow/core/errors'
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import type { GithubContext, GithubTable } from '../github-context.ts'
-import { keepStart, pendingDepth, scanDescending } from '../github-descending.ts'
-import { IssueEventTableOptions, parseStartDate } from '../github-options.ts'
-import { offsetNumber, offsetTimeOf, withRepository } from '../github-reads.ts'
-import { formatTime, recordTime } from '../github-time.ts'
+import { githubPages, migrateDepth, withRepository } from '../github-listing.ts'
+import { IssueEventTableOptions } from '../github-options.ts'
 import { issueFields } from './github-issues.ts'
 import { githubApp, repositoryColumns, team, user } from './github-shapes.ts'
 
@@ -56,57 +50,21 @@ export const issueEventsSchema = Spark.table({
   ...repositoryColumns,
 })
 
-async function* readIssueEvents(
-  context: GithubContext,
-  offset: Offset | null,
-  options: IssueEventTableOptions,
-): TableRead {
-  const unchanged = offset ?? {}
-  // Event ids grow with creation, so the id (not the second-resolution time) is the cursor:
-  // an event created in the same second as a read, after it, still has a larger id.
-  const lastId = offsetNumber(offset, 'last_id', 'issue_events')
-  const startDate = options.start_date === undefined ? undefined : parseStartDate(options.start_date, 'issue_events')
-  const pending = pendingDepth(offset, 'issue_events')
-  let high = offsetNumber(offset, 'high', 'issue_events')
-  let highTime = offsetTimeOf(offset, 'high_time', 'issue_events')
-  if (pending !== undefined && (high === undefined || highTime === undefined)) {
-    throw new InvalidOffsetError('issue_events', '"depth" needs "high" and "high_time"', offset)
-  }
-  const resume = pending === undefined ? undefined : { upper: high! - pending.depth, page: pending.page }
-  const limit = options.max_records_per_batch ?? Number.POSITIVE_INFINITY
-  const path = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}/issues/events`
-  const isOld = (record: RawRecord, id: number) =>
-    lastId !== undefined ? id <= lastId : startDate !== undefined && recordTime(record, 'created_at') < startDate
-  const scan = { path, params: { per_page: options.per_page }, keyOf: eventId, isOld, resume }
-  let count = 0
-  let stopAt: number | undefined
-  let cap: number | undefined
-  for await (const { record, key: id, page } of scanDescending(context.api, scan)) {
-    cap ??= await context.api.cap()
-    const created = recordTime(record, 'created_at')
-    if (created > cap) continue
-    if (stopAt !== undefined) {
-      const depth = high! - stopAt
-      return keepStart(offset, { high: high!, high_time: formatTime(highTime!), depth, page }, ['last_id', 'cursor'])
-    }
-    yield withRepository(record, options.owner, options.repo)
-    if (high === undefined || id > high) {
-      high = id
-      highTime = created
-    }
-    if (++count >= limit) stopAt = id
-  }
-  if (high === undefined) return unchanged
-  return { last_id: high, cursor: formatTime(highTime!) }
-}
-
-const eventId = (record: RawRecord): number => Number(record.id)
-
-/** The `issue_events` table: `GET /repos/{owner}/{repo}/issues/events`. */
-export const issueEventsTable: GithubTable<typeof IssueEventTableOptions> = {
+/**
+ * The `issue_events` table: `GET /repos/{owner}/{repo}/issues/events`, newest first, walked
+ * down to the last event id read (`{last_id}`): event ids grow with creation, so an event
+ * created in the same second as a read, after it, still has a larger id. `start_date` and
+ * the init-time cap apply to `created_at`. A capped pass resumes below the last id it
+ * emitted (`{high, below, page}`).
+ */
+export const issueEventsTable = restTable({
   name: 'issue_events',
   options: IssueEventTableOptions,
   schema: issueEventsSchema,
   metadata: { primary_keys: ['id'], cursor_field: 'created_at', ingestion_type: 'append' },
-  read: readIssueEvents,
-}
+  request: { path: '/repos/{owner}/{repo}/issues/events' },
+  paginator: githubPages,
+  incremental: { cursor: 'id', format: 'number', offsetKey: 'last_id', time: 'created_at', order: 'descending' },
+  map: withRepository,
+  migrate: migrateDepth('high', ['high_time', 'cursor']),
+})

@@ -3,10 +3,10 @@
  * full on every read (snapshot, key `id`).
  */
 import { InvalidOptionsError } from '@lakeflow/core/errors'
+import { restTable } from '@lakeflow/core/kit'
 import { Spark } from '@lakeflow/core/schema'
-import type { GithubTable } from '../github-context.ts'
+import { githubPages } from '../github-listing.ts'
 import { RepositoriesTableOptions } from '../github-options.ts'
-import { readListing } from '../github-reads.ts'
 import { repository, repositoryColumns, repositoryFields, repositoryUrlTemplateFields } from './github-shapes.ts'
 
 /**
@@ -32,28 +32,30 @@ export const repositoriesSchema = Spark.table({
 })
 
 /** The `repositories` table: `GET /users/{owner}/repos` or `GET /orgs/{org}/repos`. */
-export const repositoriesTable: GithubTable<typeof RepositoriesTableOptions> = {
+export const repositoriesTable = restTable({
   name: 'repositories',
   options: RepositoriesTableOptions,
   schema: repositoriesSchema,
   metadata: { primary_keys: ['id'], ingestion_type: 'snapshot' },
-  read(context, _startOffset, options) {
-    if ((options.owner === undefined) === (options.org === undefined)) {
-      throw new InvalidOptionsError({
-        key: options.owner === undefined ? 'owner' : 'org',
-        where: 'table repositories of connector github',
-        problem: 'set exactly one of "owner" (a user\'s repositories) or "org" (an organization\'s repositories)',
-      })
-    }
-    const path =
-      options.org !== undefined
+  request: {
+    path(options) {
+      if ((options.owner === undefined) === (options.org === undefined)) {
+        throw new InvalidOptionsError({
+          key: options.owner === undefined ? 'owner' : 'org',
+          where: 'table repositories of connector github',
+          problem: 'set exactly one of "owner" (a user\'s repositories) or "org" (an organization\'s repositories)',
+        })
+      }
+      return options.org !== undefined
         ? `/orgs/${encodeURIComponent(options.org)}/repos`
         : `/users/${encodeURIComponent(options.owner!)}/repos`
-    return readListing(context.api, path, { per_page: options.per_page }, (record) => {
-      const owner = record.owner as { login?: unknown } | null | undefined
-      record.repository_owner = typeof owner?.login === 'string' ? owner.login : null
-      record.repository_name = record.name ?? null
-      return record
-    })
+    },
   },
-}
+  paginator: githubPages,
+  map(record) {
+    const owner = record.owner as { login?: unknown } | null | undefined
+    record.repository_owner = typeof owner?.login === 'string' ? owner.login : null
+    record.repository_name = record.name ?? null
+    return record
+  },
+})

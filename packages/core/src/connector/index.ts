@@ -7,6 +7,12 @@ export {
 } from './capabilities.ts'
 export { assertConnectorDefinition, type ConnectorDefinitionInput, defineConnector } from './define-connector.ts'
 export {
+  acceptOffset,
+  checkReturnedOffset,
+  type OffsetDeclaration,
+  type OffsetOrder,
+} from './offset-declaration.ts'
+export {
   assertOffset,
   canonicalOffset,
   collectRead,
@@ -15,14 +21,23 @@ export {
   MAX_OFFSET_BYTES,
   sameOffset,
 } from './offsets.ts'
-export { createTableConnector, type TableHandler, tableFactory, tableOptionKeysOf } from './table-connector.ts'
+export {
+  createTableConnector,
+  type TableConnector,
+  type TableConnectorSettings,
+  type TableHandler,
+  tableFactory,
+  tableOptionKeysOf,
+} from './table-connector.ts'
 export {
   FRAMEWORK_OPTION_KEYS,
   isFrameworkOptionKey,
   parseTableOptions,
   type TableOptionsScope,
 } from './table-options.ts'
+export type { TablePartitions } from './table-partitions.ts'
 export {
+  type BoundParameter,
   type ColumnFunction,
   type ConnectorDefinition,
   type FilePipelineSupport,
@@ -36,9 +51,11 @@ export {
   type PartitionedStreamSupport,
   type PartitionSupport,
   type RawRecord,
+  type RequestDescription,
   SPECIFICATION_VERSION,
   type SpecificationVersion,
   SUPPORTED_SPECIFICATION_VERSIONS,
+  type TableDescription,
   type TableMetadata,
   type TableOptions,
   type TableRead,

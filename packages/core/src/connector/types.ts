@@ -1,5 +1,7 @@
 import type { TObject } from 'typebox'
+import type { PaginatorDescription } from '../http/paginators.ts'
 import type { AnySparkNode, TableSchema } from '../schema/spark-types.ts'
+import type { OffsetOrder } from './offset-declaration.ts'
 
 /** The interface version this core implements. Connectors declare the version they implement. */
 export const SPECIFICATION_VERSION = 'v1'
@@ -87,8 +89,46 @@ export interface LakeflowConnector {
    * the same offset protocol. Required for `cdc_with_deletes` tables.
    */
   readTableDeletes?(tableName: string, startOffset: Offset | null, tableOptions: TableOptions): TableRead
+  /**
+   * What the connector declares about a table beyond its schema: its offset's shape and
+   * the requests it makes. Optional; the contract suite uses it to check offsets in their
+   * declared order and declared requests against the simulated source.
+   */
+  describeTable?(tableName: string, tableOptions: TableOptions): Promise<TableDescription>
   /** Releases resources (sockets, timers). Optional; safe to call twice. */
   close?(): Promise<void>
+}
+
+/** A parameter that bounds a cursor read (`since`, `until`). */
+export interface BoundParameter {
+  /** The query parameter (or body field) name. */
+  readonly param: string
+  /** Whether the API includes records equal to the value sent. */
+  readonly inclusive: boolean
+}
+
+/** One kind of request a table makes, as declared. */
+export interface RequestDescription {
+  /** HTTP method, upper case. */
+  readonly method: string
+  /** The path with the table options filled in; placeholders filled from parent records stay `{name}`. */
+  readonly path: string
+  /** The paginator: its type, page size and where the next page comes from. */
+  readonly pagination: PaginatorDescription
+  /** The record field the read's cursor is, when it has one. */
+  readonly cursorField?: string
+  /** The lower bound sent with the cursor. */
+  readonly since?: BoundParameter
+  /** The upper bound sent with the cursor (the init-time cap or a window's end). */
+  readonly until?: BoundParameter
+}
+
+/** What {@link LakeflowConnector.describeTable} returns. */
+export interface TableDescription {
+  /** The offset's JSON schema and its ordered fields, when the table declares them. */
+  readonly offset?: { readonly schema: TObject; readonly ordered: Readonly<Record<string, OffsetOrder>> }
+  /** The requests a declared REST table makes (its own listing first, then any parent's). */
+  readonly requests?: readonly RequestDescription[]
 }
 
 /** Batch partitions (upstream `SupportsPartition`): spread a batch read over executors. */

@@ -4,3 +4,16 @@
  * the rules and the documented deviations from the Python original.
  */
 export { type Converter, type ConverterOptions, compileConverter, converterSource, convertRecord } from './compile.ts'
+export {
+  type DecodeErrorPolicy,
+  deadLetterFields,
+  decodeUtf8,
+  decodeWithPolicy,
+  MESSAGE_DECODING_OPTIONS,
+  MessageDecodeFailure,
+  type MessageDecoding,
+  type MessagePosition,
+  type MessageValueFormat,
+  messageValueDecoder,
+  messageValueType,
+} from './message-values.ts'

@@ -9,6 +9,7 @@ const SCHEMA_CONVERSION_ERROR = Symbol.for('lakeflow.error.SchemaConversionError
 const SPEC_VERSION_ERROR = Symbol.for('lakeflow.error.SpecVersionError')
 const UNSUPPORTED_OPERATION_ERROR = Symbol.for('lakeflow.error.UnsupportedOperationError')
 const INVALID_OFFSET_ERROR = Symbol.for('lakeflow.error.InvalidOffsetError')
+const STREAM_ERROR = Symbol.for('lakeflow.error.StreamError')
 const INVALID_DOCUMENT_ERROR = Symbol.for('lakeflow.error.InvalidDocumentError')
 const DATA_FORMAT_ERROR = Symbol.for('lakeflow.error.DataFormatError')
 const INVALID_RESPONSE_ERROR = Symbol.for('lakeflow.error.InvalidResponseError')
@@ -226,15 +227,83 @@ export class UnsupportedOperationError extends LakeflowError {
 export class InvalidOffsetError extends LakeflowError {
   readonly [INVALID_OFFSET_ERROR] = true
   readonly table: string
+  /** The offending key (a dotted path), when one key is at fault. */
+  readonly key: string | undefined
 
-  constructor(table: string, problem: string, offset: unknown) {
+  constructor(table: string, problem: string, offset: unknown, key?: string) {
     super(`Invalid offset for table "${table}": ${problem}; got ${excerpt(offset)}`, { category: 'config' })
     this.name = 'InvalidOffsetError'
     this.table = table
+    this.key = key
   }
 
   static override isInstance(value: unknown): value is InvalidOffsetError {
     return hasMarker(value, INVALID_OFFSET_ERROR)
+  }
+}
+
+/** What went wrong reading an event stream (Kafka, Event Hubs, Kinesis). */
+export type StreamProblem =
+  | 'unreachable'
+  | 'auth'
+  | 'unknown-stream'
+  | 'deleted-stream'
+  | 'offset-out-of-range'
+  | 'undecodable'
+  | 'throttled'
+
+const STREAM_PROBLEM_CATEGORY: Readonly<Record<StreamProblem, ErrorCategory>> = {
+  unreachable: 'transient',
+  auth: 'auth',
+  'unknown-stream': 'config',
+  'deleted-stream': 'source',
+  'offset-out-of-range': 'source',
+  undecodable: 'schema',
+  throttled: 'transient',
+}
+
+/** Where in a stream an error happened: the stream (topic), partition (shard) and position. */
+export interface StreamErrorDetails {
+  problem: StreamProblem
+  /** The topic or stream name. */
+  stream: string
+  /** The partition or shard, when one is concerned. */
+  partition?: string | number
+  /** The offset or sequence number, when one is concerned. */
+  position?: string | number
+  cause?: unknown
+}
+
+/**
+ * An event stream could not be read: the broker is unreachable, credentials were refused,
+ * the topic does not exist (or was deleted), the committed position is gone (retention
+ * passed) or a message does not decode. The committed offset is never moved past it.
+ */
+export class StreamError extends LakeflowError {
+  readonly [STREAM_ERROR] = true
+  readonly problem: StreamProblem
+  readonly stream: string
+  readonly partition: string | number | undefined
+  readonly position: string | number | undefined
+
+  constructor(message: string, details: StreamErrorDetails) {
+    const where = [
+      `stream "${details.stream}"`,
+      details.partition === undefined ? '' : `partition ${details.partition}`,
+      details.position === undefined ? '' : `position ${details.position}`,
+    ]
+      .filter(Boolean)
+      .join(', ')
+    super(`${message} (${where})`, { category: STREAM_PROBLEM_CATEGORY[details.problem], cause: details.cause })
+    this.name = 'StreamError'
+    this.problem = details.problem
+    this.stream = details.stream
+    this.partition = details.partition
+    this.position = details.position
+  }
+
+  static override isInstance(value: unknown): value is StreamError {
+    return hasMarker(value, STREAM_ERROR)
   }
 }
 

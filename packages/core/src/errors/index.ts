@@ -12,6 +12,9 @@ export {
   InvalidResponseError,
   SchemaConversionError,
   SpecVersionError,
+  StreamError,
+  type StreamErrorDetails,
+  type StreamProblem,
   UnknownTableError,
   UnsupportedOperationError,
 } from './errors.ts'

@@ -26,6 +26,7 @@ export {
   type BodySelector,
   type CursorPaginationOptions,
   type LinkHeaderPaginationOptions,
+  loopGuard,
   type NextUrlPaginationOptions,
   nextLinkFromHeader,
   type OffsetPaginationOptions,
@@ -37,8 +38,26 @@ export {
   paginateNextUrl,
   paginateOffset,
   paginatePageNumber,
-  selectPath,
+  paginateWith,
+  recordsAt,
 } from './pagination.ts'
+export {
+  type CursorSettings,
+  createPaginator,
+  type LinkHeaderSettings,
+  type ListingRequest,
+  type NextUrlSettings,
+  type OffsetSettings,
+  type PageInfo,
+  type PageNumberSettings,
+  type Paginator,
+  type PaginatorConfig,
+  type PaginatorDescription,
+  type PaginatorName,
+  type PaginatorSpec,
+  paginationError,
+  searchParamRecord,
+} from './paginators.ts'
 export { createRateBudget, type RateBudget, type RateBudgetOptions } from './rate-budget.ts'
 export {
   type BodyRateLimit,
@@ -55,6 +74,7 @@ export {
   type RetryPolicy,
   resolveRetryPolicy,
 } from './retry.ts'
+export { describeSelector, type Selector, select, selectPath } from './select.ts'
 export type {
   ApiErrorHook,
   ApiErrorVerdict,

@@ -1,6 +1,16 @@
-import { ApiCallError } from '../errors/errors.ts'
 import { excerpt } from '../errors/redact.ts'
+import {
+  createPaginator,
+  type ListingRequest,
+  type Paginator,
+  type PaginatorSpec,
+  paginationError,
+  searchParamRecord,
+} from './paginators.ts'
+import { describeSelector, type Selector, select } from './select.ts'
 import type { HttpClient, HttpResponse, RequestOptions, ResponseMeta, SearchParams } from './types.ts'
+
+export { nextLinkFromHeader } from './link-header.ts'
 
 /** One page of a paginated listing: its records plus the response it came from. */
 export interface Page<Item = unknown, Body = unknown> extends HttpResponse<Body> {
@@ -10,8 +20,8 @@ export interface Page<Item = unknown, Body = unknown> extends HttpResponse<Body>
   readonly index: number
 }
 
-/** Reads a value out of a body: a function, or a dotted path such as `data.items` (`''` is the body itself). */
-export type BodySelector<Body, Value> = string | ((body: Body, response: ResponseMeta) => Value)
+/** Reads a value out of a body: a dotted path such as `data.items` (`''` is the body itself), exact keys, or a function. */
+export type BodySelector<Body, Value> = Selector<Body, Value>
 
 /** Options every pagination helper takes. */
 export interface PaginationOptions<Item, Body> {
@@ -23,105 +33,82 @@ export interface PaginationOptions<Item, Body> {
   request?: Omit<RequestOptions, 'searchParams' | 'responseType'>
   /**
    * Where the records are: a dotted path to an array (`items`, `data.results`, `''` for a
-   * top-level array) or a function returning the array.
+   * top-level array), exact keys, or a function returning the array.
    */
   records: BodySelector<Body, readonly Item[]>
   /** Stop after this many pages (no error). @default unlimited */
   maxPages?: number
 }
 
-interface PageRequest {
-  readonly path: string
-  readonly searchParams?: SearchParams | undefined
-  readonly json?: unknown
-}
-
-type NextPage<Body> = (page: Page<unknown, Body>, current: PageRequest) => PageRequest | undefined
-
-/** Follows a dotted path; `''` returns the value itself. */
-export function selectPath(value: unknown, path: string): unknown {
-  if (path === '') return value
-  let current = value
-  for (const key of path.split('.')) {
-    if (typeof current !== 'object' || current === null) return undefined
-    current = (current as Record<string, unknown>)[key]
-  }
-  return current
-}
-
-function select<Body, Value>(selector: BodySelector<Body, Value>, body: Body, response: ResponseMeta): unknown {
-  return typeof selector === 'string' ? selectPath(body, selector) : selector(body, response)
-}
-
-function sourceError(response: { url: string; method: string; status?: number }, problem: string): ApiCallError {
-  return new ApiCallError(`Pagination failed: ${problem}`, {
-    url: response.url,
-    method: response.method,
-    status: response.status,
-    isRetryable: false,
-    category: 'source',
-  })
-}
-
-async function* paginate<Item, Body>(
-  client: HttpClient,
-  options: PaginationOptions<Item, Body>,
-  first: PageRequest,
-  next: NextPage<Body>,
-): AsyncGenerator<Page<Item, Body>, void, undefined> {
-  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY
-  let current: PageRequest | undefined = first
+/** Remembers the requests of one listing and refuses one made twice (a listing that would never end). */
+export function loopGuard(client: HttpClient, method: string): (request: ListingRequest) => void {
   const seen = new Set<string>()
-  for (let index = 0; current !== undefined && index < maxPages; index++) {
-    const url = client.resolveUrl(current.path, current.searchParams)
-    const key = JSON.stringify([url, current.json])
+  return (request) => {
+    const url = client.resolveUrl(request.path, request.searchParams)
+    const key = JSON.stringify([url, request.json])
     if (seen.has(key)) {
-      const method = (options.request?.method ?? 'GET').toUpperCase()
-      throw sourceError({ url, method }, 'the source pointed back to a page already read (the listing would never end)')
+      throw paginationError(
+        { url, method },
+        'the source pointed back to a page already read (the listing would never end)',
+      )
     }
     seen.add(key)
+  }
+}
+
+/** The records of a body, or a source error naming where they were expected. */
+export function recordsAt<Body>(selector: BodySelector<Body, unknown>, body: Body, response: ResponseMeta): unknown[] {
+  const records = select(selector, body, response)
+  if (!Array.isArray(records)) {
+    throw paginationError(
+      response,
+      `expected an array of records${describeSelector(selector)}, got ${excerpt(records, 120)}`,
+    )
+  }
+  return records
+}
+
+/**
+ * Pages through a listing with any {@link Paginator} (or paginator name or config), lazily:
+ * a page is requested only when the consumer asks for it.
+ * @example paginateWith(client, { type: 'page_number', nextPage: 'next_page' }, { path: '/records', records: 'records' })
+ */
+export function paginateWith<Item = unknown, Body = unknown>(
+  client: HttpClient,
+  paginator: PaginatorSpec,
+  options: PaginationOptions<Item, Body>,
+): AsyncGenerator<Page<Item, Body>, void, undefined> {
+  return walk(client, createPaginator(paginator), options)
+}
+
+async function* walk<Item, Body>(
+  client: HttpClient,
+  pages: Paginator,
+  options: PaginationOptions<Item, Body>,
+): AsyncGenerator<Page<Item, Body>, void, undefined> {
+  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY
+  const guard = loopGuard(client, (options.request?.method ?? 'GET').toUpperCase())
+  let current: ListingRequest | undefined = pages.first({
+    path: options.path,
+    searchParams: searchParamRecord(options.searchParams),
+    json: options.request?.json,
+  })
+  for (let index = 0; current !== undefined && index < maxPages; index++) {
+    guard(current)
     const response: HttpResponse<Body> = await client.request<Body>(current.path, {
       ...options.request,
       searchParams: current.searchParams,
-      json: current.json ?? options.request?.json,
+      json: current.json,
       responseType: 'json',
     })
-    const records = select(options.records, response.data, response)
-    if (!Array.isArray(records)) {
-      const where = typeof options.records === 'string' ? ` at "${options.records}"` : ''
-      throw sourceError(response, `expected an array of records${where}, got ${excerpt(records, 120)}`)
-    }
-    const page: Page<Item, Body> = { ...response, records: records as Item[], index }
-    yield page
-    current = next(page as Page<unknown, Body>, current)
+    const records = recordsAt(options.records, response.data, response) as Item[]
+    yield { ...response, records, index }
+    current = pages.next({ body: response.data, response, records, count: records.length }, current)
   }
 }
 
 /** Options of {@link paginateLinkHeader}. */
 export type LinkHeaderPaginationOptions<Item, Body> = PaginationOptions<Item, Body>
-
-/** The `rel="next"` target of an RFC 8288 `Link` header, resolved against `base`. */
-export function nextLinkFromHeader(header: string | null, base: string): string | undefined {
-  if (!header) return undefined
-  let position = 0
-  while (position < header.length) {
-    const open = header.indexOf('<', position)
-    const close = open < 0 ? -1 : header.indexOf('>', open)
-    if (close < 0) return undefined
-    // Parameters run to the next comma outside a quoted string (a title may contain commas).
-    let end = close + 1
-    for (let quoted = false; end < header.length; end++) {
-      const char = header[end]
-      if (char === '"' && header[end - 1] !== '\\') quoted = !quoted
-      else if (char === ',' && !quoted) break
-    }
-    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(header.slice(close + 1, end))
-    const relations = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/)
-    if (relations.includes('next')) return new URL(header.slice(open + 1, close), base).href
-    position = end + 1
-  }
-  return undefined
-}
 
 /**
  * Pages through a listing that announces the next page in a `Link: <url>; rel="next"`
@@ -135,10 +122,7 @@ export function paginateLinkHeader<Item = unknown, Body = unknown>(
   client: HttpClient,
   options: LinkHeaderPaginationOptions<Item, Body>,
 ): AsyncGenerator<Page<Item, Body>, void, undefined> {
-  return paginate(client, options, { path: options.path, searchParams: options.searchParams }, (page) => {
-    const next = nextLinkFromHeader(page.headers.get('link'), page.url)
-    return next === undefined ? undefined : { path: next }
-  })
+  return paginateWith(client, 'link_header', options)
 }
 
 /** Options of {@link paginateNextUrl}. */
@@ -156,13 +140,7 @@ export function paginateNextUrl<Item = unknown, Body = unknown>(
   client: HttpClient,
   options: NextUrlPaginationOptions<Item, Body>,
 ): AsyncGenerator<Page<Item, Body>, void, undefined> {
-  return paginate(client, options, { path: options.path, searchParams: options.searchParams }, (page) => {
-    const next = select(options.nextUrl, page.data, page)
-    if (next === undefined || next === null || next === '') return undefined
-    if (typeof next !== 'string')
-      throw sourceError(page, `expected the next page URL to be a string, got ${excerpt(next, 120)}`)
-    return { path: new URL(next, page.url).href }
-  })
+  return paginateWith(client, { type: 'next_url', next: options.nextUrl as Selector }, options)
 }
 
 /** Options of {@link paginateCursor}. */
@@ -192,48 +170,17 @@ export function paginateCursor<Item = unknown, Body = unknown>(
   client: HttpClient,
   options: CursorPaginationOptions<Item, Body>,
 ): AsyncGenerator<Page<Item, Body>, void, undefined> {
-  const first = { path: options.path, searchParams: options.searchParams, json: options.request?.json }
-  return paginate(client, options, first, (page) => {
-    if (options.hasMore !== undefined && !select(options.hasMore, page.data, page)) return undefined
-    const cursor =
-      typeof options.nextCursor === 'string'
-        ? selectPath(page.data, options.nextCursor)
-        : options.nextCursor(page.data, page, page.records as Item[])
-    if (cursor === undefined || cursor === null || cursor === '') return undefined
-    if (typeof cursor !== 'string' && typeof cursor !== 'number') {
-      throw sourceError(page, `expected the next cursor to be a string or number, got ${excerpt(cursor, 120)}`)
-    }
-    if (options.cursorIn === 'json') {
-      const body = (options.request?.json ?? {}) as Record<string, unknown>
-      return {
-        path: options.path,
-        searchParams: options.searchParams,
-        json: { ...body, [options.cursorParam]: cursor },
-      }
-    }
-    return {
-      path: options.path,
-      searchParams: { ...toRecord(options.searchParams), [options.cursorParam]: String(cursor) },
-    }
-  })
-}
-
-function toRecord(searchParams: SearchParams | undefined): Record<string, string | readonly string[]> {
-  if (searchParams === undefined) return {}
-  if (!(searchParams instanceof URLSearchParams)) {
-    const out: Record<string, string | readonly string[]> = {}
-    for (const [key, value] of Object.entries(searchParams)) {
-      if (value === undefined || value === null) continue
-      out[key] = Array.isArray(value) ? value.map(String) : String(value)
-    }
-    return out
-  }
-  const out: Record<string, string | readonly string[]> = {}
-  for (const key of new Set(searchParams.keys())) {
-    const values = searchParams.getAll(key)
-    out[key] = values.length === 1 ? values[0]! : values
-  }
-  return out
+  return paginateWith(
+    client,
+    {
+      type: 'cursor',
+      param: options.cursorParam,
+      next: options.nextCursor as Selector,
+      in: options.cursorIn,
+      hasMore: options.hasMore as Selector | undefined,
+    },
+    options,
+  )
 }
 
 /** Options of {@link paginatePageNumber}. */
@@ -261,26 +208,19 @@ export function paginatePageNumber<Item = unknown, Body = unknown>(
   client: HttpClient,
   options: PageNumberPaginationOptions<Item, Body>,
 ): AsyncGenerator<Page<Item, Body>, void, undefined> {
-  const pageParam = options.pageParam ?? 'page'
-  const startPage = options.startPage ?? 1
-  const params = (page: number) => ({
-    ...toRecord(options.searchParams),
-    ...(options.pageSizeParam && options.pageSize !== undefined
-      ? { [options.pageSizeParam]: String(options.pageSize) }
-      : {}),
-    [pageParam]: String(page),
-  })
-  return paginate(client, options, { path: options.path, searchParams: params(startPage) }, (page) => {
-    if (page.records.length === 0) return undefined
-    if (options.pageSize !== undefined && page.records.length < options.pageSize) return undefined
-    if (options.hasMore !== undefined && !select(options.hasMore, page.data, page)) return undefined
-    const pageNumber = startPage + page.index
-    if (options.totalPages !== undefined) {
-      const total = Number(select(options.totalPages, page.data, page))
-      if (Number.isFinite(total) && pageNumber >= total) return undefined
-    }
-    return { path: options.path, searchParams: params(pageNumber + 1) }
-  })
+  return paginateWith(
+    client,
+    {
+      type: 'page_number',
+      pageParam: options.pageParam,
+      startPage: options.startPage,
+      size: options.pageSize,
+      sizeParam: options.pageSizeParam,
+      hasMore: options.hasMore as Selector | undefined,
+      totalPages: options.totalPages as Selector | undefined,
+    },
+    options,
+  )
 }
 
 /** Options of {@link paginateOffset}. */
@@ -306,24 +246,16 @@ export function paginateOffset<Item = unknown, Body = unknown>(
   client: HttpClient,
   options: OffsetPaginationOptions<Item, Body>,
 ): AsyncGenerator<Page<Item, Body>, void, undefined> {
-  if (!Number.isInteger(options.limit) || options.limit < 1) {
-    throw new RangeError(`paginateOffset: limit must be a positive integer, got ${options.limit}`)
-  }
-  const offsetParam = options.offsetParam ?? 'offset'
-  const limitParam = options.limitParam ?? 'limit'
-  const params = (offset: number) => ({
-    ...toRecord(options.searchParams),
-    [offsetParam]: String(offset),
-    [limitParam]: String(options.limit),
-  })
-  let offset = options.startOffset ?? 0
-  return paginate(client, options, { path: options.path, searchParams: params(offset) }, (page) => {
-    if (page.records.length < options.limit) return undefined
-    offset += page.records.length
-    if (options.total !== undefined) {
-      const total = Number(select(options.total, page.data, page))
-      if (Number.isFinite(total) && offset >= total) return undefined
-    }
-    return { path: options.path, searchParams: params(offset) }
-  })
+  return paginateWith(
+    client,
+    {
+      type: 'offset',
+      limit: options.limit,
+      offsetParam: options.offsetParam,
+      limitParam: options.limitParam,
+      startOffset: options.startOffset,
+      total: options.total as Selector | undefined,
+    },
+    options,
+  )
 }

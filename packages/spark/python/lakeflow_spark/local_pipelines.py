@@ -301,7 +301,9 @@ class LocalPipeline:
             query.awaitTermination()
             if query.exception() is not None:
                 raise RuntimeError(f"Flow {flow['name']} failed: {query.exception()}")
-            if flow["kind"] == "append":
+            # A later flow reads an append target by its name; Spark's temporary views take
+            # single-part names only, so a qualified target (catalog.schema.table) is not one.
+            if flow["kind"] == "append" and "." not in flow["target"]:
                 stream = self.appends(flow["target"]).stream()
                 if stream is not None:
                     stream.createOrReplaceTempView(flow["target"])

@@ -5,6 +5,7 @@ import { loadConnections, loadPipelineSpec, type PipelineSpec, resolveTables } f
 import { BRIDGE_VERSION } from '../version.ts'
 import { pythonPackageName } from './pack-connector.ts'
 import { writeFilePipeline } from './pack-file-pipeline.ts'
+import { streamPipelineSource } from './pack-stream-pipeline.ts'
 
 /** Options of {@link packPipeline} (`lakeflow pack <connector> --pipeline spec.yaml`). */
 export interface PackPipelineOptions {
@@ -105,6 +106,10 @@ export async function packPipeline(options: PackPipelineOptions): Promise<{ file
       .replace(/\.(ya?ml|json)$/i, '')
       .replace(/[^0-9a-zA-Z_]/g, '_')}_pipeline.py`,
   )
-  writeFileSync(file, pipelineSource(spec, options.connector, specPath))
+  // stream sources Spark reads natively (Kafka) get their own file; the rest go through the bridge
+  writeFileSync(
+    file,
+    streamPipelineSource(spec, options.connector, specPath) ?? pipelineSource(spec, options.connector, specPath),
+  )
   return { file }
 }

@@ -49,6 +49,8 @@ spark = (
     .config("spark.sql.shuffle.partitions", "2")
     .config("spark.driver.memory", "1g")
     .config("spark.sql.streaming.stopActiveRunOnRestart", "true")
+    # extra jars for a test file (Spark's Kafka source), as a comma-separated list
+    .config("spark.jars", os.environ.get("LAKEFLOW_SPARK_JARS", ""))
     .getOrCreate()
 )
 spark.sparkContext.setLogLevel("ERROR")

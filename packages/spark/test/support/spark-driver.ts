@@ -65,7 +65,8 @@ export class SparkDriver {
   /**
    * Starts the driver (creating the venv on first use) and waits for its SparkSession.
    * `extraEnv` is added to its environment (Spark's Python workers inherit it), e.g. a
-   * `PYTHONPATH` holding a wheel installed with `pip install --target`.
+   * `PYTHONPATH` holding a wheel installed with `pip install --target`, or
+   * `LAKEFLOW_SPARK_JARS` (comma-separated jars for `spark.jars`, such as Spark's Kafka source).
    */
   static async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<SparkDriver> {
     const { python, env } = ensurePythonEnv()

@@ -360,6 +360,7 @@ const columnsPopulated = defineCheck({
   title: 'every column is non-null in at least one record',
   source: 'upstream test_every_column_populated_by_at_least_one_record',
   simulatorOnly: true,
+  runsOnFixture: true,
   async run(context) {
     const findings = new Findings(this.id)
     const connector = context.connect()

@@ -1,6 +1,7 @@
 import type { Check } from '../types.ts'
 import { baseChecks } from './base-checks.ts'
 import { completenessChecks } from './completeness-checks.ts'
+import { declarationChecks } from './declaration-checks.ts'
 import { faultChecks } from './fault-checks.ts'
 import { fileChecks } from './file-checks.ts'
 import { hygieneChecks } from './hygiene-checks.ts'
@@ -10,11 +11,13 @@ import { partitionCoverageChecks } from './partition-coverage-checks.ts'
 import { rateChecks } from './rate-checks.ts'
 import { readChecks } from './read-checks.ts'
 import { schemaChecks } from './schema-checks.ts'
+import { streamChecks } from './stream-checks.ts'
 import { writeBackChecks } from './write-back-checks.ts'
 
 export {
   baseChecks,
   completenessChecks,
+  declarationChecks,
   faultChecks,
   fileChecks,
   hygieneChecks,
@@ -25,6 +28,7 @@ export {
   rateChecks,
   readChecks,
   schemaChecks,
+  streamChecks,
   writeBackChecks,
 }
 
@@ -49,6 +53,7 @@ export const allChecks: readonly Check[] = [
   ...baseChecks,
   ...schemaChecks,
   ...readChecks,
+  ...declarationChecks,
   ...allPartitionChecks,
   ...writeBackChecks,
   ...simulatorChecks,
@@ -57,7 +62,7 @@ export const allChecks: readonly Check[] = [
 
 /** Looks a check up by id (the self-test runs single checks against mutants). */
 export function checkById(id: string): Check {
-  const check = allChecks.find((candidate) => candidate.id === id)
+  const check = [...allChecks, ...streamChecks].find((candidate) => candidate.id === id)
   if (!check) throw new Error(`no check "${id}"; known: ${allChecks.map((item) => item.id).join(', ')}`)
   return check
 }

@@ -101,12 +101,14 @@ function perTable(
   body: (context: CheckContext, connector: Partitioned, table: string, findings: Findings) => Promise<void>,
   stream = false,
   simulatorOnly = false,
+  runsOnFixture = false,
 ): Check {
   return defineCheck({
     id,
     title,
     source,
     simulatorOnly,
+    runsOnFixture,
     async run(context) {
       const { connector, tables } = stream ? await streamSetup(context) : await partitionSetup(context)
       const findings = new Findings(id)
@@ -209,6 +211,7 @@ const partitionColumnsPopulated = perTable(
     await checkColumnsPopulated(context, findings, table, records)
   },
   false,
+  true,
   true,
 )
 

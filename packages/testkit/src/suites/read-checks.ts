@@ -1,5 +1,6 @@
 import type { Offset, OffsetValue, RawRecord } from '@lakeflow/core/connector'
 import { defineCheck, Findings, show } from '../check.ts'
+import { declaredFieldsMovedBack, declaredOffset } from '../offset-order.ts'
 import { type CallResult, readCall, readUntilConverged, recordsOf } from '../reads.ts'
 import { canonical, keyOf, valueAt } from '../records.ts'
 import { incrementalTables, withBatch } from '../table-options.ts'
@@ -189,7 +190,10 @@ const futureOffsetEmpty = defineCheck({
   },
 })
 
-/** Compares two offsets field by field where both hold timestamps or numbers; returns the fields that went back. */
+/**
+ * For tables that declare no offset order: compares two offsets field by field where both
+ * hold timestamps or numbers, and returns the fields that went back.
+ */
 export function fieldsMovedBack(before: Offset, after: Offset): string[] {
   const moved: string[] = []
   for (const [key, value] of Object.entries(after)) {
@@ -258,17 +262,22 @@ const offsetsMonotonic = defineCheck({
         const connector = context.connect()
         const options = await withBatch(context, table, 5)
         const cursorField = (await context.metadata(table)).cursor_field
+        // The declared order when the table states one; else every timestamp or number must not decrease.
+        const declared = await declaredOffset(connector, table, context.tableOptions(table))
+        if (declared) context.log(`${table}: checking the declared order ${JSON.stringify(declared.ordered)}`)
+        const movedBack = (before: Offset, after: Offset) =>
+          declared ? declaredFieldsMovedBack(declared, before, after) : fieldsMovedBack(before, after)
         const calls: CallResult[] = []
         let start: Offset | null = {}
         for (let index = 0; index < MONOTONIC_MAX_CALLS; index++) {
           const call = await readCall(connector, table, start, options)
           calls.push(call)
-          const back = call.start && call.end ? fieldsMovedBack(call.start, call.end) : []
+          const back = call.start && call.end ? movedBack(call.start, call.end) : []
           if (back.length > 0) {
             findings.add({
               where: `table ${table}`,
               problem: `the offset moved backwards in ${back.join(', ')}`,
-              expected: `an end offset at or after ${show(call.start, 100)}`,
+              expected: `an end offset at or after ${show(call.start, 100)}${declared ? ' in its declared order' : ''}`,
               received: show(call.end, 100),
               fix: 'never return an offset older than the one given (a lookback belongs in the request, not in the stored offset)',
             })

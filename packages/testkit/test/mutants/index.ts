@@ -4,6 +4,7 @@
  * that load the connector in a child process can load the mutant the same way.
  */
 export * from './base-mutants.ts'
+export * from './declaration-mutants.ts'
 export * from './file-mutants.ts'
 export * from './partition-mutants.ts'
 export * from './read-mutants.ts'
@@ -150,6 +151,18 @@ export const gallery: readonly GalleryEntry[] = [
     reason: /the end offset lies before records the same call returned/,
   },
   {
+    check: 'offsets-typed',
+    mutant: 'restartsOnBadOffset',
+    defect: 'reads from an offset it cannot parse as if from the beginning',
+    reason: /did not fail with an InvalidOffsetError naming "cursor"/,
+  },
+  {
+    check: 'declared-requests',
+    mutant: 'sinceDeclaredInclusive',
+    defect: "declares since inclusive, the API's since is exclusive",
+    reason: /"since" is declared inclusive on updated_at: the endpoint should filter updated_at with gte/,
+  },
+  {
     check: 'convergence-under-growth',
     mutant: 'noInitTimeCap',
     defect: 'no init-time cap: reads whatever has arrived',
@@ -285,6 +298,12 @@ export const gallery: readonly GalleryEntry[] = [
     check: 'cursor-ties',
     mutant: 'splitsTies',
     defect: 'ends a batch inside a run of equal cursors',
+    reason: /read in batches of 7: [1-9]\d* lost/,
+  },
+  {
+    check: 'cursor-ties',
+    mutant: 'tieIdsCollide',
+    defect: 'the tie engine remembers cursor values as ids, so every tie looks read',
     reason: /read in batches of 7: [1-9]\d* lost/,
   },
   {

@@ -11,17 +11,35 @@ import {
 import { basicAuth, createHttpClient, createRateBudget } from '@lakeflow/core/http'
 import { parseOptions } from '@lakeflow/core/options'
 import { Spark, type TableSchema } from '@lakeflow/core/schema'
-import { createExampleApi } from '../../../../connectors/example/src/example-client.ts'
 import {
   createExampleConnector,
   EXAMPLE_API_BURST,
   EXAMPLE_API_RATE_LIMIT,
   ExampleOptions,
   connector as example,
+  exampleRateBudget,
 } from '../../../../connectors/example/src/index.ts'
 import { mutant, readTableFor, transformRead } from './mutate.ts'
 
 const parsed = (options: Readonly<Record<string, unknown>>) => parseOptions(ExampleOptions, options, 'mutant')
+
+/** A hand-written page getter for the example API, for mutants that page by themselves. */
+function exampleApi(options: Readonly<Record<string, unknown>>) {
+  const settings = parsed(options)
+  const client = createHttpClient({
+    baseUrl: settings.base_url,
+    auth: basicAuth(settings.username ?? '', settings.password ?? ''),
+    rateLimit: { budget: exampleRateBudget(settings) },
+  })
+  return {
+    async page(path: string, query: Record<string, string | number>) {
+      const response = await client.getJson<{ records: RawRecord[]; next_page: number | null }>(path, {
+        searchParams: query,
+      })
+      return response.data
+    },
+  }
+}
 
 /** listTables forgets `events` (which the suite writes to). */
 export const tableMissingFromList = mutant(({ inner }) => ({
@@ -70,7 +88,7 @@ export const noDeleteFlow = mutant(() => ({
 
 /** A paginator off by one: it stops before the last page yet claims everything up to the cap. */
 export const losesLastPage = mutant(({ inner, options }) => {
-  const api = createExampleApi(parsed(options), { userAgent: { packageName: 'mutant', version: '0' } })
+  const api = exampleApi(options)
   const cap = new Date().toISOString()
   return readTableFor(inner, 'users', (start) =>
     (async function* (): TableRead {
@@ -209,7 +227,7 @@ export const skipsFailedPage = mutant(({ inner, options }) => {
 
 /** Every read first probes an endpoint the source does not have, ignoring the 404. */
 export const probesUnknownEndpoint = mutant(({ inner, options }) => {
-  const api = createExampleApi(parsed(options), { userAgent: { packageName: 'mutant', version: '0' } })
+  const api = exampleApi(options)
   return {
     readTable(table: string, start: Offset | null, tableOptions: TableOptions): TableRead {
       return (async function* () {
