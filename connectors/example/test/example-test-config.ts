@@ -101,7 +101,6 @@ export const exampleTestConfig: ConnectorTestConfig = {
   requestRate: { perSecond: 20, burst: 10, options: { max_requests_per_second: 20 } },
   memory: {
     table: 'events',
-    count: 200_000,
     tableOptions: { limit: '1000', max_records_per_batch: '100000000' },
   },
 }

@@ -4,22 +4,16 @@
  * rate limits, and the server's clock for the init-time cap.
  */
 import { createHash } from 'node:crypto'
-import { ApiCallError } from '@lakeflow/core/errors'
 import {
   bearerAuth,
   createHttpClient,
   createRateBudget,
-  type GetJsonOptions,
-  type HttpClient,
   type HttpEvent,
-  parseRetryAfter,
   type RateBudget,
-  type RequestOptions,
-  type ResponseMeta,
+  type RateLimitOptions,
   type RetryOptions,
-  type StreamRecordsOptions,
 } from '@lakeflow/core/http'
-import { formatCursor, type RestContext, serverClock } from '@lakeflow/core/kit'
+import { type RestContext, serverClock } from '@lakeflow/core/kit'
 import { checkBaseUrl, DEFAULT_REQUESTS_PER_SECOND, type GithubOptions, REQUEST_BURST } from './github-options.ts'
 
 /** The REST API version the schemas follow. */
@@ -60,9 +54,6 @@ export function githubRateBudget(options: GithubOptions): RateBudget {
   })
 }
 
-/** Margin added to a primary rate-limit wait: the reset header has whole seconds. */
-const RESET_MARGIN_MS = 1000
-
 /** GitHub's advice for a secondary limit without `Retry-After` or a reset: wait at least a minute. */
 const SECONDARY_WAIT_MS = 60_000
 
@@ -70,75 +61,42 @@ const SECONDARY_WAIT_MS = 60_000
 const SECONDARY_LIMIT_MESSAGE = /secondary rate limit|abuse detection/i
 
 /**
- * GitHub's rate limits, read from each response (GitHub's "Rate limits for the REST API"),
- * in the order GitHub documents for a 403 or 429: `Retry-After` first (seconds or a date);
- * else `x-ratelimit-remaining: 0` means wait until `x-ratelimit-reset` (epoch seconds, also
- * after a success); else a body that says "secondary rate limit" means wait at least a
- * minute. Times are compared with the response's own `Date`, so the local clock's skew does
- * not matter.
+ * GitHub's rate limits as core's client honours them (GitHub's "Rate limits for the REST
+ * API"), in the order GitHub documents for a 403 or 429: `Retry-After` first (seconds or a
+ * date); else `x-ratelimit-remaining: 0` means wait until `x-ratelimit-reset` (epoch
+ * seconds, also after a success); else a body that says "secondary rate limit" means wait
+ * at least a minute. Waits are measured on GitHub's clock (its `Date`) and bounded by
+ * `max_rate_limit_wait_seconds`, and the errors name the limit.
  */
-class RateLimitState {
-  /** The last wait GitHub asked for, until when, and which limit, for error messages. */
-  lastWaitMs = 0
-  lastResetAt: number | undefined
-  lastKind: 'primary' | 'secondary' = 'primary'
-  readonly #secondaryWaitMs: number
-
-  constructor(secondaryWaitMs: number) {
-    this.#secondaryWaitMs = secondaryWaitMs
-  }
-
-  readonly fromResponse = (response: ResponseMeta): number | undefined => {
-    const date = Date.parse(response.headers.get('date') ?? '')
-    const serverNow = Number.isNaN(date) ? Date.now() : date
-    const limitStatus = response.status === 403 || response.status === 429
-    if (limitStatus) {
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), serverNow)
-      if (retryAfter !== undefined) return this.remember('secondary', retryAfter, serverNow + retryAfter)
-    }
-    if (response.headers.get('x-ratelimit-remaining') === '0') {
-      const reset = Number(response.headers.get('x-ratelimit-reset'))
-      if (Number.isFinite(reset) && reset > 0) {
-        const wait = Math.max(0, reset * 1000 - serverNow) + RESET_MARGIN_MS
-        return this.remember('primary', wait, reset * 1000)
-      }
-    }
-    if (limitStatus && SECONDARY_LIMIT_MESSAGE.test(response.bodyText ?? '')) {
-      return this.remember('secondary', this.#secondaryWaitMs, serverNow + this.#secondaryWaitMs)
-    }
-    return undefined
-  }
-
-  private remember(kind: 'primary' | 'secondary', waitMs: number, resetAt: number): number {
-    this.lastKind = kind
-    this.lastWaitMs = waitMs
-    this.lastResetAt = resetAt
-    return waitMs
-  }
-
-  /** Core's generic "wait too long" error, reworded to say which GitHub limit and when it resets. */
-  explain(error: unknown, maxWaitMs: number): unknown {
-    if (!ApiCallError.isInstance(error) || error.category !== 'transient' || this.lastWaitMs <= maxWaitMs) return error
-    const resetAt = this.lastResetAt === undefined ? 'later' : `at ${formatCursor(this.lastResetAt, 'iso')}`
-    const limit =
-      this.lastKind === 'secondary'
-        ? `GitHub secondary rate limit hit; GitHub allows the next request ${resetAt}`
-        : `GitHub rate limit exhausted; it resets ${resetAt}`
-    return new ApiCallError(
-      `${limit}, in ${Math.ceil(this.lastWaitMs / 1000)} s, longer than ` +
-        `max_rate_limit_wait_seconds (${maxWaitMs / 1000}). Nothing was skipped: the read resumes from its ` +
-        'last offset on the next run; raise max_rate_limit_wait_seconds to wait instead',
+export function githubRateLimits(
+  options: GithubOptions,
+  secondaryWaitMs: number = SECONDARY_WAIT_MS,
+): RateLimitOptions {
+  return {
+    retryAfter: {
+      statuses: [403, 429, 503],
+      description: 'GitHub asked to wait (Retry-After); GitHub allows the next request',
+    },
+    quota: {
+      remainingHeader: 'x-ratelimit-remaining',
+      resetHeader: 'x-ratelimit-reset',
+      resetKind: 'epoch-seconds',
+      waitOnSuccess: true,
+      statuses: [403, 429],
+      name: 'primary',
+      description: 'GitHub rate limit exhausted; it resets',
+    },
+    bodyLimits: [
       {
-        url: error.url,
-        method: error.method,
-        status: error.status,
-        bodyExcerpt: error.bodyExcerpt,
-        isRetryable: true,
-        attempts: error.attempts,
-        category: 'transient',
-        cause: error,
+        name: 'secondary',
+        pattern: SECONDARY_LIMIT_MESSAGE,
+        statuses: [403, 429],
+        waitMs: secondaryWaitMs,
+        description: 'GitHub secondary rate limit hit; GitHub allows the next request',
       },
-    )
+    ],
+    maxWaitMs: options.max_rate_limit_wait_seconds * 1000,
+    maxWaitSetting: { name: 'max_rate_limit_wait_seconds', value: options.max_rate_limit_wait_seconds },
   }
 }
 
@@ -149,9 +107,7 @@ class RateLimitState {
  * costs no quota, asks for it when nothing was requested yet.
  */
 export function createGithubContext(options: GithubOptions, settings: GithubApiSettings = {}): RestContext {
-  const state = new RateLimitState(settings.secondaryRateLimitWaitMs ?? SECONDARY_WAIT_MS)
-  const maxWaitMs = options.max_rate_limit_wait_seconds * 1000
-  const client = createHttpClient({
+  const http = createHttpClient({
     baseUrl: checkBaseUrl(options.base_url),
     auth: bearerAuth(options.token),
     headers: { accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION },
@@ -160,26 +116,15 @@ export function createGithubContext(options: GithubOptions, settings: GithubApiS
     onEvent: settings.onEvent,
     fetch: settings.fetch,
     rateLimit: {
+      ...githubRateLimits(options, settings.secondaryRateLimitWaitMs),
+      // Not a limit: it notes GitHub's clock (the responses' `Date`) for the init-time cap.
       fromResponse: (response) => {
         clock.observe(response)
-        return state.fromResponse(response)
+        return undefined
       },
-      maxWaitMs,
       budget: settings.budget ?? githubRateBudget(options),
     },
   })
-  const explain = <Result>(pending: Promise<Result>) =>
-    pending.catch((error: unknown) => {
-      throw state.explain(error, maxWaitMs)
-    })
-  const http: HttpClient = {
-    resolveUrl: client.resolveUrl,
-    request: <T>(path: string, request?: RequestOptions) => explain(client.request<T>(path, request)),
-    getJson: <T>(path: string, request?: GetJsonOptions) => explain(client.getJson<T>(path, request)),
-    postJson: <T>(path: string, json: unknown, request?: GetJsonOptions) =>
-      explain(client.postJson<T>(path, json, request)),
-    streamRecords: <T>(path: string, request: StreamRecordsOptions) => explain(client.streamRecords<T>(path, request)),
-  }
   const clock = serverClock({ probe: () => http.getJson('/rate_limit', { allowStatuses: [404] }) })
   return { http, clock }
 }

@@ -171,7 +171,6 @@ export const githubTestConfig: ConnectorTestConfig = {
   },
   memory: {
     table: 'issues',
-    count: 100_000,
     tableOptions: { ...repository, per_page: '100' },
   },
 }

@@ -54,7 +54,7 @@ decimals as strings, binary as base64, maps as objects. The end offset goes to s
   sync: `Usage: lakeflow sync <pipeline.yaml> [--dest file.duckdb|dir] [--dest-type duckdb|files] [--concurrency N]
                      [--pipeline name] [--max-calls N] [--memory-limit 128MB] [--group-commit-rows N]
                      [--full-refresh [--table name]...]
-                     [-o key=value]... [-t key=value]... [--connections file] [--json]
+                     [-o key=value]... [-t key=value]... [--connections file] [--json] [--debug]
 
 Runs a pipeline spec (upstream format, YAML or JSON). connection_name is looked up in the
 connections file (or taken as a connector name). Each batch commits with its offset in
@@ -75,6 +75,9 @@ one transaction, so an interrupted sync resumes exactly where it stopped.
                   transaction once the new data is complete (nothing changes if it fails); with
                   --table, only the tables named (repeatable). Also the way past a table or
                   column dropped by hand (exit 4)
+  --debug         debug logging (also LAKEFLOW_DEBUG=1): a failed request's response body goes
+                  into events and the run log; it may hold record data, so without it only the
+                  status and the body's error fields (message, error, errors[].message) do
 Progress bars on a terminal; NDJSON logs otherwise or with --json. Exit 1 if a table failed,
 3 if every table failed reading the source, 4 if the destination failed.`,
   state: `Usage: lakeflow state show [--dest file.duckdb] [--pipeline name] [--json]

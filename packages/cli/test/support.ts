@@ -24,7 +24,16 @@ export const CLI_ARGS = ['--conditions=@lakeflow/source', '--no-warnings=Experim
  * Starts `lakeflow <args>` as a child process (Node 24, sources via the @lakeflow/source
  * condition). `stdout` may be a file descriptor to write to instead of a pipe read here.
  */
-export function startCli(args: string[], options: { cwd: string; env?: Record<string, string>; stdout?: number }) {
+export function startCli(
+  args: string[],
+  options: {
+    cwd: string
+    env?: Record<string, string>
+    stdout?: number
+    /** Called with each complete line the child writes to stdout, as it arrives (with --json: each event). */
+    onLine?: (line: string) => void
+  },
+) {
   const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env, FORCE_COLOR: '0' },
@@ -32,19 +41,19 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
   })
   let stdout = ''
   let stderr = ''
-  let notifyStarted: (at: number) => void = () => {}
-  /** Resolves when the child first writes to stdout (with --json: the run-started event). */
-  const firstOutput = new Promise<number>((resolve) => {
-    notifyStarted = resolve
-  })
+  let pending = ''
   const waiting: { pattern: RegExp; resolve: () => void }[] = []
   child.stdout?.on('data', (chunk) => {
-    if (stdout === '') notifyStarted(Date.now())
     stdout += chunk
     for (const wait of waiting.filter((candidate) => candidate.pattern.test(stdout))) {
       waiting.splice(waiting.indexOf(wait), 1)
       wait.resolve()
     }
+    if (!options.onLine) return
+    pending += chunk
+    const lines = pending.split('\n')
+    pending = lines.pop()!
+    for (const line of lines) options.onLine(line)
   })
   child.stderr?.on('data', (chunk) => {
     stderr += chunk
@@ -59,7 +68,7 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
       else waiting.push({ pattern, resolve })
       void done.then(() => resolve())
     })
-  return { child, done, firstOutput, until }
+  return { child, done, until }
 }
 
 /** Runs `lakeflow <args>` to completion. */

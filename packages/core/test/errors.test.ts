@@ -11,6 +11,7 @@ import {
   InvalidOffsetError,
   InvalidOptionsError,
   LakeflowError,
+  RateLimitError,
   REDACTED,
   redact,
   redactUrl,
@@ -65,8 +66,25 @@ function samples(): readonly Sample[] {
       'config',
       'lakeflow.error.InvalidOffsetError',
     ],
+    [
+      RateLimitError,
+      new RateLimitError('Rate limited', {
+        url: 'https://x.test/a',
+        method: 'GET',
+        status: 429,
+        limit: 'retry-after',
+        waitMs: 7_200_000,
+        waitedMs: 0,
+      }),
+      'transient',
+      'lakeflow.error.RateLimitError',
+    ],
   ]
 }
+
+/** The classes an error is also an instance of (its ancestors). */
+const ancestors = (klass: ErrorClass): ErrorClass[] =>
+  klass === RateLimitError ? [LakeflowError, ApiCallError] : [LakeflowError]
 
 describe('error classes', () => {
   it.each(samples().map((sample) => [sample[1].name, ...sample] as const))(
@@ -80,7 +98,7 @@ describe('error classes', () => {
       const json = JSON.parse(JSON.stringify(error))
       expect(json).toMatchObject({ name, category, message: error.message })
       for (const [other] of samples()) {
-        if (other !== klass && other !== LakeflowError)
+        if (other !== klass && !ancestors(klass).includes(other))
           expect(other.isInstance(error), `${other.name} on ${name}`).toBe(false)
       }
     },
@@ -106,8 +124,10 @@ describe('error classes', () => {
   it('recognises errors from a second module instance of errors', async () => {
     // A real second copy of the module files, as a second installed @lakeflow/core would be.
     const folder = await mkdtemp(join(tmpdir(), 'lakeflow-errors-copy-'))
-    await cp(fileURLToPath(new URL('../src/errors/', import.meta.url)), folder, { recursive: true })
-    const copy = (await import(pathToFileURL(join(folder, 'index.ts')).href)) as typeof import('../src/errors/index.ts')
+    await cp(fileURLToPath(new URL('../src/', import.meta.url)), folder, { recursive: true })
+    const copy = (await import(
+      pathToFileURL(join(folder, 'errors', 'index.ts')).href
+    )) as typeof import('../src/errors/index.ts')
     await rm(folder, { recursive: true, force: true })
     expect(copy.ApiCallError).not.toBe(ApiCallError)
     const error = new copy.ApiCallError('x', { url: 'https://x.test', method: 'GET', isRetryable: false })
@@ -154,7 +174,7 @@ describe('ApiCallError', () => {
     expect(error.message).toMatch(
       /^Request failed \(HTTP 503\) after 3 attempts: GET https:\/\/x\.test\/a\?page=2; response body: x+…$/,
     )
-    expect(error.bodyExcerpt).toHaveLength(501)
+    expect(error.bodyExcerpt).toHaveLength(201)
     expect(error.toJSON()).toMatchObject({
       name: 'ApiCallError',
       category: 'transient',
@@ -189,6 +209,93 @@ describe('ApiCallError', () => {
       category: 'transient',
       isRetryable: true,
     })
+  })
+})
+
+describe('response bodies in errors', () => {
+  const EMAIL = 'ana.record@example.com'
+  const apiError = (body: string, status = 422) =>
+    new ApiCallError('Source API returned an error status', {
+      url: 'https://x.test/users',
+      method: 'POST',
+      status,
+      body,
+      isRetryable: false,
+    })
+
+  it.each([
+    [
+      'GitHub validation errors',
+      {
+        message: 'Validation Failed',
+        errors: [{ resource: 'User', field: 'email', code: 'invalid', value: EMAIL }],
+        email: EMAIL,
+      },
+      '{"message":"Validation Failed","errors":[{"code":"invalid"}]}',
+    ],
+    [
+      'OAuth2',
+      { error: 'invalid_grant', error_description: 'Bad refresh token', account: { email: EMAIL } },
+      '{"error":"invalid_grant","error_description":"Bad refresh token"}',
+    ],
+    [
+      'Google style nested error',
+      { error: { code: 403, message: 'Insufficient permissions', status: 'PERMISSION_DENIED', owner: EMAIL } },
+      '{"error":{"code":403,"message":"Insufficient permissions","status":"PERMISSION_DENIED"}}',
+    ],
+    [
+      'RFC 9457 problem details',
+      { type: 'about:blank', title: 'Conflict', detail: 'Duplicate key', record: { id: 7, email: EMAIL } },
+      '{"type":"about:blank","title":"Conflict","detail":"Duplicate key"}',
+    ],
+    [
+      'GraphQL and FHIR lists',
+      {
+        errors: ['first', { message: 'second', data: EMAIL }],
+        issue: [{ diagnostics: 'bad id', expression: [EMAIL] }],
+      },
+      '{"errors":["first",{"message":"second"}],"issue":[{"diagnostics":"bad id"}]}',
+    ],
+  ])('%s: keeps the status and the error-shaped fields, never the record data', (_label, body, summary) => {
+    const error = apiError(JSON.stringify(body))
+    expect(error.bodyExcerpt).toBe(summary)
+    expect(error.message).toBe(
+      `Source API returned an error status (HTTP 422): POST https://x.test/users; response body: ${summary}`,
+    )
+    for (const text of [error.message, JSON.stringify(error), inspect(error, { depth: 10 }), String(error.stack)]) {
+      expect(text).not.toContain(EMAIL)
+    }
+    // The body itself stays on the error for debug logging, out of its enumerable fields.
+    expect(error.responseBody).toBe(JSON.stringify(body))
+    expect(Object.keys(error)).not.toContain('responseBody')
+  })
+
+  it('cuts long error fields and keeps HTML titles and the first line of text', () => {
+    expect(apiError(JSON.stringify({ message: 'm'.repeat(500) })).bodyExcerpt).toBe(`{"message":"${'m'.repeat(200)}…"}`)
+    expect(
+      apiError('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', 502).bodyExcerpt,
+    ).toBe('502 Bad Gateway')
+    expect(apiError('upstream unavailable\nrequest id 42', 503).bodyExcerpt).toBe('upstream unavailable')
+  })
+
+  it('withholds bodies without error fields and JSON cut short (most likely data)', () => {
+    for (const body of [JSON.stringify([{ id: 1, email: EMAIL }]), `{"items":[{"id":1,"email":"${EMAIL}"},{"id"`]) {
+      const error = apiError(body, 500)
+      expect(error.bodyExcerpt).toBeUndefined()
+      expect(error.message).toContain(`response body withheld (${body.length} characters, no error fields)`)
+      expect(error.message).not.toContain(EMAIL)
+      expect(error.responseBody).toBe(body)
+    }
+  })
+
+  it('redacts secrets from the kept body too', () => {
+    registerSecret('body-secret-123456')
+    const error = apiError(
+      JSON.stringify({ message: 'token body-secret-123456 revoked', other: 'body-secret-123456' }),
+      401,
+    )
+    expect(error.bodyExcerpt).toBe(`{"message":"token ${REDACTED} revoked"}`)
+    expect(error.responseBody).not.toContain('body-secret-123456')
   })
 })
 

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiCallError } from '../src/errors/index.ts'
 import {
   apiKeyAuth,
   basicAuth,
@@ -9,6 +8,7 @@ import {
   oauth2ClientCredentials,
   oauth2RefreshToken,
 } from '../src/http/index.ts'
+import { apiFailure } from './support/api-failure.ts'
 import { type RecordedRequest, type ScriptedServer, send, startScriptedServer } from './support/scripted-server.ts'
 
 const FAST = { backoffBaseMs: 10, jitter: false } as const
@@ -18,15 +18,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-async function failure(promise: Promise<unknown>): Promise<ApiCallError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(ApiCallError.isInstance(error), `expected an ApiCallError, got ${String(error)}`).toBe(true)
-  return error as ApiCallError
-}
 
 const form = (request: RecordedRequest) => Object.fromEntries(new URLSearchParams(request.body))
 
@@ -79,7 +70,7 @@ describe('static credentials', () => {
   it('fails a 401 without refreshable credentials at once, as auth', async () => {
     server = await startScriptedServer({ '/me': { status: 401, body: { message: 'Bad credentials' } } })
     const client = createHttpClient({ baseUrl: server.url, auth: bearerAuth('tok-abc'), retry: FAST })
-    const error = await failure(client.getJson('/me'))
+    const error = await apiFailure(client.getJson('/me'))
     expect(server.hits('/me')).toHaveLength(1)
     expect(error.category).toBe('auth')
     expect(error.status).toBe(401)
@@ -89,7 +80,7 @@ describe('static credentials', () => {
   it('fails a 403 at once, as auth', async () => {
     server = await startScriptedServer({ '/me': { status: 403 } })
     const client = createHttpClient({ baseUrl: server.url, auth: bearerAuth('tok-abc'), retry: FAST })
-    const error = await failure(client.getJson('/me'))
+    const error = await apiFailure(client.getJson('/me'))
     expect(server.hits('/me')).toHaveLength(1)
     expect(error.category).toBe('auth')
   })
@@ -188,7 +179,7 @@ describe('OAuth2', () => {
       refreshToken: 'refresh-1',
     })
     const client = createHttpClient({ baseUrl: server.url, auth, retry: FAST })
-    const error = await failure(client.getJson('/data'))
+    const error = await apiFailure(client.getJson('/data'))
     expect(server.hits('/token')).toHaveLength(2)
     expect(server.hits('/data')).toHaveLength(1)
     expect(error.category).toBe('auth')
@@ -205,7 +196,7 @@ describe('OAuth2', () => {
     })
     const auth = oauth2ClientCredentials({ tokenUrl: `${server.url}/token`, clientId: 'c', clientSecret: 'secret-a' })
     const client = createHttpClient({ baseUrl: server.url, auth, retry: FAST })
-    const error = await failure(client.getJson('/data'))
+    const error = await apiFailure(client.getJson('/data'))
     expect(server.hits('/token')).toHaveLength(2)
     expect(server.hits('/data')).toHaveLength(2)
     expect(error.category).toBe('auth')
@@ -244,7 +235,7 @@ describe('OAuth2', () => {
   it('reports a token response without access_token as auth', async () => {
     server = await startScriptedServer({ 'POST /token': { body: { token_type: 'bearer' } }, '/data': { body: {} } })
     const auth = oauth2ClientCredentials({ tokenUrl: `${server.url}/token`, clientId: 'c', clientSecret: 'secret-a' })
-    const error = await failure(createHttpClient({ baseUrl: server.url, auth, retry: FAST }).getJson('/data'))
+    const error = await apiFailure(createHttpClient({ baseUrl: server.url, auth, retry: FAST }).getJson('/data'))
     expect(error.category).toBe('auth')
     expect(error.message).toContain('no access_token')
     expect(server.hits('/data')).toHaveLength(0)

@@ -177,8 +177,10 @@ describe('googleServiceAccount', () => {
     const error = caught as ApiCallError
     expect(error.category).toBe('auth')
     expect(error.message).toContain('invalid_grant')
-    expect(error.message).toContain('[REDACTED]')
-    expect(error.message).not.toMatch(/eyJ[\w-]+\.eyJ/)
+    // The echoed assertion is not an error field: only the debug body has it, redacted.
+    expect(error.message).not.toContain('echo')
+    expect(error.responseBody).toContain('[REDACTED]')
+    for (const text of [error.message, String(error.responseBody)]) expect(text).not.toMatch(/eyJ[\w-]+\.eyJ/)
   })
 
   it('a key without client_email is rejected up front', () => {

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ApiCallError, clearSecrets, REDACTED } from '../src/errors/index.ts'
+import { type ApiCallError, clearSecrets, REDACTED } from '../src/errors/index.ts'
 import {
   apiKeyAuth,
   basicAuth,
@@ -10,6 +10,7 @@ import {
   type HttpEvent,
   oauth2ClientCredentials,
 } from '../src/http/index.ts'
+import { apiFailure } from './support/api-failure.ts'
 import {
   type Handler,
   resetMidBody,
@@ -52,6 +53,7 @@ function surfaces(error: unknown): Record<string, string> {
     cause: inspect(cause, { depth: 10 }),
     causeJson: JSON.stringify(cause) ?? '',
     string: String(error),
+    responseBody: String((error as ApiCallError).responseBody),
   }
 }
 
@@ -61,15 +63,6 @@ function expectNoCanary(label: string, texts: Record<string, string>): void {
       expect(text.includes(form), `${label}: canary form ${form} found in ${where}: ${text.slice(0, 300)}`).toBe(false)
     }
   }
-}
-
-async function caught(promise: Promise<unknown>): Promise<ApiCallError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(ApiCallError.isInstance(error)).toBe(true)
-  return error as ApiCallError
 }
 
 const AUTHS: [string, () => HttpAuth, (request: { headers: Record<string, unknown>; target: string }) => boolean][] = [
@@ -91,13 +84,13 @@ describe.each(AUTHS)('a canary secret sent as %s', (label, makeAuth, sentCanary)
       '/text-echo': echo(200, false),
       '/api-error': echo(200),
       '/reset': resetMidBody(`{"echo": "${CANARY}`),
-      '/slow': { delayMs: 300, body: {} },
+      // Never answers: the request times out however fast or slow the machine is.
+      '/slow': () => {},
     })
     const events: HttpEvent[] = []
     const client = createHttpClient({
       baseUrl: server.url,
       auth: makeAuth(),
-      timeoutMs: 80,
       retry: { backoffBaseMs: 5, limit: 2 },
       onEvent: (event) => events.push(event),
       isApiError: (body) => {
@@ -108,16 +101,18 @@ describe.each(AUTHS)('a canary secret sent as %s', (label, makeAuth, sentCanary)
       },
     })
     const errors = [
-      await caught(client.getJson('/retry-echo', { searchParams: { q: 1 } })),
-      await caught(client.getJson('/fatal-echo')),
-      await caught(client.getJson('/text-echo')),
-      await caught(client.getJson('/api-error')),
-      await caught(client.getJson('/reset')),
-      await caught(client.getJson('/slow')),
+      await apiFailure(client.getJson('/retry-echo', { searchParams: { q: 1 } })),
+      await apiFailure(client.getJson('/fatal-echo')),
+      await apiFailure(client.getJson('/text-echo')),
+      await apiFailure(client.getJson('/api-error')),
+      await apiFailure(client.getJson('/reset')),
+      await apiFailure(client.getJson('/slow', { timeoutMs: 50 })),
     ]
-    // Controls: the canary did reach the server, and the echoes carried it back.
+    // Controls: the canary did reach the server, and the echoes carried it back (redacted).
     for (const request of server.requests) expect(sentCanary(request), `${label} sent to ${request.target}`).toBe(true)
-    expect(errors[0]!.bodyExcerpt).toContain(REDACTED)
+    expect(errors[0]!.status).toBe(500)
+    expect(errors[0]!.responseBody).toContain(REDACTED)
+    expect(errors[5]!.message).toMatch(/timed out/)
     expect(errors[3]!.message).toContain(REDACTED)
     for (const [index, error] of errors.entries()) expectNoCanary(`${label} error ${index}`, surfaces(error))
     expect(events.length).toBeGreaterThan(10)
@@ -131,10 +126,10 @@ describe('other secrets', () => {
     const events: HttpEvent[] = []
     const auth = oauth2ClientCredentials({ tokenUrl: `${server.url}/token`, clientId: 'c', clientSecret: CANARY })
     const client = createHttpClient({ baseUrl: server.url, auth, onEvent: (event) => events.push(event) })
-    const error = await caught(client.getJson('/data'))
+    const error = await apiFailure(client.getJson('/data'))
     expect(server.hits('/token')[0]!.body).toContain(CANARY)
     expect(error.category).toBe('auth')
-    expect(error.bodyExcerpt).toContain(REDACTED)
+    expect(error.responseBody).toContain(REDACTED)
     expectNoCanary('oauth2', { ...surfaces(error), events: JSON.stringify(events) })
   })
 
@@ -142,7 +137,7 @@ describe('other secrets', () => {
     server = await startScriptedServer({ '/data': { status: 404 } })
     const events: HttpEvent[] = []
     const client = createHttpClient({ baseUrl: server.url, onEvent: (event) => events.push(event) })
-    const error = await caught(
+    const error = await apiFailure(
       client.getJson('/data', { searchParams: { access_token: 'unregistered-value', page: 2 } }),
     )
     expect(error.url).toBe(`${server.url}/data?access_token=${REDACTED}&page=2`)
@@ -155,7 +150,7 @@ describe('other secrets', () => {
     const withUser = server.url.replace('http://', 'http://ana:pass-in-url-77@')
     expect(() => createHttpClient({ baseUrl: withUser })).toThrow(/must not contain credentials.*ana:\[REDACTED\]@/)
     expect(() => createHttpClient({ baseUrl: withUser })).not.toThrow(/pass-in-url-77/)
-    const error = await caught(createHttpClient({ baseUrl: server.url }).getJson(`${withUser}/data`))
+    const error = await apiFailure(createHttpClient({ baseUrl: server.url }).getJson(`${withUser}/data`))
     expect(error.category).toBe('internal')
     expectNoCanary('url credentials', surfaces(error))
     for (const text of Object.values(surfaces(error))) expect(text).not.toContain('pass-in-url-77')

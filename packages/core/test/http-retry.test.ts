@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiCallError } from '../src/errors/index.ts'
+import { RateLimitError } from '../src/errors/index.ts'
 import {
   createHttpClient,
   estimateServerTime,
@@ -8,6 +8,7 @@ import {
   type HttpEvent,
   type ResponseMeta,
 } from '../src/http/index.ts'
+import { apiFailure } from './support/api-failure.ts'
 import { gaps, resetMidBody, type ScriptedServer, startScriptedServer } from './support/scripted-server.ts'
 
 const FAST = { backoffBaseMs: 20, jitter: false } as const
@@ -23,15 +24,6 @@ async function start(routes: Parameters<typeof startScriptedServer>[0]) {
   return server
 }
 
-async function failure(promise: Promise<unknown>): Promise<ApiCallError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(ApiCallError.isInstance(error), `expected an ApiCallError, got ${String(error)}`).toBe(true)
-  return error as ApiCallError
-}
-
 describe('retry on status', () => {
   it('retries 500 and 503, then returns the success with exponential waits', async () => {
     const scripted = await start({
@@ -43,11 +35,10 @@ describe('retry on status', () => {
     expect(response.data).toEqual({ ok: true })
     expect(response.status).toBe(200)
     expect(scripted.hits('/items')).toHaveLength(3)
+    // The server saw the waits at least as long as the client computed them (a loaded machine only adds).
     const [first, second] = gaps(scripted.hits('/items'))
     expect(first).toBeGreaterThanOrEqual(19)
-    expect(first).toBeLessThan(200)
     expect(second).toBeGreaterThanOrEqual(39)
-    expect(second).toBeLessThan(250)
     const retries = events.filter((event) => event.type === 'retry')
     expect(retries.map((event) => [event.attempt, event.waitMs, event.status, event.reason])).toEqual([
       [1, 20, 500, 'status'],
@@ -58,7 +49,7 @@ describe('retry on status', () => {
   it('gives up after the attempt limit on a persistent 503', async () => {
     const scripted = await start({ '/down': { status: 503, body: 'upstream unavailable' } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: { ...FAST, limit: 4 } })
-    const error = await failure(client.getJson('/down'))
+    const error = await apiFailure(client.getJson('/down'))
     expect(scripted.hits('/down')).toHaveLength(4)
     expect(error.attempts).toBe(4)
     expect(error.isRetryable).toBe(true)
@@ -74,7 +65,7 @@ describe('retry on status', () => {
   it('uses 3 attempts by default', async () => {
     const scripted = await start({ '/down': { status: 502 } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: { backoffBaseMs: 5 } })
-    const error = await failure(client.getJson('/down'))
+    const error = await apiFailure(client.getJson('/down'))
     expect(scripted.hits('/down')).toHaveLength(3)
     expect(error.attempts).toBe(3)
   })
@@ -82,7 +73,7 @@ describe('retry on status', () => {
   it('does not retry a 404 and classifies it as config', async () => {
     const scripted = await start({ '/missing': { status: 404, body: { message: 'Not Found' } } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    const error = await failure(client.getJson('/missing'))
+    const error = await apiFailure(client.getJson('/missing'))
     expect(scripted.hits('/missing')).toHaveLength(1)
     expect(error.status).toBe(404)
     expect(error.isRetryable).toBe(false)
@@ -128,33 +119,44 @@ describe('Retry-After on 429', () => {
     expect(scripted.hits('/limited')).toHaveLength(2)
     const [gap] = gaps(scripted.hits('/limited'))
     expect(gap).toBeGreaterThanOrEqual(990)
-    expect(gap).toBeLessThan(1400)
-    // The server's wait is used as given: no jitter, whatever the backoff base.
+    // The server's wait is used as given (no jitter, whatever the backoff base), as a rate limit.
     expect(events.filter((event) => event.type === 'retry')).toMatchObject([
-      { attempt: 1, waitMs: 1000, status: 429, reason: 'status' },
+      { attempt: 1, waitMs: 1000, status: 429, reason: 'rate-limit', limit: 'retry-after' },
     ])
   })
 
   it('waits until an HTTP date', async () => {
     let expected = 0
+    let latest = 0
     const scripted = await start({
       '/limited': [
         (_request, response) => {
           const until = Math.ceil(Date.now() / 1000) * 1000 + 1000
           expected = until - Date.now()
+          // The most the client can compute: measured from the Date header's whole second.
+          latest = until - Math.floor(Date.now() / 1000) * 1000
           response.writeHead(429, { 'retry-after': new Date(until).toUTCString() })
           response.end()
         },
         { body: [] },
       ],
     })
-    const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
+    const waits: number[] = []
+    const client = createHttpClient({
+      baseUrl: scripted.url,
+      retry: FAST,
+      onEvent: (event) => event.type === 'retry' && waits.push(event.waitMs),
+    })
     await client.getJson('/limited')
     expect(scripted.hits('/limited')).toHaveLength(2)
-    const [gap] = gaps(scripted.hits('/limited'))
+    // The wait runs to the date, measured from when the server answered (or, when the answer
+    // arrived late, from its Date second), and is taken in full.
     expect(expected).toBeGreaterThan(900)
-    expect(gap).toBeGreaterThanOrEqual(expected - 30)
-    expect(gap).toBeLessThan(expected + 400)
+    expect(waits).toHaveLength(1)
+    expect(waits[0]).toBeGreaterThan(0)
+    expect(waits[0]).toBeLessThanOrEqual(latest)
+    const [gap] = gaps(scripted.hits('/limited'))
+    expect(gap).toBeGreaterThanOrEqual(waits[0]! - 5)
   })
 
   it.each([
@@ -182,11 +184,10 @@ describe('Retry-After on 429', () => {
       onEvent: (event) => event.type === 'retry' && waits.push(event.waitMs),
     })
     await client.getJson('/limited')
-    // One second on the server's clock: not hours (capped at a minute), not a date "already past".
+    // One second on the server's clock: not hours (beyond the limit), not a date "already past".
     expect(waits).toEqual([1000])
     const [gap] = gaps(scripted.hits('/limited'))
     expect(gap).toBeGreaterThanOrEqual(990)
-    expect(gap).toBeLessThan(1400)
   })
 
   it('estimateServerTime trusts the local clock only while it agrees with Date (whole seconds)', () => {
@@ -201,14 +202,43 @@ describe('Retry-After on 429', () => {
     expect(estimateServerTime('yesterday-ish', 1234)).toBe(1234)
   })
 
-  it('caps Retry-After at maxRetryAfterMs', async () => {
-    const scripted = await start({ '/limited': [{ status: 429, headers: { 'retry-after': '3600' } }, { body: [] }] })
-    const client = createHttpClient({ baseUrl: scripted.url, retry: { ...FAST, maxRetryAfterMs: 150 } })
-    await client.getJson('/limited')
-    expect(scripted.hits('/limited')).toHaveLength(2)
-    const [gap] = gaps(scripted.hits('/limited'))
+  it('caps the Retry-After of an ordinary error (a 502) at maxRetryAfterMs, using an attempt', async () => {
+    const scripted = await start({ '/flaky': [{ status: 502, headers: { 'retry-after': '3600' } }, { body: [] }] })
+    const events: HttpEvent[] = []
+    const client = createHttpClient({
+      baseUrl: scripted.url,
+      retry: { ...FAST, maxRetryAfterMs: 150 },
+      onEvent: (event) => events.push(event),
+    })
+    await client.getJson('/flaky')
+    expect(scripted.hits('/flaky')).toHaveLength(2)
+    expect(events.filter((event) => event.type === 'retry')).toMatchObject([
+      { attempt: 1, waitMs: 150, status: 502, reason: 'status' },
+    ])
+    expect(events.some((event) => event.type === 'rate-limit')).toBe(false)
+    const [gap] = gaps(scripted.hits('/flaky'))
     expect(gap).toBeGreaterThanOrEqual(145)
-    expect(gap).toBeLessThan(500)
+  })
+
+  it('fails at once with a RateLimitError when a 429 asks for longer than rateLimit.maxWaitMs', async () => {
+    const scripted = await start({ '/limited': [{ status: 429, headers: { 'retry-after': '3600' } }, { body: [] }] })
+    const events: HttpEvent[] = []
+    const client = createHttpClient({
+      baseUrl: scripted.url,
+      retry: FAST,
+      rateLimit: { maxWaitMs: 60_000 },
+      onEvent: (event) => events.push(event),
+    })
+    const error = await apiFailure(client.getJson('/limited'))
+    expect(RateLimitError.isInstance(error)).toBe(true)
+    expect(error).toMatchObject({ limit: 'retry-after', waitMs: 3_600_000, waitedMs: 0, status: 429 })
+    expect(error.isRetryable).toBe(true)
+    expect(error.category).toBe('transient')
+    expect(error.message).toMatch(
+      /allows the next request at \S+Z, in 3600 s, longer than rateLimit.maxWaitMs \(60000 ms\)/,
+    )
+    expect(scripted.hits('/limited')).toHaveLength(1)
+    expect(events.some((event) => event.type === 'rate-limit' || event.type === 'retry')).toBe(false)
   })
 
   it.each([
@@ -231,14 +261,12 @@ describe('Retry-After on 429', () => {
     expect(waits).toEqual([60, 120])
     const [first, second] = gaps(scripted.hits('/limited'))
     expect(first).toBeGreaterThanOrEqual(58)
-    expect(first).toBeLessThan(300)
     expect(second).toBeGreaterThanOrEqual(118)
-    expect(second).toBeLessThan(400)
   })
   it('gives up on a persistent 429 after the attempt limit, as a retryable transient error', async () => {
     const scripted = await start({ '/limited': { status: 429, headers: { 'retry-after': '0' }, body: 'slow down' } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    const error = await failure(client.getJson('/limited'))
+    const error = await apiFailure(client.getJson('/limited'))
     expect(scripted.hits('/limited')).toHaveLength(3)
     expect(error.attempts).toBe(3)
     expect(error.status).toBe(429)
@@ -250,10 +278,11 @@ describe('Retry-After on 429', () => {
 
 describe('timeouts and broken transport', () => {
   it('times out a slow handler, retries, then fails as transient', async () => {
-    const scripted = await start({ '/slow': { delayMs: 400, body: {} } })
+    // The handler never answers: only the timeout ends each attempt.
+    const scripted = await start({ '/slow': () => {} })
     const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 80, retry: FAST })
     const started = performance.now()
-    const error = await failure(client.getJson('/slow'))
+    const error = await apiFailure(client.getJson('/slow'))
     const elapsed = performance.now() - started
     expect(scripted.hits('/slow')).toHaveLength(3)
     expect(error.category).toBe('transient')
@@ -261,9 +290,8 @@ describe('timeouts and broken transport', () => {
     expect(error.status).toBeUndefined()
     expect(error.attempts).toBe(3)
     expect(error.message).toMatch(/timed out after 80 ms/)
-    // 3 × 80 ms + 20 + 40 ms of backoff, far below the 400 ms handler.
+    // 3 × 80 ms + 20 + 40 ms of backoff at the least.
     expect(elapsed).toBeGreaterThanOrEqual(290)
-    expect(elapsed).toBeLessThan(900)
   })
 
   it('times out a body that stalls after the headers', async () => {
@@ -276,16 +304,17 @@ describe('timeouts and broken transport', () => {
         { body: { items: [] } },
       ],
     })
-    const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 100, retry: FAST })
+    // Long enough for the good answer on a loaded machine; only the stalled one needs it.
+    const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 1000, retry: FAST })
     const response = await client.getJson('/stall')
     expect(response.data).toEqual({ items: [] })
     expect(scripted.hits('/stall')).toHaveLength(2)
   })
 
   it('does not retry timeouts when retryOnTimeout is false', async () => {
-    const scripted = await start({ '/slow': { delayMs: 300, body: {} } })
+    const scripted = await start({ '/slow': () => {} })
     const client = createHttpClient({ baseUrl: scripted.url, timeoutMs: 60, retry: { ...FAST, retryOnTimeout: false } })
-    const error = await failure(client.getJson('/slow'))
+    const error = await apiFailure(client.getJson('/slow'))
     expect(scripted.hits('/slow')).toHaveLength(1)
     expect(error.isRetryable).toBe(true)
     expect(error.attempts).toBe(1)
@@ -305,7 +334,7 @@ describe('timeouts and broken transport', () => {
   it('fails a persistent reset as a retryable network error', async () => {
     const scripted = await start({ '/reset': resetMidBody('{"items": [') })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    const error = await failure(client.getJson('/reset'))
+    const error = await apiFailure(client.getJson('/reset'))
     expect(scripted.hits('/reset')).toHaveLength(3)
     expect(error.message).toMatch(/Network error while reading the body/)
     expect(error.category).toBe('transient')
@@ -318,7 +347,7 @@ describe('timeouts and broken transport', () => {
     await scripted.close()
     server = undefined
     const client = createHttpClient({ baseUrl: url, retry: FAST })
-    const error = await failure(client.getJson('/gone'))
+    const error = await apiFailure(client.getJson('/gone'))
     expect(error.attempts).toBe(3)
     expect(error.message).toMatch(/ECONNREFUSED/)
     expect(error.category).toBe('transient')
@@ -326,16 +355,21 @@ describe('timeouts and broken transport', () => {
 })
 
 describe('malformed bodies and API errors in 200', () => {
-  it('retries a truncated JSON body and reports method, URL and an excerpt when it persists', async () => {
-    const scripted = await start({ '/truncated': { body: '{"items": [{"id": 1}, {"id": 2' } })
+  it('retries a truncated JSON body and reports method and URL, keeping the records it held out of the message', async () => {
+    const body = '{"items": [{"id": 1, "email": "ana@example.com"}, {"id": 2'
+    const scripted = await start({ '/truncated': { body } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST })
-    const error = await failure(client.getJson('/truncated', { searchParams: { page: 2 } }))
+    const error = await apiFailure(client.getJson('/truncated', { searchParams: { page: 2 } }))
     expect(scripted.hits('/truncated')).toHaveLength(3)
     expect(error.isRetryable).toBe(true)
     expect(error.status).toBe(200)
     expect(error.message).toContain(`GET ${scripted.url}/truncated?page=2`)
     expect(error.message).toMatch(/not valid JSON/)
-    expect(error.bodyExcerpt).toBe('{"items": [{"id": 1}, {"id": 2')
+    expect(error.message).toContain(`response body withheld (${body.length} characters`)
+    expect(error.bodyExcerpt).toBeUndefined()
+    expect(JSON.stringify(error)).not.toContain('ana@example.com')
+    // Kept for debug logging only.
+    expect(error.responseBody).toBe(body)
   })
 
   it('recovers when a truncated body is followed by a good one', async () => {
@@ -366,7 +400,7 @@ describe('malformed bodies and API errors in 200', () => {
   it('fails a fatal OperationOutcome at once', async () => {
     const scripted = await start({ '/Patient': { body: outcome('invalid') } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, isApiError })
-    const error = await failure(client.getJson('/Patient'))
+    const error = await apiFailure(client.getJson('/Patient'))
     expect(scripted.hits('/Patient')).toHaveLength(1)
     expect(error.isRetryable).toBe(false)
     expect(error.category).toBe('source')
@@ -377,7 +411,7 @@ describe('malformed bodies and API errors in 200', () => {
   it('fails a persistent retryable OperationOutcome after the limit', async () => {
     const scripted = await start({ '/Patient': { body: outcome('transient') } })
     const client = createHttpClient({ baseUrl: scripted.url, retry: FAST, isApiError })
-    const error = await failure(client.getJson('/Patient'))
+    const error = await apiFailure(client.getJson('/Patient'))
     expect(scripted.hits('/Patient')).toHaveLength(3)
     expect(error.isRetryable).toBe(true)
     expect(error.category).toBe('transient')
@@ -403,7 +437,7 @@ describe('ready-made API error hooks', () => {
     const ok = await client.postJson('/graphql', { query: '{ viewer { login } }' })
     expect(ok.data).toEqual({ data: { viewer: { login: 'octocat' } } })
     expect(scripted.hits('/graphql')).toHaveLength(2)
-    const error = await failure(client.postJson('/graphql', { query: '{ nope }' }))
+    const error = await apiFailure(client.postJson('/graphql', { query: '{ nope }' }))
     expect(error.isRetryable).toBe(false)
     expect(error.message).toContain('GraphQL errors: Field "nope" does not exist')
     expect(scripted.hits('/graphql')).toHaveLength(3)

@@ -128,4 +128,26 @@ describe('a damaged DuckDB destination', () => {
     )
     expect(readFileSync(file).equals(before)).toBe(true)
   })
+
+  it('a file DuckDB shortened by its free trailing blocks (a table dropped, then a checkpoint) opens and syncs', async () => {
+    const file = path.join(temp.dir, 'shortened.duckdb')
+    const instance = await DuckDBInstance.create(file)
+    const connection = await instance.connect()
+    await connection.run('CREATE TABLE keep AS SELECT range AS id FROM range(1000)')
+    await connection.run('CHECKPOINT')
+    await connection.run("CREATE TABLE dropped AS SELECT range AS id, repeat('x', 100) AS pad FROM range(200000)")
+    await connection.run('CHECKPOINT')
+    await connection.run('DROP TABLE dropped')
+    await connection.run('CHECKPOINT')
+    connection.closeSync()
+    instance.closeSync()
+    // The precondition: the header still counts the blocks the file no longer holds.
+    const head = readFileSync(file)
+    const current = head.readBigUInt64LE(4096 + 8) >= head.readBigUInt64LE(8192 + 8) ? 4096 : 8192
+    const blocks = Number(head.readBigUInt64LE(current + 32))
+    const blockSize = Number(head.readBigUInt64LE(current + 40))
+    expect(head.length).toBeLessThan(3 * 4096 + blocks * blockSize)
+    expect(await openError(file)).toBeUndefined()
+    await syncShop(shop, file, [object('products')])
+  })
 })

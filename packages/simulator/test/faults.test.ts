@@ -187,10 +187,9 @@ describe('request log and coverage', () => {
       () => 'answered',
       () => 'failed',
     )
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    const started = performance.now()
+    // In flight once the simulator has logged it; a stop() that waited for it would outlast the test's timeout.
+    while (simulator.requests.length < 2) await new Promise((resolve) => setImmediate(resolve))
     await simulator.stop()
     expect(await pending).toBe('failed')
-    expect(performance.now() - started).toBeLessThan(1_000)
   })
 })

@@ -92,10 +92,15 @@ describe('the bridge protocol (a real lakeflow-bridge process)', () => {
   })
 
   it('cancels a read: the end says cancelled and the process keeps serving', async () => {
-    simulator.inject({ fault: { kind: 'slow', delayMs: 300 }, match: { path: '/readings' } })
+    // Every page takes 200 ms, so the whole read takes seconds: cancel once its first request
+    // is at the source; the bridge stops at the next record it sees.
+    simulator.inject({ fault: { kind: 'slow', delayMs: 200 }, match: { path: '/readings' } })
+    const before = simulator.requests.length
     const id = bridge.peekId()
     const pending = bridge.call('read', { options: { base_url: url }, tableName: 'readings', kind: 'table', start: {} })
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    while (!simulator.requests.slice(before).some((request) => request.path === '/readings')) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
     bridge.sendRaw(JSON.stringify({ v: PROTOCOL_VERSION, id: 0, method: 'cancel', params: { id } }))
     const { message } = await pending
     simulator.clearFaults()

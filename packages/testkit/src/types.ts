@@ -52,7 +52,11 @@ export interface TableTestConfig {
 export interface MemoryTestConfig {
   /** The table to stream; it needs a `tables` entry with `newRecord`. */
   table: string
-  /** Records in the generated table. @default 200000 */
+  /**
+   * Records in the generated table. The check fits the heap's growth per record over ten
+   * samples, so a few tens of thousands of records show a table-sized leak.
+   * @default 30000
+   */
   count?: number
   /** Table options for that read (large pages, no batch limit). */
   tableOptions?: TableOptions

@@ -20,5 +20,5 @@ describeConnector({
   },
   // The check lowers the rate so a breach shows within a few dozen requests.
   requestRate: { perSecond: 20, burst: 10, options: { max_requests_per_second: 20 } },
-  memory: { table: 'items', count: 200_000, tableOptions: { page_size: '1000', max_records_per_batch: '100000000' } },
+  memory: { table: 'items', tableOptions: { page_size: '1000', max_records_per_batch: '100000000' } },
 })

@@ -34,6 +34,7 @@ export const SYNC_FLAGS = {
   'file-format': { type: 'string' },
   'full-refresh': { type: 'boolean' },
   table: { type: 'string', multiple: true },
+  debug: { type: 'boolean' },
 } as const
 
 /** Ranges of the numeric flags of `sync` (and `demo`). */
@@ -133,6 +134,7 @@ export async function syncCommand(argv: string[], out: Output): Promise<number> 
       fullRefresh,
       tableOptions: tableOptionsOf(args),
       onEvent: render,
+      debug: Boolean(args.values.debug) || Boolean(process.env.LAKEFLOW_DEBUG),
     })
     if (!json) out.stdout(summaryTable(report))
     const code = exitCodeOfRun(report)

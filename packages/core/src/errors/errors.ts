@@ -1,3 +1,4 @@
+import { summarizeErrorBody } from './error-body.ts'
 import { type ErrorCategory, hasMarker, LakeflowError, type LakeflowErrorOptions } from './lakeflow-error.ts'
 import { excerpt, redact, redactUrl } from './redact.ts'
 
@@ -21,7 +22,13 @@ export interface ApiCallErrorDetails {
   method: string
   /** Response status; undefined when no response arrived (network error, timeout). */
   status?: number
-  /** The start of the response body, redacted. */
+  /**
+   * The response body as received (or its start). The error keeps only its error-shaped
+   * fields in `bodyExcerpt` and the message; the body itself, redacted, goes to the
+   * non-enumerable `responseBody`, for debug logging.
+   */
+  body?: string
+  /** @deprecated the same as `body` (a body or its start); summarised the same way. */
   bodyExcerpt?: string
   /** Whether retrying the same request may succeed. */
   isRetryable: boolean
@@ -49,8 +56,19 @@ export class ApiCallError extends LakeflowError {
   readonly method: string
   /** Response status; `undefined` when no response arrived (network error, timeout). */
   readonly status: number | undefined
-  /** The start of the response body (at most 500 characters), redacted. */
+  /**
+   * What the response body says about the error: only its error-shaped fields (`message`,
+   * `error`, `error_description`, `errors[].message`, `detail`, `title`, ...), each
+   * truncated, never the rest of the body, which may hold record data. `undefined` when the
+   * body had none. Redacted.
+   */
   readonly bodyExcerpt: string | undefined
+  /**
+   * The response body itself (its first 4 KiB, secrets redacted), for debug logging only:
+   * it may hold record data, so it is not enumerable (absent from `JSON.stringify` and
+   * `toJSON`) and never part of the message.
+   */
+  declare readonly responseBody: string | undefined
   /** Whether the same request may succeed later (a 503, a timeout), whatever the retry policy did. */
   readonly isRetryable: boolean
   /** Requests made before giving up, retries and a credential refresh included. */
@@ -61,8 +79,15 @@ export class ApiCallError extends LakeflowError {
     const where = `${details.method} ${url}`
     const status = details.status === undefined ? '' : ` (HTTP ${details.status})`
     const attempts = details.attempts && details.attempts > 1 ? ` after ${details.attempts} attempts` : ''
-    const bodyExcerpt = details.bodyExcerpt === undefined ? undefined : excerptText(details.bodyExcerpt)
-    const body = bodyExcerpt ? `; response body: ${bodyExcerpt}` : ''
+    const rawBody = details.body ?? details.bodyExcerpt
+    const responseBody = rawBody === undefined || rawBody === '' ? undefined : redact(rawBody.slice(0, BODY_CHARS))
+    const summary = responseBody === undefined ? undefined : summarizeErrorBody(responseBody)
+    const body =
+      summary !== undefined
+        ? `; response body: ${summary}`
+        : responseBody !== undefined
+          ? `; response body withheld (${rawBody!.length} characters, no error fields)`
+          : ''
     super(`${message}${status}${attempts}: ${where}${body}`, {
       cause: details.cause,
       category: details.category ?? categoryOfStatus(details.status, details.isRetryable),
@@ -71,7 +96,8 @@ export class ApiCallError extends LakeflowError {
     this.url = url
     this.method = details.method
     this.status = details.status
-    this.bodyExcerpt = bodyExcerpt
+    this.bodyExcerpt = summary
+    Object.defineProperty(this, 'responseBody', { value: responseBody, enumerable: false })
     this.isRetryable = details.isRetryable
     this.attempts = details.attempts
   }
@@ -81,12 +107,8 @@ export class ApiCallError extends LakeflowError {
   }
 }
 
-const BODY_EXCERPT_LENGTH = 500
-
-function excerptText(text: string): string {
-  const clean = redact(text)
-  return clean.length > BODY_EXCERPT_LENGTH ? `${clean.slice(0, BODY_EXCERPT_LENGTH)}…` : clean
-}
+/** How much of a response body an error keeps for debug logging. */
+const BODY_CHARS = 4096
 
 /** Connector or table options are missing or invalid. Names the key, what was expected and what arrived. */
 export class InvalidOptionsError extends LakeflowError {

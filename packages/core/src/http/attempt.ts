@@ -1,14 +1,8 @@
 import type { KyInstance } from 'ky'
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
 import { redact } from '../errors/redact.ts'
-import {
-  discardBody,
-  ERROR_BODY_CHARS,
-  HOOK_BODY_CHARS,
-  InvalidJsonBody,
-  parseJsonBody,
-  readErrorBody,
-} from './json.ts'
+import { discardBody, HOOK_BODY_CHARS, InvalidJsonBody, parseJsonBody, readErrorBody } from './json.ts'
+import type { RateLimitRules, RateLimitWait } from './rate-limit.ts'
 import { estimateServerTime, type RetryPolicy } from './retry.ts'
 import { streamBody } from './stream-body.ts'
 import type { ApiErrorHook, AuthContext, HttpAuth, HttpResponse, ResponseMeta, RetryReason } from './types.ts'
@@ -30,8 +24,8 @@ export interface RequestPlan {
   readonly signal: AbortSignal | undefined
   /** Category of a non-retryable failure (token requests report `auth`). */
   readonly failureCategory: ErrorCategory | undefined
-  /** Called with each response's headers (rate limits); returns a wait in ms. */
-  readonly onResponseMeta: ((meta: ResponseMeta) => number | undefined) | undefined
+  /** The client's rate-limit rules; `undefined` for bare requests (token endpoints). */
+  readonly rateLimit: RateLimitRules | undefined
 }
 
 /** Why an attempt failed, in plain data: no ky error, Request or Response survives it. */
@@ -43,20 +37,21 @@ export interface AttemptFailure {
   readonly policyAllows: boolean
   readonly message: string
   readonly status?: number
-  readonly bodyExcerpt?: string
+  /** The start of the response body (the error keeps only its error-shaped fields). */
+  readonly body?: string
   /** A plain `{ name, message, code }` cause. */
   readonly cause?: { name: string; message: string; code?: string }
   readonly category?: ErrorCategory
   readonly retryAfter?: string | null
   /** The server's time when it answered (see `estimateServerTime`), to measure a `Retry-After` date against. */
   readonly serverNow?: number
-  /** A wait demanded by the rate-limit hook. */
-  readonly rateLimitWaitMs?: number
+  /** The response asked to come back later: a rate limit, waited out without using an attempt. */
+  readonly rateLimit?: RateLimitWait
 }
 
 /** The result of one attempt. */
 export type AttemptOutcome =
-  | { readonly ok: true; readonly response: HttpResponse; readonly rateLimitWaitMs: number | undefined }
+  | { readonly ok: true; readonly response: HttpResponse; readonly rateLimit: RateLimitWait | undefined }
   | { readonly ok: false; readonly failure: AttemptFailure }
 
 const TIMEOUT = Symbol('lakeflow.http.timeout')
@@ -157,8 +152,9 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
       method: plan.method,
     }
     const allowed = plan.allowStatuses.has(response.status)
+    const serverNow = estimateServerTime(response.headers.get('date'))
     if (response.ok || allowed) {
-      const rateLimitWaitMs = plan.onResponseMeta?.(meta)
+      const rateLimit = plan.rateLimit?.waitFor(meta, serverNow)
       if (plan.responseType === 'stream') {
         if (!response.ok) await discardBody(response)
         const data = response.ok
@@ -171,7 +167,7 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
               signal: plan.signal,
             })
           : undefined
-        return { ok: true, response: { ...meta, data }, rateLimitWaitMs }
+        return { ok: true, response: { ...meta, data }, rateLimit }
       }
       let data: unknown
       try {
@@ -194,7 +190,7 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
               policyAllows: true,
               status: response.status,
               message: `Response body is not valid JSON, malformed or truncated (${data.message})`,
-              bodyExcerpt: data.excerpt,
+              body: data.excerpt,
             },
           }
         }
@@ -214,12 +210,11 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
           },
         }
       }
-      return { ok: true, response: { ...meta, data }, rateLimitWaitMs }
+      return { ok: true, response: { ...meta, data }, rateLimit }
     }
-    // An error body is small and read whole: the rate-limit hook sees its start, the error keeps less.
-    const bodyText = await readErrorBody(response, HOOK_BODY_CHARS)
-    const bodyExcerpt = bodyText.slice(0, ERROR_BODY_CHARS)
-    const rateLimitWaitMs = plan.onResponseMeta?.({ ...meta, bodyText: redact(bodyText) })
+    // An error body is small and read whole: the rate-limit rules see its start.
+    const body = redact(await readErrorBody(response, HOOK_BODY_CHARS))
+    const rateLimit = plan.rateLimit?.waitFor({ ...meta, bodyText: body }, serverNow)
     const status = response.status
     if (status === 401 && plan.auth?.refresh) {
       return {
@@ -230,11 +225,11 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
           policyAllows: false,
           status,
           message: 'Unauthorized',
-          bodyExcerpt,
+          body,
         },
       }
     }
-    if (rateLimitWaitMs !== undefined && rateLimitWaitMs > 0) {
+    if (rateLimit !== undefined) {
       return {
         ok: false,
         failure: {
@@ -242,9 +237,9 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
           retryable: true,
           policyAllows: true,
           status,
-          message: 'Rate limited',
-          bodyExcerpt,
-          rateLimitWaitMs,
+          message: `Rate limited (${rateLimit.limit})`,
+          body,
+          rateLimit,
         },
       }
     }
@@ -260,9 +255,9 @@ export async function runAttempt(ky: KyInstance, plan: RequestPlan, authContext:
           status === 401 || status === 403
             ? 'Source API rejected the credentials'
             : 'Source API returned an error status',
-        bodyExcerpt,
+        body,
         retryAfter: response.headers.get('retry-after'),
-        serverNow: estimateServerTime(response.headers.get('date')),
+        serverNow,
         category: retryable ? undefined : plan.failureCategory,
       },
     }

@@ -3,9 +3,11 @@ import ky from 'ky'
 import corePackage from '../../package.json' with { type: 'json' }
 import { ApiCallError } from '../errors/errors.ts'
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
+import { RateLimitError } from '../errors/rate-limit-error.ts'
 import { redact, redactUrl } from '../errors/redact.ts'
 import { currentHttpScope, notify } from './ambient.ts'
 import { type AttemptFailure, type RequestPlan, runAttempt } from './attempt.ts'
+import { type RateLimitWait, resolveRateLimitRules } from './rate-limit.ts'
 import { resolveRetryPolicy, retryWait } from './retry.ts'
 import type {
   AuthContext,
@@ -24,6 +26,8 @@ import { checkResponseBody, streamedRecords } from './validate-body.ts'
 const DEFAULT_TIMEOUT_MS = 30_000
 const CORE_USER_AGENT = { packageName: corePackage.name, version: corePackage.version }
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 15 * 60_000
+/** Rate-limit waits one request may take, however short each (a server saying "come back" forever). */
+const MAX_RATE_LIMIT_WAITS = 100
 
 /** Internal request settings the public options do not expose. */
 interface InternalSettings {
@@ -38,6 +42,35 @@ function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
     if (value === undefined) target.delete(name)
     else target.set(name, value)
   }
+}
+
+/** An epoch time as ISO 8601, without milliseconds when it has none. */
+function instant(epochMs: number): string {
+  const text = new Date(epochMs).toISOString()
+  return epochMs % 1000 === 0 ? `${text.slice(0, 19)}Z` : text
+}
+
+const seconds = (ms: number) => Math.ceil(ms / 1000)
+
+/** Why a rate-limit wait is not taken, for a `RateLimitError`. */
+function exceededMessage(
+  wait: RateLimitWait,
+  waitMs: number,
+  waitedMs: number,
+  bound: 'one wait' | 'all waits' | 'wait count',
+  setting: { readonly name: string; readonly value: string | number },
+): string {
+  const asked = `${wait.description} at ${instant(wait.resumeAt)}, in ${seconds(waitMs)} s`
+  const verdict =
+    bound === 'wait count'
+      ? `; this request already waited ${MAX_RATE_LIMIT_WAITS} times (${seconds(waitedMs)} s), the most one request may`
+      : bound === 'all waits'
+        ? `; this request already waited ${seconds(waitedMs)} s, and ${seconds(waitedMs + waitMs)} s in all is longer than ${setting.name} (${setting.value})`
+        : `, longer than ${setting.name} (${setting.value})`
+  return (
+    `${asked}${verdict}. Nothing was skipped: the read resumes from its last offset on the next run; ` +
+    `raise ${setting.name} to wait instead`
+  )
 }
 
 function positive(name: string, value: number): number {
@@ -77,10 +110,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   baseHeaders.set('user-agent', userAgentFor(options.userAgent ?? CORE_USER_AGENT))
   applyHeaders(baseHeaders, options.headers)
   const onEvent = options.onEvent
-  const fromResponse = options.rateLimit?.fromResponse
+  const rateLimitRules = resolveRateLimitRules(options.rateLimit)
+  const maxWaitSetting = options.rateLimit?.maxWaitSetting ?? {
+    name: 'rateLimit.maxWaitMs',
+    value: `${maxRateLimitWaitMs} ms`,
+  }
   const budget = options.rateLimit?.budget
-  /** Epoch ms before which no request is sent (set by the rate-limit hook on a success). */
+  /** Epoch ms before which no request is sent (set by a success that used the quota up), and why. */
   let notBefore = 0
+  let gateLimit: RateLimitWait | undefined
 
   function emit(event: HttpEvent): void {
     onEvent?.(event)
@@ -118,7 +156,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       url: plan.url,
       method: plan.method,
       status: failure.status,
-      bodyExcerpt: failure.bodyExcerpt || undefined,
+      body: failure.body,
       isRetryable: failure.retryable,
       attempts,
       cause: failure.cause,
@@ -128,14 +166,19 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   async function waitForGate(plan: RequestPlan, shownUrl: string): Promise<void> {
     const waitMs = notBefore - Date.now()
-    if (waitMs <= 0) return
+    if (waitMs <= 0 || gateLimit === undefined) return
     if (waitMs > maxRateLimitWaitMs) {
-      throw new ApiCallError(
-        `Rate limit exhausted: the source allows the next request in ${Math.ceil(waitMs / 1000)} s, more than rateLimit.maxWaitMs (${maxRateLimitWaitMs} ms)`,
-        { url: plan.url, method: plan.method, isRetryable: true, attempts: 0, category: 'transient' },
-      )
+      throw new RateLimitError(exceededMessage(gateLimit, waitMs, 0, 'one wait', maxWaitSetting), {
+        url: plan.url,
+        method: plan.method,
+        attempts: 0,
+        limit: gateLimit.limit,
+        waitMs,
+        waitedMs: 0,
+        resumeAt: gateLimit.resumeAt,
+      })
     }
-    emit({ type: 'rate-limit', method: plan.method, url: shownUrl, waitMs })
+    emit({ type: 'rate-limit', method: plan.method, url: shownUrl, waitMs, limit: gateLimit.limit })
     await sleep(waitMs, plan.signal)
   }
 
@@ -167,17 +210,22 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       auth: internal.bare || !sameOrigin ? undefined : options.auth,
       signal: combinedSignal(request.signal),
       failureCategory: internal.failureCategory,
-      onResponseMeta: internal.bare ? undefined : fromResponse,
+      rateLimit: internal.bare ? undefined : rateLimitRules,
     }
-    let attempt = 0
+    /** Requests sent, every kind counted (what errors and events call attempts). */
+    let sent = 0
+    /** Failed attempts the retry policy counts: errors, not rate-limit waits nor a credential refresh. */
+    let errorAttempts = 0
     let refreshed = false
+    let rateLimitWaits = 0
+    let rateLimitWaitedMs = 0
     for (;;) {
-      attempt++
+      const attempt = ++sent
       if (!internal.bare) {
         await waitForGate(plan, shownUrl)
         if (budget) {
           const waitMs = await budget.acquire(plan.signal)
-          if (waitMs > 0) emit({ type: 'rate-limit', method, url: shownUrl, waitMs })
+          if (waitMs > 0) emit({ type: 'rate-limit', method, url: shownUrl, waitMs, limit: 'budget' })
         }
         await options.rateLimit?.beforeRequest?.({ method, url: shownUrl })
       }
@@ -189,8 +237,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         emit({ type: 'response', method, url: shownUrl, attempt, status, durationMs: performance.now() - started })
       }
       if (outcome.ok) {
-        const waitMs = outcome.rateLimitWaitMs
-        if (waitMs !== undefined && waitMs > 0) notBefore = Math.max(notBefore, Date.now() + waitMs)
+        const wait = outcome.rateLimit
+        if (wait !== undefined && wait.waitMs > 0 && Date.now() + wait.waitMs > notBefore) {
+          notBefore = Date.now() + wait.waitMs
+          gateLimit = wait
+        }
         const response = outcome.response
         if (request.schema && responseType === 'json' && response.status < 300)
           checkResponseBody(request.schema, response.data, response)
@@ -199,7 +250,6 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const failure = outcome.failure
       if (failure.reason === 'unauthorized' && !refreshed && plan.auth?.refresh) {
         refreshed = true
-        attempt--
         emit({ type: 'auth-refresh', method, url: shownUrl, auth: plan.auth.kind })
         try {
           await plan.auth.refresh(authContext)
@@ -208,9 +258,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             url,
             method,
             status: 401,
-            bodyExcerpt: failure.bodyExcerpt || undefined,
+            body: failure.body,
             isRetryable: false,
-            attempts: attempt + 1,
+            attempts: attempt,
             category: 'auth',
             cause: error,
           })
@@ -221,31 +271,63 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         throw toError(
           plan,
           { ...failure, message: 'Source API rejected the credentials, even after renewing them', category: 'auth' },
-          attempt + (refreshed ? 1 : 0),
+          attempt,
         )
       }
-      const attempts = attempt + (refreshed ? 1 : 0)
-      if (!failure.retryable || !failure.policyAllows || attempt >= plan.policy.limit) {
-        throw toError(plan, failure, attempts)
-      }
-      let waitMs: number
-      if (failure.rateLimitWaitMs !== undefined) {
-        waitMs = failure.rateLimitWaitMs
-        if (waitMs > maxRateLimitWaitMs) {
-          throw toError(
-            plan,
-            {
-              ...failure,
-              message: `Rate limited; the source allows the next request in ${Math.ceil(waitMs / 1000)} s, more than rateLimit.maxWaitMs (${maxRateLimitWaitMs} ms)`,
-              category: 'transient',
-            },
-            attempts,
-          )
+      const wait = failure.rateLimit
+      if (wait !== undefined) {
+        // The source said when to come back: wait, within bounds, without using an attempt.
+        const total = rateLimitWaitedMs + wait.waitMs
+        const bound =
+          wait.waitMs > maxRateLimitWaitMs
+            ? 'one wait'
+            : total > maxRateLimitWaitMs
+              ? 'all waits'
+              : rateLimitWaits >= MAX_RATE_LIMIT_WAITS
+                ? 'wait count'
+                : undefined
+        if (bound !== undefined) {
+          throw new RateLimitError(exceededMessage(wait, wait.waitMs, rateLimitWaitedMs, bound, maxWaitSetting), {
+            url,
+            method,
+            status: failure.status,
+            body: failure.body,
+            attempts: attempt,
+            limit: wait.limit,
+            waitMs: wait.waitMs,
+            waitedMs: rateLimitWaitedMs,
+            resumeAt: wait.resumeAt,
+          })
         }
-        emit({ type: 'rate-limit', method, url: shownUrl, waitMs, status: failure.status })
-      } else {
-        waitMs = retryWait(plan.policy, attempt, failure.retryAfter ?? null, failure.serverNow)
+        rateLimitWaits++
+        rateLimitWaitedMs = total
+        emit({
+          type: 'rate-limit',
+          method,
+          url: shownUrl,
+          waitMs: wait.waitMs,
+          status: failure.status,
+          limit: wait.limit,
+        })
+        emit({
+          type: 'retry',
+          method,
+          url: shownUrl,
+          attempt,
+          waitMs: wait.waitMs,
+          reason: 'rate-limit',
+          status: failure.status,
+          limit: wait.limit,
+          message: `${failure.message}: the source allows the next request in ${seconds(wait.waitMs)} s`,
+        })
+        await sleep(wait.waitMs, plan.signal)
+        continue
       }
+      errorAttempts++
+      if (!failure.retryable || !failure.policyAllows || errorAttempts >= plan.policy.limit) {
+        throw toError(plan, failure, attempt)
+      }
+      const waitMs = retryWait(plan.policy, errorAttempts, failure.retryAfter ?? null, failure.serverNow)
       emit({
         type: 'retry',
         method,

@@ -59,7 +59,13 @@ export {
   searchParamRecord,
 } from './paginators.ts'
 export { createRateBudget, type RateBudget, type RateBudgetOptions } from './rate-budget.ts'
-export { type HeaderRateLimitOptions, headerRateLimit } from './rate-limit.ts'
+export {
+  type BodyRateLimit,
+  type HeaderRateLimitOptions,
+  headerRateLimit,
+  type QuotaHeaderOptions,
+  type RetryAfterLimitOptions,
+} from './rate-limit.ts'
 export {
   backoffDelay,
   DEFAULT_RETRY,

@@ -1,5 +1,5 @@
 /** How many characters of a body an error keeps (before redaction cuts it to the excerpt length). */
-export const ERROR_BODY_CHARS = 1000
+const ERROR_BODY_CHARS = 1000
 /** How many characters of an error body the rate-limit hook sees (`ResponseMeta.bodyText`). */
 export const HOOK_BODY_CHARS = 4096
 /** Error bodies are read up to this many bytes; the rest is discarded unread. */

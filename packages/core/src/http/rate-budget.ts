@@ -85,28 +85,33 @@ interface Waiter {
  * A token bucket decided at the moment each request is let through (never ahead of time),
  * so a stalled event loop cannot release a backlog faster than the bucket allows: after a
  * stall at most `burst` requests go at once. Waiters are served first come, first served.
+ * `now` is the monotonic clock it measures with (tests pass their own).
  */
-function tokenBucket(requestsPerSecond: number, burst: number): RateBudget {
+export function tokenBucket(
+  requestsPerSecond: number,
+  burst: number,
+  now: () => number = () => performance.now(),
+): RateBudget {
   const interval = 1000 / requestsPerSecond
   let tokens = burst
-  let updated = performance.now()
+  let updated = now()
   const queue: Waiter[] = []
   let timer: NodeJS.Timeout | undefined
 
-  const refill = (now: number) => {
-    tokens = Math.min(burst, tokens + (now - updated) / interval)
-    updated = now
+  const refill = (at: number) => {
+    tokens = Math.min(burst, tokens + (at - updated) / interval)
+    updated = at
   }
 
   const pump = () => {
     timer = undefined
-    const now = performance.now()
-    refill(now)
+    const at = now()
+    refill(at)
     while (queue.length > 0 && tokens >= 1) {
       tokens -= 1
       const waiter = queue.shift()!
       waiter.leave()
-      waiter.resolve(now - waiter.since)
+      waiter.resolve(at - waiter.since)
     }
     // A timer may fire a little early; the next pump simply waits the rest.
     if (queue.length > 0) timer = setTimeout(pump, Math.max(1, Math.ceil((1 - tokens) * interval)))
@@ -118,7 +123,7 @@ function tokenBucket(requestsPerSecond: number, burst: number): RateBudget {
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason)
       if (queue.length === 0) {
-        refill(performance.now())
+        refill(now())
         if (tokens >= 1) {
           tokens -= 1
           return Promise.resolve(0)
@@ -135,7 +140,7 @@ function tokenBucket(requestsPerSecond: number, burst: number): RateBudget {
           reject(signal!.reason)
         }
         const waiter: Waiter = {
-          since: performance.now(),
+          since: now(),
           resolve,
           leave: () => signal?.removeEventListener('abort', onAbort),
         }

@@ -2,6 +2,7 @@ import type { Static, TSchema } from 'typebox'
 import type { ErrorCategory } from '../errors/lakeflow-error.ts'
 import type { RecordStreamOptions } from '../formats/records.ts'
 import type { RateBudget } from './rate-budget.ts'
+import type { BodyRateLimit, QuotaHeaderOptions, RetryAfterLimitOptions } from './rate-limit.ts'
 
 /** A query parameter value; `undefined` and `null` drop the parameter, arrays repeat it. */
 export type SearchParamValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[]
@@ -146,15 +147,43 @@ export interface HttpAuth {
   refresh?(context: AuthContext): Promise<void>
 }
 
-/** Rate-limit hooks, so a connector can honour its source's limits through the client. */
+/**
+ * How the client honours the source's rate limits. A response that says when to come back
+ * (a `Retry-After` on a 403, 429 or 503; a spent quota in the headers of a 403 or 429; a
+ * limit the body names) is waited out without using one of the retry policy's attempts,
+ * measured on the source's clock (its `Date` header). The waits of one request are bounded
+ * by `maxWaitMs`, in total and each; beyond it the request fails with a `RateLimitError`
+ * naming the limit and how long was waited.
+ * @example
+ * rateLimit: {
+ *   quota: { waitOnSuccess: true, resetKind: 'epoch-seconds', name: 'primary' },
+ *   bodyLimits: [{ name: 'secondary', pattern: /secondary rate limit/i, waitMs: 60_000 }],
+ *   maxWaitMs: 900_000,
+ * }
+ */
 export interface RateLimitOptions {
   /**
-   * Called on every response (any status). Returns how long to wait, in ms, before the next
-   * request may be sent, or `undefined`. On a successful response the client holds back all
-   * its later requests that long; on an error response (say a 403 with no remaining quota)
-   * it retries this request after the wait, counting an attempt. For error responses the
-   * hook also sees `bodyText` (the start of the body, redacted). See `headerRateLimit`.
-   * @example (response) => response.status === 403 && /secondary rate limit/i.test(response.bodyText ?? '') ? 60_000 : undefined
+   * Which statuses' `Retry-After` is a rate limit, and how it is named.
+   * @default { statuses: [403, 429, 503], name: 'retry-after' }
+   */
+  retryAfter?: RetryAfterLimitOptions
+  /**
+   * The quota headers (remaining and reset). `false` ignores them.
+   * @default { remainingHeader: 'x-ratelimit-remaining', resetHeader: 'x-ratelimit-reset', resetKind: 'auto', statuses: [403, 429], waitOnSuccess: false }
+   */
+  quota?: QuotaHeaderOptions | false
+  /**
+   * Limits only the body of an error response names, each with the wait to take.
+   * @default []
+   * @example [{ name: 'secondary', pattern: /secondary rate limit|abuse detection/i, waitMs: 60_000 }]
+   */
+  bodyLimits?: readonly BodyRateLimit[]
+  /**
+   * A custom rule, consulted after the declared ones: returns how long to wait, in ms, or
+   * `undefined`. On a success the client holds back all its later requests that long; on
+   * an error response it waits, then sends the request again (without using an attempt).
+   * Error responses come with `bodyText` (the start of the body, redacted).
+   * @example (response) => response.status === 420 ? 60_000 : undefined
    */
   fromResponse?: (response: ResponseMeta) => number | undefined
   /**
@@ -167,11 +196,19 @@ export interface RateLimitOptions {
   /** Awaited before every attempt (after the budget): a custom pace or quota. */
   beforeRequest?: (request: { method: string; url: string }) => void | Promise<void>
   /**
-   * Longest rate-limit wait honoured. A longer one fails the request at once with a
-   * retryable `ApiCallError` (category `transient`): the run ends and resumes later.
+   * Longest rate-limit wait honoured, for one wait and for all the waits of one request
+   * together (at most 100 waits per request). A longer wait fails the request at once with
+   * a `RateLimitError` (retryable, category `transient`): the run ends and resumes later.
+   * `0` never waits.
    * @default 900000 (15 minutes)
    */
   maxWaitMs?: number
+  /**
+   * The connector option that sets `maxWaitMs`, so the error tells the user what to raise.
+   * @default { name: 'rateLimit.maxWaitMs', value: '<maxWaitMs> ms' }
+   * @example { name: 'max_rate_limit_wait_seconds', value: 900 }
+   */
+  maxWaitSetting?: { readonly name: string; readonly value: string | number }
 }
 
 /** Why a request is retried. */
@@ -203,6 +240,8 @@ export type HttpEvent =
       readonly waitMs: number
       readonly reason: RetryReason
       readonly status?: number
+      /** For a `rate-limit` retry, the limit's name (as in the `rate-limit` event). */
+      readonly limit?: string
       /** What went wrong, redacted. */
       readonly message: string
     }
@@ -212,6 +251,11 @@ export type HttpEvent =
       readonly url: string
       readonly waitMs: number
       readonly status?: number
+      /**
+       * Which limit: a declared one's name (`retry-after`, `quota`, a body limit's name),
+       * `budget` for the request budget, `rate-limit` for the custom hook.
+       */
+      readonly limit: string
     }
   | {
       readonly type: 'auth-refresh'

@@ -6,7 +6,13 @@ import type { Flow } from '../destinations/types.ts'
 export interface ErrorSummary {
   readonly name: string
   readonly category: ErrorCategory
+  /** What failed; for a source API error the status and the body's error fields only, never record data. */
   readonly message: string
+  /**
+   * The body of the failed response (its first 4 KiB, secrets redacted), only when the run
+   * has `debug` set: it may hold record data.
+   */
+  readonly responseBody?: string
 }
 
 /** The outcome of one table in a run. */

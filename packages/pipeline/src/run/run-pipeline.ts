@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ConnectorDefinition, LakeflowConnector, TableOptions } from '@lakeflow/core/connector'
-import { LakeflowError, redact } from '@lakeflow/core/errors'
+import { ApiCallError, LakeflowError, redact } from '@lakeflow/core/errors'
 import { withHttpScope } from '@lakeflow/core/http'
 import { type Destination, deleteSchemaOf, qualifiedName } from '../destinations/types.ts'
 import type { PipelineSpec } from '../spec/pipeline-spec.ts'
@@ -53,12 +53,33 @@ export interface RunPipelineOptions {
   readonly tableOptions?: TableOptions
   readonly onEvent?: PipelineEventListener
   readonly signal?: AbortSignal
+  /**
+   * Debug logging: error summaries in events and the run log also carry the failed
+   * response's body, which may hold record data (emails, names). Off, they carry only the
+   * status and the body's error fields.
+   * @default false
+   */
+  readonly debug?: boolean
 }
 
-/** A failure as reports carry it: name, category and redacted message. */
-export function summarizeError(error: unknown): ErrorSummary {
-  if (LakeflowError.isInstance(error))
-    return { name: error.name, category: error.category, message: redact(error.message) }
+/** The body of the failed response behind an error (itself or its cause), if any. */
+function responseBodyOf(error: LakeflowError): string | undefined {
+  for (const candidate of [error, error.cause]) {
+    if (ApiCallError.isInstance(candidate) && candidate.responseBody !== undefined) return candidate.responseBody
+  }
+  return undefined
+}
+
+/**
+ * A failure as reports carry it: name, category and redacted message; with `debug`, also
+ * the failed response's body (redacted).
+ */
+export function summarizeError(error: unknown, debug = false): ErrorSummary {
+  if (LakeflowError.isInstance(error)) {
+    const summary = { name: error.name, category: error.category, message: redact(error.message) }
+    const body = debug ? responseBodyOf(error) : undefined
+    return body === undefined ? summary : { ...summary, responseBody: redact(body) }
+  }
   const plain = error instanceof Error ? error : new Error(String(error))
   return { name: plain.name, category: 'internal', message: redact(plain.message) }
 }
@@ -233,7 +254,7 @@ async function runTable(
       deleted: totals.deleted,
       batches: totals.batches,
       durationMs: Date.now() - started,
-      error: summarizeError(error),
+      error: summarizeError(error, options.debug),
     }
     emit({ type: 'table-failed', report })
     return report

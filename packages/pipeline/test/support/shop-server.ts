@@ -22,9 +22,10 @@ export interface ShopServer {
   appendEvent(event: Record<string, unknown>): void
   /**
    * The next `times` requests (optionally only paths matching `match`, after letting `after`
-   * matching requests through) fail with an HTTP status, or are reset mid-body.
+   * matching requests through) fail with an HTTP status (with `body`, by default
+   * `{"error":"injected fault"}`), or are reset mid-body.
    */
-  fail(times: number, fault: number | 'reset', match?: RegExp, after?: number): void
+  fail(times: number, fault: number | 'reset', match?: RegExp, after?: number, body?: unknown): void
   /** Every request with this probability fails with one of the faults (seeded). */
   chaos(probability: number, faults: (number | 'reset')[], seed?: number): void
   /** Delays every response by `ms` (makes runs long enough to interrupt). */
@@ -64,7 +65,7 @@ export async function startShopServer(options: { token?: string } = {}): Promise
   const tables: ShopServer['tables'] = { products: new Map(), users: new Map(), orders: new Map(), events: new Map() }
   const tombstones: Record<string, unknown>[] = []
   const requests: ShopServer['requests'] = []
-  const scripted: { times: number; fault: number | 'reset'; match?: RegExp; after: number }[] = []
+  const scripted: { times: number; fault: number | 'reset'; match?: RegExp; after: number; body?: unknown }[] = []
   let delayMs = 0
   let chaos: { probability: number; faults: (number | 'reset')[]; random: () => number } | undefined
   const tick = () => {
@@ -77,23 +78,24 @@ export async function startShopServer(options: { token?: string } = {}): Promise
     response.end(JSON.stringify(body))
   }
 
-  const pickFault = (path: string): number | 'reset' | undefined => {
+  const pickFault = (path: string): { fault: number | 'reset'; body?: unknown } | undefined => {
     const rule = scripted.find((candidate) => candidate.times > 0 && (!candidate.match || candidate.match.test(path)))
     if (rule && rule.after > 0) {
       rule.after--
     } else if (rule) {
       rule.times--
-      return rule.fault
+      return rule
     }
     if (chaos && chaos.random() < chaos.probability) {
-      return chaos.faults[Math.floor(chaos.random() * chaos.faults.length)]
+      return { fault: chaos.faults[Math.floor(chaos.random() * chaos.faults.length)]! }
     }
     return undefined
   }
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost')
-    const fault = pickFault(url.pathname)
+    const picked = pickFault(url.pathname)
+    const fault = picked?.fault
     if (fault === 'reset') {
       requests.push({ path: url.pathname, query: url.search, status: 0 })
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
@@ -104,7 +106,7 @@ export async function startShopServer(options: { token?: string } = {}): Promise
     if (fault !== undefined) {
       requests.push({ path: url.pathname, query: url.search, status: fault })
       response.setHeader('retry-after', '0')
-      return send(response, fault, { error: 'injected fault' })
+      return send(response, fault, picked?.body ?? { error: 'injected fault' })
     }
     if (request.headers.authorization !== `Bearer ${token}`) {
       requests.push({ path: url.pathname, query: url.search, status: 401 })
@@ -170,8 +172,8 @@ export async function startShopServer(options: { token?: string } = {}): Promise
       eventSeq++
       tables.events.set(eventSeq, { seq: eventSeq, at: tick(), ...event })
     },
-    fail(times, fault, match, after = 0) {
-      scripted.push({ times, fault, after, ...(match ? { match } : {}) })
+    fail(times, fault, match, after = 0, body = undefined) {
+      scripted.push({ times, fault, after, ...(match ? { match } : {}), ...(body === undefined ? {} : { body }) })
     },
     chaos(probability, faults, seed = 7) {
       chaos = probability > 0 ? { probability, faults, random: seededRandom(seed) } : undefined

@@ -258,11 +258,23 @@ const crashResume = defineCheck({
         const boundaries = clean.calls.map((_, index) => recordsOf(clean.calls.slice(0, index + 1)).length)
         const corpus = context.config.tables?.[table]?.corpus
         const pageSize = pageSizeOf(corpus ? endpointFor(context.spec, corpus) : undefined)
+        // Where each clean call starts and ends, to resume at and to recognise a rejoin.
+        const calls = clean.calls
+        const cleanEnds = new Map<string, number>()
+        calls.forEach((call, index) => {
+          if (call.end !== undefined && !cleanEnds.has(canonical(call.end))) cleanEnds.set(canonical(call.end), index)
+        })
         for (const k of crashPoints(boundaries, pageSize, cleanRecords.length)) {
+          // The records before the call that crashes were committed as the clean read had
+          // them (a read depends only on its start offset: replay-determinism); the crash
+          // strikes call `first` after k records in all, and a fresh instance resumes from
+          // that call's start, the last committed offset.
+          const first = boundaries.findIndex((boundary) => boundary >= k)
+          const before = first > 0 ? boundaries[first - 1]! : 0
           let connector = context.connect()
-          let offset: Offset | null = {}
+          let offset: Offset | null = calls[first]?.start ?? {}
           let crashed = false
-          const committed: string[] = []
+          const committed: string[] = cleanRecords.slice(0, before)
           for (let call = 0; call < MAX_CALLS_PER_ROUND; call++) {
             const result = await readCall(
               connector,
@@ -279,6 +291,12 @@ const crashResume = defineCheck({
             }
             committed.push(...result.records.map(canonical))
             if (result.end === null || canonical(result.end) === canonical(offset)) break
+            // Back on the clean read's path after the crash: the rest is the clean read's.
+            const rejoined = crashed ? cleanEnds.get(canonical(result.end)) : undefined
+            if (rejoined !== undefined && rejoined >= first) {
+              committed.push(...recordsOf(calls.slice(rejoined + 1)).map(canonical))
+              break
+            }
             offset = result.end
           }
           const have = new Set(committed)

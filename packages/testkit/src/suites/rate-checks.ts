@@ -1,17 +1,21 @@
-import { type LakeflowConnector, supportsPartitions } from '@lakeflow/core/connector'
+import { type LakeflowConnector, type Offset, supportsPartitions } from '@lakeflow/core/connector'
+import { withHttpScope } from '@lakeflow/core/http'
 import type { LoggedRequest } from '@lakeflow/simulator'
 import { defineCheck, describeError, Findings } from '../check.ts'
-import { readCall } from '../reads.ts'
+import { canonical } from '../records.ts'
 import type { CheckContext, RequestRateConfig } from '../types.ts'
 
 /**
  * What the simulator cannot tell apart from the connector's own pace. It runs in the
  * connector's process, so on a busy machine it may read a request late and the next on
- * time, and a new connection delays one request: windows look up to a few tens of ms
- * shorter than they were. Each window gets this much extra time and one extra request.
+ * time, and a new connection delays one request: windows look shorter than they were. Each
+ * window gets this much extra time and one extra request, plus the longest delay measured
+ * between a client sending a request and the simulator logging it.
  */
 const SLACK_MS = 50
 const SLACK_REQUESTS = 1
+/** Calls of one plain table in a row, at most, while too few requests were seen. */
+const MAX_CALLS = 20
 /** Most concurrent copies of each read, when one of each makes too few requests to judge. */
 const MAX_COPIES = 32
 
@@ -35,10 +39,33 @@ export function worstWindow(
   return worst
 }
 
+/** A request's identity as the simulator logs it and as a client's event names it: path and sorted query. */
+function requestKey(path: string, query: Iterable<[string, string]>): string {
+  return `${path}?${[...query]
+    .map(([name, value]) => `${name}=${value}`)
+    .sort()
+    .join('&')}`
+}
+
+/**
+ * The longest delay from a client's `request` event to the simulator logging that request
+ * (matched by path and query, in order), or 0 when none matched.
+ */
+function longestLogDelay(sent: ReadonlyMap<string, number[]>, seen: readonly LoggedRequest[]): number {
+  const pending = new Map([...sent].map(([key, times]) => [key, [...times]]))
+  let longest = 0
+  for (const request of seen) {
+    const sentAt = pending.get(requestKey(request.path, Object.entries(request.query)))?.shift()
+    if (sentAt !== undefined) longest = Math.max(longest, request.at - sentAt)
+  }
+  return longest
+}
+
 /** One unit of concurrent work: a partition or a plain table's first call, with the instance to use. */
 interface Job {
   label: string
-  run: (connector: LakeflowConnector) => Promise<void>
+  /** Reads until done, or until `enough()` says the check has seen enough requests. */
+  run: (connector: LakeflowConnector, enough: () => boolean) => Promise<void>
 }
 
 /** Every partition of every partitioned table, and one call of every plain table. */
@@ -51,10 +78,10 @@ async function jobs(context: CheckContext, probe: LakeflowConnector): Promise<Jo
       for (const [index, partition] of (await probe.getPartitions(table, options)).entries()) {
         out.push({
           label: `${table} partition ${index}`,
-          run: async (connector) => {
+          run: async (connector, enough) => {
             if (!supportsPartitions(connector)) return
             for await (const _record of connector.readPartition(table, partition, options)) {
-              // Consumed for its requests.
+              if (enough()) return
             }
           },
         })
@@ -64,8 +91,20 @@ async function jobs(context: CheckContext, probe: LakeflowConnector): Promise<Jo
   for (const table of await context.plainTables()) {
     out.push({
       label: `${table} (readTable)`,
-      run: async (connector) => {
-        await readCall(connector, table, {}, context.tableOptions(table), 'records', { limit, keep: false })
+      run: async (connector, enough) => {
+        // Calls in a row (each at most `limit` records) until the check has seen enough requests.
+        let offset: Offset | null = {}
+        for (let call = 0; call < MAX_CALLS && !enough(); call++) {
+          const read = connector.readTable(table, offset, context.tableOptions(table))
+          let count = 0
+          let step = await read.next()
+          for (; !step.done; step = await read.next()) {
+            if (++count >= limit || enough()) return void (await read.return(null))
+          }
+          const end = step.value
+          if (end === null || canonical(end) === canonical(offset)) return
+          offset = end
+        }
       },
     })
   }
@@ -92,15 +131,38 @@ const sharedRateBudget = defineCheck({
       { label: 'one instance', instance: () => shared },
       { label: 'one instance per read', instance: () => context.connect(options) },
     ]
-    // Enough requests that a breach of the burst and the pace both show past the slack.
+    // Enough requests that a breach of the burst and the pace both show past the slack; the
+    // reads stop a burst past that (a breach shows in the first window it happens in, and
+    // more requests only cost time at the declared rate).
     const wanted = 2 * burst + 4
+    const plenty = wanted + burst
+    // The second phase starts with as many copies as the first needed.
+    let startCopies = 1
     for (const phase of phases) {
       let seen: LoggedRequest[] = []
-      let copies = 1
-      for (; copies <= MAX_COPIES; copies *= 2) {
+      let sent = new Map<string, number[]>()
+      let copies = startCopies
+      // Too few requests: the next round runs enough copies for the requests wanted, judging
+      // by this round's count per copy (at least twice as many).
+      for (
+        ;
+        copies <= MAX_COPIES;
+        copies = Math.max(copies * 2, Math.ceil((copies * wanted) / Math.max(1, seen.length)))
+      ) {
         const before = simulator.requests.length
         const runs = work.flatMap((job) => Array.from({ length: copies }, () => job))
-        const outcomes = await Promise.allSettled(runs.map((job) => job.run(phase.instance())))
+        const enough = () => simulator.requests.length - before >= plenty
+        const sentNow = new Map<string, number[]>()
+        sent = sentNow
+        const onEvent = (event: { type: string; url?: string }) => {
+          if (event.type !== 'request' || !event.url) return
+          const url = new URL(event.url)
+          const key = requestKey(url.pathname, url.searchParams)
+          sentNow.set(key, [...(sentNow.get(key) ?? []), Date.now()])
+        }
+        const outcomes = await withHttpScope({ onEvent }, () =>
+          Promise.allSettled(runs.map((job) => job.run(phase.instance(), enough))),
+        )
         seen = simulator.requests.slice(before)
         outcomes.forEach((outcome, index) => {
           if (outcome.status === 'rejected')
@@ -108,7 +170,9 @@ const sharedRateBudget = defineCheck({
         })
         if (seen.length >= wanted) break
       }
-      const reads = `${work.length * Math.min(copies, MAX_COPIES)} concurrent reads`
+      copies = Math.min(copies, MAX_COPIES)
+      startCopies = copies
+      const reads = `${work.length * copies} concurrent reads`
       if (seen.length < wanted) {
         findings.add({
           where: 'connector',
@@ -119,17 +183,19 @@ const sharedRateBudget = defineCheck({
         })
         continue
       }
+      const slackMs = SLACK_MS + longestLogDelay(sent, seen)
       const worst = worstWindow(
         seen.map((request) => request.at),
         declared.perSecond,
         burst,
+        slackMs,
       )
       if (worst.excess > 0) {
-        const allowed = Math.floor(burst + SLACK_REQUESTS + ((worst.windowMs + SLACK_MS) * declared.perSecond) / 1000)
+        const allowed = Math.floor(burst + SLACK_REQUESTS + ((worst.windowMs + slackMs) * declared.perSecond) / 1000)
         findings.add({
           where: 'connector',
           problem: `${phase.label}: ${reads} sent requests faster than the declared rate`,
-          expected: `at most ${declared.perSecond} requests/s in bursts of ${burst}: ${allowed} in ${worst.windowMs} ms (with ${SLACK_MS} ms and ${SLACK_REQUESTS} request of measuring slack)`,
+          expected: `at most ${declared.perSecond} requests/s in bursts of ${burst}: ${allowed} in ${worst.windowMs} ms (with ${slackMs} ms (${SLACK_MS} plus the longest measured logging delay) and ${SLACK_REQUESTS} request of measuring slack)`,
           received: `${worst.count} requests in ${worst.windowMs} ms (${seen.length} in all)`,
           fix: 'pace every request with one budget per source account: createRateBudget({ requestsPerSecond, burst, key }) from @lakeflow/core/http, given to each client as rateLimit.budget (the key shares it across instances)',
         })

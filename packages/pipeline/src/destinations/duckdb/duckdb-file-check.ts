@@ -51,10 +51,14 @@ export function checkDestinationFile(file: string): void {
       )
     }
     const expected = expectedSize(head)
-    if (size < DATA_START || (expected !== undefined && size < expected)) {
+    // DuckDB itself shortens the file by the free blocks at its end (a checkpoint after a table
+    // was dropped or a staged snapshot discarded) without lowering the header's block count, so
+    // a file ending on a block boundary below it is sound; a cut inside a block is not.
+    const cutInsideBlock = expected !== undefined && (size - DATA_START) % expected.blockSize !== 0
+    if (size < DATA_START || (expected !== undefined && size < expected.bytes && cutInsideBlock)) {
       throw new DestinationError(
         file,
-        `Destination ${file} is a damaged DuckDB database: it is ${size} bytes but its header says ${expected ?? DATA_START} bytes (truncated?); restore it from a backup or choose another path with --dest`,
+        `Destination ${file} is a damaged DuckDB database: it is ${size} bytes but its header says ${expected?.bytes ?? DATA_START} bytes (truncated?); restore it from a backup or choose another path with --dest`,
       )
     }
   } finally {
@@ -62,8 +66,8 @@ export function checkDestinationFile(file: string): void {
   }
 }
 
-/** The size the current database header implies, when both headers were read and look sane. */
-function expectedSize(head: Buffer): number | undefined {
+/** The size the current database header implies and its block size, when both headers were read and look sane. */
+function expectedSize(head: Buffer): { bytes: number; blockSize: number } | undefined {
   if (head.length < DATA_START) return undefined
   const headers = [HEADER_BLOCK, 2 * HEADER_BLOCK].map((at) => ({
     iteration: head.readBigUInt64LE(at + ITERATION_AT),
@@ -75,7 +79,7 @@ function expectedSize(head: Buffer): number | undefined {
   // Block sizes are powers of two between 16 KiB and 256 MiB; anything else is a format this check does not know.
   const sane = blockSize >= 16_384 && blockSize <= 1 << 28 && (blockSize & (blockSize - 1)) === 0
   if (!sane || current.blocks > 1n << 32n) return undefined
-  return DATA_START + Number(current.blocks) * blockSize
+  return { bytes: DATA_START + Number(current.blocks) * blockSize, blockSize }
 }
 
 /** What a file that is not DuckDB appears to be, for the message. */
