@@ -115,7 +115,8 @@ const strict = { additionalProperties: false } as const
 const repository = { owner, repo, per_page: perPage }
 const cursorOptions = {
   start_date: Type.Optional(startDate),
-  max_records_per_batch: Type.Optional(maxRecordsPerBatch()),
+  // Long tables commit as they go (an interrupted sync keeps its progress); 5,000 is 50 full pages.
+  max_records_per_batch: maxRecordsPerBatch({ default: 5000 }),
 }
 
 /** Options of tables scoped to one repository and read in full (assignees, branches, collaborators). */

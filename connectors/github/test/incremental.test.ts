@@ -138,6 +138,26 @@ describe('comments', () => {
     expect(new Set(ids(result.records))).toEqual(corpusIds('comments'))
     expectOffsetsMove(result.calls)
   })
+
+  it('commits as it goes by default: without max_records_per_batch a call stops after 5,000 records', async () => {
+    const template = simulator.data.records('comments')[0]!
+    // Inserts are stamped with the simulator's clock: 52 seconds of 100 comments each.
+    const start = Date.now() - 120_000
+    for (let second = 0; second < 52; second++) {
+      simulator.clock.set(new Date(start + second * 1000).toISOString())
+      simulator.data.insertMany(
+        'comments',
+        Array.from({ length: 100 }, (_, index) => ({ ...template, id: 8_000_000_000 + second * 100 + index })),
+      )
+    }
+    simulator.clock.set(new Date().toISOString())
+    const result = await readAll(githubConnector(baseUrl), 'comments', REPO)
+    expect(new Set(ids(result.records))).toEqual(corpusIds('comments'))
+    // the cap is soft: a call finishes the second it reached 5,000 in
+    expect(result.calls[0]!.records.length).toBeGreaterThanOrEqual(5_000)
+    expect(result.calls[0]!.records.length).toBeLessThan(result.records.length)
+    expectOffsetsMove(result.calls)
+  })
 })
 
 describe('pull_requests (newest first, no since)', () => {
